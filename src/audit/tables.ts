@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { type ReadLimits, ReadError, defaultReadLimits, readBuffer } from '../read/index.js';
+import { type Mapping, type RawTable, extract, matchSheet } from '../map/index.js';
+import { type ProjectTable, normalize } from '../model/index.js';
+
+export interface SheetOutcome {
+  name: string;
+  /** The mapping id, or null for a sheet that is not a table (notes, blank, a contact list). */
+  layout: string | null;
+  project: string | null;
+  raw?: RawTable;
+}
+
+export type FileStatus = 'audited' | 'unreadable' | 'unrecognized';
+
+export interface FileTables {
+  /** As given to the reader (absolute or cwd-relative). */
+  path: string;
+  /** Relative to the input it was found under: the name used in every output. */
+  file: string;
+  sha256: string | null;
+  status: FileStatus;
+  sheets: SheetOutcome[];
+  tables: ProjectTable[];
+  failure?: { code: ReadError['code']; detail: string };
+}
+
+/** read → map → normalize for one file. Never throws for a bad file: the outcome says what went wrong. */
+export async function loadTables(
+  path: string,
+  file: string,
+  mappings: Mapping[],
+  opts: { limits?: ReadLimits; keepRaw?: boolean } = {},
+): Promise<FileTables> {
+  const limits = opts.limits ?? defaultReadLimits;
+  let buf: Buffer;
+  try {
+    const info = await stat(path);
+    if (info.size > limits.maxBytes) throw new ReadError('too-large', `${info.size} bytes`);
+    buf = await readFile(path);
+  } catch (err) {
+    const e = err instanceof ReadError ? err : new ReadError('corrupt', err instanceof Error ? err.message : String(err));
+    return { path, file, sha256: null, status: 'unreadable', sheets: [], tables: [], failure: { code: e.code, detail: e.detail } };
+  }
+  return tablesFromBuffer(buf, path, file, mappings, { limits, keepRaw: opts.keepRaw ?? false });
+}
+
+export function tablesFromBuffer(
+  buf: Buffer,
+  path: string,
+  file: string,
+  mappings: Mapping[],
+  opts: { limits: ReadLimits; keepRaw: boolean },
+): FileTables {
+  const sha256 = createHash('sha256').update(buf).digest('hex');
+  const base = { path, file, sha256 };
+  let sheets;
+  try {
+    sheets = readBuffer(buf, path, opts.limits).sheets;
+  } catch (err) {
+    const e = err instanceof ReadError ? err : new ReadError('corrupt', err instanceof Error ? err.message : String(err));
+    return { ...base, status: 'unreadable', sheets: [], tables: [], failure: { code: e.code, detail: e.detail } };
+  }
+  const outcomes: SheetOutcome[] = [];
+  const tables: ProjectTable[] = [];
+  for (const sheet of sheets) {
+    const m = matchSheet(sheet, mappings);
+    if (!m) {
+      outcomes.push({ name: sheet.name, layout: null, project: null });
+      continue;
+    }
+    const raw = extract(sheet, m);
+    const table = normalize(raw, file);
+    tables.push(table);
+    outcomes.push({ name: sheet.name, layout: m.id, project: table.project.value, ...(opts.keepRaw ? { raw } : {}) });
+  }
+  return { ...base, status: tables.length ? 'audited' : 'unrecognized', sheets: outcomes, tables };
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { MappingError, builtinMappingDir, loadMappings } from '../map/index.js';
+import { inspect } from './inspect.js';
+
+/** Exit codes of SPEC.md: 0 no error-level finding, 1 at least one, 2 usage or fatal problem. */
+export const EXIT_USAGE = 2;
+
+const USAGE = `用法 / usage:
+  recon audit <文件、文件夹或通配符…> --out DIR [--ledger FILE] [--mapping FILE|DIR] [--rules FILE] [--jobs N]
+  recon inspect FILE [--mapping FILE|DIR]
+  recon serve [--port 8080] [--host 127.0.0.1] [--data DIR]`;
+
+function mappingsFrom(values: string[] | undefined) {
+  return loadMappings(values?.length ? values : [builtinMappingDir]);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'inspect': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { mapping: { type: 'string', multiple: true } },
+        });
+        if (positionals.length !== 1) throw new UsageError('inspect takes one FILE');
+        console.log(await inspect(positionals[0]!, mappingsFrom(values.mapping)));
+        return 0;
+      }
+      case 'audit': {
+        const { runAuditCommand } = await import('./audit.js');
+        return await runAuditCommand(rest);
+      }
+      case 'serve': {
+        const { runServeCommand } = await import('./serve.js');
+        return await runServeCommand(rest);
+      }
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        console.log(USAGE);
+        return command === undefined ? EXIT_USAGE : 0;
+      default:
+        throw new UsageError(`unknown command: ${command}`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+      console.error(`${err.message}\n\n${USAGE}`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof MappingError) {
+      console.error(`mapping error: ${err.message}`);
+      return EXIT_USAGE;
+    }
+    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    return EXIT_USAGE;
+  }
+}
+
+export class UsageError extends Error {}
+
+const isEntry = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
+if (isEntry) process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,236 @@
+import { type Cell, type Sheet, a1 } from '../read/index.js';
+import { fold, normLabel } from '../model/text.js';
+import { LabelIndex } from './labels.js';
+import type { FundKey, IndicatorKey, LabelField, Mapping } from './schema.js';
+import type { RawFundRow, RawIndicator, RawTable, Slot } from './raw.js';
+
+const MAX_BLOCK_ROWS = 300;
+
+const hasText = (c: Cell | undefined): c is Cell => !!c && c.text.trim() !== '';
+
+/** Every label a mapping names: a value scan stops when it reaches one, so an empty value is not read from its neighbour. */
+function allLabels(m: Mapping): string[] {
+  const out: string[] = [];
+  for (const f of Object.values(m.fields)) if (f && f.take !== 'self') out.push(...f.labels);
+  for (const f of Object.values(m.analysis)) out.push(...f.labels);
+  out.push(...m.funds.totalRow, ...m.funds.end, ...m.indicators.end);
+  if (m.goal) out.push(...m.goal.header);
+  return out;
+}
+
+/** The cell the reader should look at for (r, c): the top-left of a merge that starts in this row, or the own cell. */
+function slotAt(sheet: Sheet, r: number, c: number, fromAbove = false): Slot {
+  const m = sheet.mergeAt(r, c);
+  // A merge that starts left of this column belongs to another column (a goal text spanning B:F is not column C's).
+  if (m && m.s.c === c && (m.s.r === r || fromAbove)) return { addr: a1(m.s.r, m.s.c), cell: sheet.own(m.s.r, m.s.c) };
+  if (m) return { addr: a1(r, c), cell: undefined };
+  return { addr: a1(r, c), cell: sheet.own(r, c) };
+}
+
+class Extractor {
+  private readonly idx: LabelIndex;
+  private readonly stops: string[];
+  readonly missed: string[] = [];
+
+  constructor(
+    private readonly sheet: Sheet,
+    private readonly m: Mapping,
+  ) {
+    this.idx = new LabelIndex(sheet);
+    this.stops = allLabels(m);
+  }
+
+  private endCol(cell: Cell): number {
+    return this.sheet.mergeAt(cell.r, cell.c)?.e.c ?? cell.c;
+  }
+  private endRow(cell: Cell): number {
+    return this.sheet.mergeAt(cell.r, cell.c)?.e.r ?? cell.r;
+  }
+
+  field(name: string, f: LabelField | undefined): Slot | null {
+    if (!f) return null;
+    const label = this.idx.find(f.labels, f.match);
+    if (!label) {
+      this.missed.push(`${name}: ${f.labels.join(' / ')}`);
+      return null;
+    }
+    if (f.take === 'self') return { addr: label.addr, cell: label };
+    const s = this.sheet;
+    const along = f.take === 'right';
+    const first = along ? this.endCol(label) + 1 : this.endRow(label) + 1;
+    const limit = along ? s.colCount : Math.min(s.rowCount, first + 20);
+    let seen = 0;
+    let next = first;
+    for (let i = first; i < limit; i++) {
+      const cell = along ? s.own(label.r, i) : s.own(i, label.c);
+      if (!hasText(cell)) continue;
+      if (this.idx.isLabel(cell, this.stops)) break;
+      seen++;
+      if (seen === f.nth) return { addr: cell.addr, cell };
+      next = (along ? this.endCol(cell) : this.endRow(cell)) + 1;
+    }
+    // Empty: point at where the value belongs, so a missing value is still pinned to a cell.
+    const pos = f.nth === 1 ? first : next;
+    if (pos >= (along ? Math.max(s.colCount, first + 1) : s.rowCount + 1)) return { addr: a1(label.r, first), cell: undefined };
+    return along ? slotAt(s, label.r, pos) : slotAt(s, pos, label.c);
+  }
+
+  /** Finds a block's columns by header synonyms within a few rows from `top`; returns them and the header's last row. */
+  private columns<K extends string>(cols: Partial<Record<K, string[]>>, top: number, depth: number) {
+    const found: Partial<Record<K, number>> = {};
+    let bottom = top;
+    for (const [key, labels] of Object.entries(cols) as [K, string[]][]) {
+      const cell = this.idx.find(labels, 'exact', (c) => c.r >= top && c.r < top + depth);
+      if (!cell) {
+        this.missed.push(`column ${key}: ${labels.join(' / ')}`);
+        continue;
+      }
+      found[key] = cell.c;
+      bottom = Math.max(bottom, this.endRow(cell));
+    }
+    return { found, bottom };
+  }
+
+  /** The row's label: the nearest own text cell left of the first data column (a block label merged down is not own). */
+  private rowLabel(r: number, firstDataCol: number, anchor: Cell | undefined): Slot {
+    for (let c = firstDataCol - 1; c >= 0; c--) {
+      const cell = this.sheet.own(r, c);
+      if (hasText(cell) && cell !== anchor) return { addr: cell.addr, cell };
+    }
+    return { addr: a1(r, Math.max(0, firstDataCol - 1)), cell: undefined };
+  }
+
+  funds(): Pick<RawTable, 'fundAnchor' | 'amountUnit' | 'fundColumns' | 'fundRows'> {
+    const f = this.m.funds;
+    const anchor = f.anchor ? this.idx.find(f.anchor.labels, f.anchor.match) : undefined;
+    const budgetHeader = this.idx.find(f.columns.budget!);
+    const empty = { fundAnchor: null, amountUnit: f.defaultUnit, fundColumns: [], fundRows: [] };
+    if (!budgetHeader) {
+      this.missed.push(`funds: ${f.columns.budget!.join(' / ')}`);
+      return empty;
+    }
+    const top = budgetHeader.r;
+    const { found, bottom } = this.columns<FundKey>(f.columns, top, 3);
+    const keys = Object.keys(found) as FundKey[];
+    const firstDataCol = Math.min(...keys.map((k) => found[k]!));
+    const endLabels = [...f.end, ...(this.m.goal?.header ?? []), ...(this.m.indicators.columns.level1 ?? [])];
+    const rows: RawFundRow[] = [];
+    for (let r = bottom + 1; r < Math.min(this.sheet.rowCount, bottom + 1 + MAX_BLOCK_ROWS); r++) {
+      if (this.rowHas(r, endLabels)) break;
+      const label = this.rowLabel(r, firstDataCol, anchor);
+      const values: Partial<Record<FundKey, Slot>> = {};
+      for (const k of keys) values[k] = slotAt(this.sheet, r, found[k]!);
+      const anyValue = keys.some((k) => hasText(values[k]!.cell));
+      if (!label.cell && !anyValue) {
+        if (rows.length) break;
+        continue;
+      }
+      const kind = label.cell && this.idx.isLabel(label.cell, f.totalRow) ? 'total' : 'source';
+      rows.push({ kind, label, values });
+    }
+    const unitText = fold(anchor?.text ?? '') + fold(budgetHeader.text);
+    const amountUnit = /万元/.test(unitText) ? '万元' : /\(元\)|元/.test(unitText) ? '元' : f.defaultUnit;
+    return {
+      fundAnchor: anchor ? { addr: anchor.addr, cell: anchor } : null,
+      amountUnit,
+      fundColumns: keys,
+      fundRows: rows,
+    };
+  }
+
+  goal(): RawTable['goal'] {
+    const g = this.m.goal;
+    if (!g) return { target: null, actual: null };
+    const header = this.idx.find(g.header);
+    if (!header) {
+      this.missed.push(`goal: ${g.header.join(' / ')}`);
+      return { target: null, actual: null };
+    }
+    const below = (labels: string[]): Slot | null => {
+      const h = this.idx.find(labels, 'exact', (c) => c.r >= header.r && c.r <= this.endRow(header));
+      if (!h) {
+        this.missed.push(`goal: ${labels.join(' / ')}`);
+        return null;
+      }
+      return slotAt(this.sheet, this.endRow(h) + 1, h.c);
+    };
+    return { target: below(g.columns.target), actual: below(g.columns.actual) };
+  }
+
+  indicators(): Pick<RawTable, 'indicatorColumns' | 'indicators'> {
+    const t = this.m.indicators;
+    const anchor = this.idx.find(t.columns.level3!);
+    if (!anchor) {
+      this.missed.push(`indicators: ${t.columns.level3!.join(' / ')}`);
+      return { indicatorColumns: [], indicators: [] };
+    }
+    const { found, bottom } = this.columns<IndicatorKey>(t.columns, anchor.r, 2);
+    const keys = Object.keys(found) as IndicatorKey[];
+    const out: RawIndicator[] = [];
+    const carry: Partial<Record<IndicatorKey, Slot>> = {};
+    for (let r = bottom + 1; r < Math.min(this.sheet.rowCount, bottom + 1 + MAX_BLOCK_ROWS); r++) {
+      if (this.rowHas(r, t.end)) break;
+      const values: Partial<Record<IndicatorKey, Slot>> = {};
+      for (const k of keys) {
+        const grouped = k === 'level1' || k === 'level2';
+        let slot = slotAt(this.sheet, r, found[k]!, grouped);
+        // Merged 一级/二级 cells and their unmerged copies (blank below the first row) both mean "same as above".
+        if (grouped && !hasText(slot.cell) && carry[k]) slot = carry[k]!;
+        values[k] = slot;
+      }
+      const filled = (k: IndicatorKey) => hasText(values[k]?.cell);
+      if (!filled('level3') && !filled('weight') && !filled('score')) continue;
+      if (values.level1 && filled('level1')) carry.level1 = values.level1;
+      if (values.level2 && filled('level2')) carry.level2 = values.level2;
+      out.push({ values });
+    }
+    return { indicatorColumns: keys, indicators: out };
+  }
+
+  private rowHas(r: number, labels: string[]): boolean {
+    for (let c = 0; c < this.sheet.colCount; c++) {
+      const cell = this.sheet.own(r, c);
+      if (hasText(cell) && this.idx.isLabel(cell, labels)) return true;
+    }
+    return false;
+  }
+
+  analysis(): RawTable['analysis'] {
+    return Object.entries(this.m.analysis).map(([key, f]) => ({
+      key,
+      label: normLabel(f.labels[0]!),
+      value: this.field(`analysis.${key}`, f),
+    }));
+  }
+}
+
+/** Reads one sheet through one mapping. The sheet has been matched to the mapping already. */
+export function extract(sheet: Sheet, m: Mapping): RawTable {
+  const x = new Extractor(sheet, m);
+  const fields: RawTable['fields'] = {};
+  for (const [k, f] of Object.entries(m.fields) as [keyof Mapping['fields'], LabelField | undefined][]) fields[k] = x.field(k, f);
+  return {
+    sheet: sheet.name,
+    layout: m.id,
+    fields,
+    ...x.funds(),
+    goal: x.goal(),
+    ...x.indicators(),
+    analysis: x.analysis(),
+    missed: x.missed,
+  };
+}
+
+/** How well a mapping fits a sheet: null when a required label is missing, else the number of labels found. */
+export function fitness(sheet: Sheet, m: Mapping, idx = new LabelIndex(sheet)): number | null {
+  if (!m.match.all.every((l) => idx.find([l]))) return null;
+  if (m.match.none.some((l) => idx.find([l]))) return null;
+  const groups = [
+    ...Object.values(m.funds.columns),
+    ...Object.values(m.indicators.columns),
+    ...Object.values(m.fields).map((f) => f?.labels),
+  ].filter((g): g is string[] => !!g);
+  return groups.filter((g) => idx.find(g)).length;
+}
+
+export { LabelIndex };

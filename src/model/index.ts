@@ -1,0 +1,5 @@
+export * from './schema.js';
+export * from './decimal.js';
+export * from './values.js';
+export * from './text.js';
+export { normalize, FUND_COLUMN_NAMES } from './normalize.js';

@@ -1,0 +1,115 @@
+import type { RawTable, Slot } from '../map/index.js';
+import type { FundKey } from '../map/schema.js';
+import { parseComparison, parseNumber, splitCodeName } from './values.js';
+import { fold } from './text.js';
+import {
+  type CodeName,
+  type FundColumn,
+  type FundRow,
+  type IndicatorValue,
+  type NumberField,
+  ProjectTable,
+  type TextField,
+  type ValueNote,
+} from './schema.js';
+
+/** Chinese names of the columns, for messages that say which figure is meant. */
+export const FUND_COLUMN_NAMES: Record<FundColumn, string> = {
+  declared: '目标申报数',
+  initial: '年初预算数',
+  budget: '全年预算数',
+  executed: '全年执行数',
+  balance: '资金结(转)余',
+  rate: '执行率',
+  weight: '分值',
+  score: '得分',
+};
+
+function text(slot: Slot | null | undefined): TextField {
+  if (!slot) return { value: null, cell: null };
+  const t = slot.cell?.text.trim();
+  return { value: t ? t : null, cell: slot.addr };
+}
+
+function codeName(slot: Slot | null | undefined): CodeName {
+  const t = text(slot);
+  if (!t.value) return { ...t, code: null, name: null };
+  return { ...t, ...splitCodeName(t.value) };
+}
+
+function indicatorValue(slot: Slot | null | undefined): IndicatorValue {
+  const t = text(slot);
+  return { ...t, comparison: t.value ? parseComparison(t.value) : null };
+}
+
+class Normalizer {
+  readonly notes: ValueNote[] = [];
+
+  num(slot: Slot | null | undefined, field: string, kind: 'plain' | 'percent' = 'plain'): NumberField {
+    if (!slot) return { value: null, state: 'absent', decimals: 0, text: '', cell: null };
+    const p = parseNumber(slot.cell, kind);
+    const t = slot.cell?.text ?? '';
+    if (p.state === 'dirty' || p.state === 'unreadable')
+      this.notes.push({ state: p.state, field, cell: slot.addr, text: t, value: p.value });
+    return { value: p.value, state: p.state, decimals: p.decimals, text: t, cell: slot.addr };
+  }
+}
+
+/** Turns what the map stage found into the typed model; the cell-value rules of SPEC.md are applied here, once. */
+export function normalize(raw: RawTable, file: string): ProjectTable {
+  const n = new Normalizer();
+  const fundRow = (r: RawTable['fundRows'][number]): FundRow => {
+    const label = text(r.label);
+    const rowName = label.value ? fold(label.value).replace(/[\s:：]+/g, '') : r.kind === 'total' ? '资金总额' : '资金来源';
+    const values: FundRow['values'] = {};
+    for (const k of raw.fundColumns as FundKey[])
+      values[k] = n.num(r.values[k], `${rowName}·${FUND_COLUMN_NAMES[k]}`, k === 'rate' ? 'percent' : 'plain');
+    return { kind: r.kind, label, values };
+  };
+  const rows = raw.fundRows.map(fundRow);
+  const indicators = raw.indicators.map((ind, i) => {
+    const v = ind.values;
+    const name = text(v.level3).value ?? `第${i + 1}个指标`;
+    const targetInitial = v.targetInitial ? indicatorValue(v.targetInitial) : null;
+    const targetAdjusted = v.targetAdjusted ? indicatorValue(v.targetAdjusted) : null;
+    const annual = v.target ? indicatorValue(v.target) : null;
+    const target = [targetAdjusted, annual, targetInitial].find((t) => t?.value) ?? targetAdjusted ?? annual ?? targetInitial ?? indicatorValue(null);
+    return {
+      level1: text(v.level1),
+      level2: text(v.level2),
+      level3: text(v.level3),
+      targetInitial,
+      targetAdjusted,
+      target,
+      actual: indicatorValue(v.actual),
+      weight: n.num(v.weight, `${name}·分值`),
+      score: n.num(v.score, `${name}·得分`),
+      reason: text(v.reason),
+    };
+  });
+  const f = raw.fields;
+  const table: ProjectTable = {
+    file,
+    sheet: raw.sheet,
+    layout: raw.layout,
+    title: text(f.title),
+    project: text(f.project),
+    projectCode: text(f.projectCode),
+    department: codeName(f.department),
+    unit: codeName(f.unit),
+    amountUnit: raw.amountUnit,
+    funds: {
+      columns: raw.fundColumns,
+      total: rows.find((r) => r.kind === 'total') ?? null,
+      sources: rows.filter((r) => r.kind === 'source'),
+    },
+    goal: { target: text(raw.goal.target), actual: text(raw.goal.actual) },
+    indicatorColumns: raw.indicatorColumns,
+    indicators,
+    total: n.num(f.total, '总分'),
+    grade: f.grade === undefined ? null : text(f.grade),
+    analysis: raw.analysis.map((a) => ({ key: a.key, label: a.label, text: text(a.value) })),
+    notes: n.notes,
+  };
+  return ProjectTable.parse(table);
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { type Decimal, isDecimal } from './decimal.js';
+
+/**
+ * The typed model of one 项目支出绩效自评表. Every value keeps the cell it came from (`cell`, an A1 address of the
+ * top-left cell of its merge, or null where the layout has no such place) and the text the cell showed.
+ */
+
+const decimal = z.custom<Decimal>((v) => isDecimal(v), { message: 'expected a Decimal' });
+
+export const NumberField = z.object({
+  value: decimal.nullable(),
+  state: z.enum(['ok', 'empty', 'dirty', 'unreadable', 'absent']),
+  decimals: z.number().int().nonnegative(),
+  text: z.string(),
+  cell: z.string().nullable(),
+});
+export type NumberField = z.infer<typeof NumberField>;
+
+export const TextField = z.object({
+  value: z.string().nullable(),
+  cell: z.string().nullable(),
+});
+export type TextField = z.infer<typeof TextField>;
+
+export const ComparisonSchema = z.object({
+  op: z.enum(['=', '>=', '<=', '>', '<']),
+  value: decimal,
+  unit: z.string(),
+});
+
+export const IndicatorValue = TextField.extend({ comparison: ComparisonSchema.nullable() });
+export type IndicatorValue = z.infer<typeof IndicatorValue>;
+
+export const CodeName = TextField.extend({ code: z.string().nullable(), name: z.string().nullable() });
+export type CodeName = z.infer<typeof CodeName>;
+
+export const FUND_COLUMNS = ['declared', 'initial', 'budget', 'executed', 'balance', 'rate', 'weight', 'score'] as const;
+export type FundColumn = (typeof FUND_COLUMNS)[number];
+
+export const FundRow = z.object({
+  kind: z.enum(['total', 'source']),
+  label: TextField,
+  /** One entry per column of the layout; a column the layout lacks is absent from the record. */
+  values: z.partialRecord(z.enum(FUND_COLUMNS), NumberField),
+});
+export type FundRow = z.infer<typeof FundRow>;
+
+export const Indicator = z.object({
+  level1: TextField,
+  level2: TextField,
+  level3: TextField,
+  /** 年初指标值 / 调整后指标值 / 年度指标值, as the layout has them; `target` is the one that counts. */
+  targetInitial: IndicatorValue.nullable(),
+  targetAdjusted: IndicatorValue.nullable(),
+  target: IndicatorValue,
+  actual: IndicatorValue,
+  weight: NumberField,
+  score: NumberField,
+  reason: TextField,
+});
+export type Indicator = z.infer<typeof Indicator>;
+
+export const AnalysisText = z.object({ key: z.string(), label: z.string(), text: TextField });
+export type AnalysisText = z.infer<typeof AnalysisText>;
+
+/** A cell whose text needed interpretation: the rules turn these into value.dirty / value.unreadable. */
+export const ValueNote = z.object({
+  state: z.enum(['dirty', 'unreadable']),
+  field: z.string(),
+  cell: z.string(),
+  text: z.string(),
+  value: decimal.nullable(),
+});
+export type ValueNote = z.infer<typeof ValueNote>;
+
+export const ProjectTable = z.object({
+  file: z.string(),
+  sheet: z.string(),
+  layout: z.string(),
+  title: TextField,
+  project: TextField,
+  projectCode: TextField,
+  department: CodeName,
+  unit: CodeName,
+  /** The unit the amounts are stated in, from the block's label (`（万元）`). */
+  amountUnit: z.enum(['元', '万元']),
+  funds: z.object({
+    columns: z.array(z.enum(FUND_COLUMNS)),
+    total: FundRow.nullable(),
+    sources: z.array(FundRow),
+  }),
+  goal: z.object({ target: TextField, actual: TextField }),
+  indicatorColumns: z.array(z.string()),
+  indicators: z.array(Indicator),
+  total: NumberField,
+  grade: TextField.nullable(),
+  analysis: z.array(AnalysisText),
+  notes: z.array(ValueNote),
+});
+export type ProjectTable = z.infer<typeof ProjectTable>;

@@ -1,0 +1,128 @@
+import { Decimal } from './decimal.js';
+import { fold } from './text.js';
+
+/** What a cell held, as far as a number goes. */
+export type NumState = 'ok' | 'empty' | 'dirty' | 'unreadable';
+
+export interface ParsedNumber {
+  state: NumState;
+  value: Decimal | null;
+  /** Decimals the figure shows; the rounding rule compares at this precision. */
+  decimals: number;
+}
+
+/** The source cell as far as parsing is concerned (kept free of the reader's types). */
+export interface CellInput {
+  raw: string | number | boolean | null;
+  text: string;
+  fmt?: string | undefined;
+}
+
+const EMPTY_MARKERS = new Set(['', '—', '-', '/', '无', '－', '——', '--', '\\', 'N/A', 'n/a']);
+const CLEAN = /^[+-]?(\d+(\.\d+)?|\.\d+)%?$/;
+const GROUPED = /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?%?$/;
+const NUMBER_IN_TEXT = /[+-]?\d+(?:,\d{3})*(?:\.\d+)?/g;
+
+function decimalsOf(s: string): number {
+  const m = /\.(\d+)/.exec(s);
+  return m ? m[1]!.length : 0;
+}
+
+/** A double as a person would have typed it: 0.30000000000000004 → 0.3. */
+export function decimalFromDouble(n: number): Decimal {
+  return new Decimal(Number.isInteger(n) ? n.toString() : n.toPrecision(15));
+}
+
+function isPercentFormat(fmt: string | undefined): boolean {
+  return !!fmt && /%/.test(fmt.replace(/"[^"]*"/g, ''));
+}
+
+/**
+ * Reads a number as SPEC.md says: full-width forms folded, thousands separators dropped, `—` `-` `/` `无` empty,
+ * a number recovered from stray characters is `dirty`, text with no readable number is `unreadable`.
+ * `percent` fields also accept a fraction in a percent-formatted cell (0.9564 in `0.00%` is 95.64).
+ */
+export function parseNumber(cell: CellInput | undefined, kind: 'plain' | 'percent' = 'plain'): ParsedNumber {
+  if (!cell || cell.raw === null || cell.raw === '') return { state: 'empty', value: null, decimals: 0 };
+  if (typeof cell.raw === 'number') {
+    if (!Number.isFinite(cell.raw)) return { state: 'unreadable', value: null, decimals: 0 };
+    let value = decimalFromDouble(cell.raw);
+    const pct = isPercentFormat(cell.fmt);
+    if (kind === 'percent' && pct) value = value.times(100);
+    const shown = fold(cell.text).replace(/,/g, '');
+    const decimals = /\d/.test(shown) ? decimalsOf(shown) : value.decimalPlaces();
+    return { state: 'ok', value, decimals };
+  }
+  if (typeof cell.raw === 'boolean') return { state: 'unreadable', value: null, decimals: 0 };
+  return parseNumberText(String(cell.raw));
+}
+
+export function parseNumberText(input: string): ParsedNumber {
+  const s = fold(input).replace(/[\s\u3000]+/g, '');
+  if (EMPTY_MARKERS.has(s)) return { state: 'empty', value: null, decimals: 0 };
+  if (CLEAN.test(s)) return { state: 'ok', value: new Decimal(s.replace('%', '')), decimals: decimalsOf(s) };
+  if (GROUPED.test(s)) {
+    const t = s.replace(/,/g, '').replace('%', '');
+    return { state: 'ok', value: new Decimal(t), decimals: decimalsOf(t) };
+  }
+  const found = s.match(NUMBER_IN_TEXT) ?? [];
+  if (found.length === 1) {
+    const t = found[0]!.replace(/,/g, '');
+    return { state: 'dirty', value: new Decimal(t), decimals: decimalsOf(t) };
+  }
+  return { state: 'unreadable', value: null, decimals: 0 };
+}
+
+export type ComparisonOp = '=' | '>=' | '<=' | '>' | '<';
+
+export interface Comparison {
+  op: ComparisonOp;
+  value: Decimal;
+  unit: string;
+}
+
+const OPS: [string, ComparisonOp][] = [
+  ['>=', '>='],
+  ['<=', '<='],
+  ['≥', '>='],
+  ['≧', '>='],
+  ['≤', '<='],
+  ['≦', '<='],
+  ['==', '='],
+  ['=', '='],
+  ['>', '>'],
+  ['<', '<'],
+];
+
+/**
+ * An indicator value such as `＝3个`, `≥90%`, `≤340元`, `＝3.69万元/人`, or a bare `98%`.
+ * Qualitative values (`及时`, `达成预期指标`, `分别为564路、50套`) give null: they are not judged.
+ */
+export function parseComparison(input: string): Comparison | null {
+  let s = fold(input).replace(/[\s\u3000]+/g, '');
+  let op: ComparisonOp = '=';
+  for (const [tok, o] of OPS) {
+    if (s.startsWith(tok)) {
+      op = o;
+      s = s.slice(tok.length);
+      break;
+    }
+  }
+  const m = /^([+-]?\d+(?:,\d{3})*(?:\.\d+)?)([^\d]{0,8})$/.exec(s);
+  if (!m) return null;
+  return { op, value: new Decimal(m[1]!.replace(/,/g, '')), unit: m[2]!.replace(/[.。]$/, '') };
+}
+
+/** `007-中国共产党…政法委员会` → code 007 and the name. */
+export function splitCodeName(input: string): { code: string | null; name: string } {
+  const s = fold(input).trim();
+  const m = /^\[?(\d{2,})\]?\s*[-－—_:：\s]?\s*(.*)$/s.exec(s);
+  if (!m) return { code: null, name: s };
+  return { code: m[1]!, name: m[2]!.trim() };
+}
+
+/** A weight stated in a first-level label: `产出指标（50分）` → 50. */
+export function weightInLabel(input: string): Decimal | null {
+  const m = /\((\d+(?:\.\d+)?)分?\)/.exec(fold(input));
+  return m ? new Decimal(m[1]!) : null;
+}

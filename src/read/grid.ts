@@ -1,0 +1,100 @@
+/**
+ * The reader's output: every sheet as a grid of cells, whatever the file format was.
+ * Later stages never see SheetJS or CSV objects, only these types.
+ */
+
+export interface Cell {
+  /** Zero-based row and column. */
+  r: number;
+  c: number;
+  /** A1 address, e.g. "C8". */
+  addr: string;
+  /** The stored value: a cached result for formula cells, never re-evaluated. */
+  raw: string | number | boolean | null;
+  /** The text a person sees in Excel (formatted numbers, trimmed of nothing). */
+  text: string;
+  /** The Excel number format, when the file has one ("0.00%", "General"). */
+  fmt?: string;
+}
+
+export interface Range {
+  s: { r: number; c: number };
+  e: { r: number; c: number };
+}
+
+export interface Sheet {
+  name: string;
+  /** Real extent of the cells that hold something (declared dimensions are ignored). */
+  rowCount: number;
+  colCount: number;
+  merges: Range[];
+  /** The cell as stored: covered cells of a merge are absent. */
+  own(r: number, c: number): Cell | undefined;
+  /** The cell as a person sees it: inside a merge, the merge's top-left cell. */
+  at(r: number, c: number): Cell | undefined;
+  /** The merge containing (r, c), if any. */
+  mergeAt(r: number, c: number): Range | undefined;
+}
+
+export interface Workbook {
+  /** The path as given to the reader. */
+  file: string;
+  format: 'xlsx' | 'xls' | 'csv';
+  sheets: Sheet[];
+}
+
+export function colName(c: number): string {
+  let s = '';
+  for (let n = c + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+export function a1(r: number, c: number): string {
+  return `${colName(c)}${r + 1}`;
+}
+
+export function parseA1(addr: string): { r: number; c: number } {
+  const m = /^([A-Z]+)(\d+)$/.exec(addr);
+  if (!m) throw new Error(`not an A1 address: ${addr}`);
+  let c = 0;
+  for (const ch of m[1]!) c = c * 26 + (ch.charCodeAt(0) - 64);
+  return { r: Number(m[2]) - 1, c: c - 1 };
+}
+
+/** Builds a Sheet from sparse rows of cells; shared by the xlsx and csv readers. */
+export function makeSheet(name: string, rows: (Cell | undefined)[][], merges: Range[]): Sheet {
+  let rowCount = 0;
+  let colCount = 0;
+  rows.forEach((row, r) => {
+    row.forEach((cell, c) => {
+      if (cell && cell.text !== '') {
+        rowCount = Math.max(rowCount, r + 1);
+        colCount = Math.max(colCount, c + 1);
+      }
+    });
+  });
+  for (const m of merges) {
+    rowCount = Math.max(rowCount, Math.min(m.e.r + 1, rows.length));
+    colCount = Math.max(colCount, m.e.c + 1);
+  }
+  // Index merges by every covered cell; merges in forms are few and small.
+  const cover = new Map<number, Range>();
+  const key = (r: number, c: number) => r * 16384 + c;
+  for (const m of merges) {
+    for (let r = m.s.r; r <= m.e.r && r < rowCount; r++)
+      for (let c = m.s.c; c <= m.e.c && c < colCount; c++) cover.set(key(r, c), m);
+  }
+  const own = (r: number, c: number) => rows[r]?.[c];
+  return {
+    name,
+    rowCount,
+    colCount,
+    merges,
+    own,
+    mergeAt: (r, c) => cover.get(key(r, c)),
+    at(r, c) {
+      const m = cover.get(key(r, c));
+      return m ? own(m.s.r, m.s.c) : own(r, c);
+    },
+  };
+}

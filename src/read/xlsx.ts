@@ -1,0 +1,71 @@
+import * as XLSX from 'xlsx';
+import { type Cell, type Range, type Sheet, a1, makeSheet } from './grid.js';
+import { ReadError } from './errors.js';
+import type { ReadLimits } from './limits.js';
+
+function displayed(cell: XLSX.CellObject): string {
+  if (cell.w !== undefined) return cell.w;
+  if (cell.v === undefined || cell.v === null) return '';
+  return String(cell.v);
+}
+
+function toCell(r: number, c: number, cell: XLSX.CellObject): Cell {
+  let raw: Cell['raw'] = null;
+  if (cell.t === 'n' || cell.t === 's' || cell.t === 'b') raw = cell.v as number | string | boolean;
+  else if (cell.t === 'd') raw = cell.w ?? String(cell.v);
+  const out: Cell = { r, c, addr: a1(r, c), raw, text: cell.t === 'z' ? '' : displayed(cell) };
+  if (typeof cell.z === 'string') out.fmt = cell.z;
+  return out;
+}
+
+function sheetFrom(name: string, ws: XLSX.WorkSheet, limits: ReadLimits): Sheet {
+  const data = (ws['!data'] ?? []) as (XLSX.CellObject | undefined)[][];
+  const rows: (Cell | undefined)[][] = [];
+  const rowLimit = Math.min(data.length, limits.maxRows);
+  for (let r = 0; r < rowLimit; r++) {
+    const src = data[r];
+    if (!src) continue;
+    const row: (Cell | undefined)[] = [];
+    const colLimit = Math.min(src.length, limits.maxCols);
+    for (let c = 0; c < colLimit; c++) {
+      const cell = src[c];
+      if (cell) row[c] = toCell(r, c, cell);
+    }
+    rows[r] = row;
+  }
+  const merges: Range[] = ((ws['!merges'] ?? []) as Range[])
+    .filter((m) => m.s.r < limits.maxRows && m.s.c < limits.maxCols)
+    .map((m) => ({ s: { ...m.s }, e: { r: Math.min(m.e.r, limits.maxRows - 1), c: Math.min(m.e.c, limits.maxCols - 1) } }));
+  return makeSheet(name, rows, merges);
+}
+
+function classify(err: unknown): ReadError {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/password|encrypt/i.test(msg)) return new ReadError('encrypted', msg);
+  if (/Unsupported|not supported/i.test(msg)) return new ReadError('unsupported', msg);
+  return new ReadError('corrupt', msg);
+}
+
+/** Reads an xlsx or xls (BIFF) buffer into grids; the cached values of formula cells are kept as they are. */
+export function readSpreadsheet(buf: Buffer, limits: ReadLimits): Sheet[] {
+  let wb: XLSX.WorkBook;
+  try {
+    wb = XLSX.read(buf, {
+      type: 'buffer',
+      dense: true,
+      cellNF: true,
+      cellText: true,
+      cellDates: false,
+      cellFormula: false,
+      cellHTML: false,
+      cellStyles: false,
+      // Declared dimensions can lie (A1:XFD1048576 in a 16 KB file): use where cells really are.
+      nodim: true,
+      sheetRows: limits.maxRows,
+    } as XLSX.ParsingOptions);
+  } catch (err) {
+    throw classify(err);
+  }
+  if (!wb.SheetNames?.length) throw new ReadError('corrupt', 'no sheets');
+  return wb.SheetNames.map((name) => sheetFrom(name, wb.Sheets[name]!, limits));
+}
