@@ -1,0 +1,134 @@
+import type { Finding } from '../rules/types.js';
+import { type FileStatus, UNKNOWN_DEPARTMENT } from './labels.js';
+import { sortFindings } from './sort.js';
+
+export interface InputRecord {
+  file: string;
+  sha256: string | null;
+  status: FileStatus;
+  sheets: { name: string; layout: string | null; project: string | null }[];
+}
+
+export interface Summary {
+  files: number;
+  audited: number;
+  unreadable: number;
+  unrecognized: number;
+  tables: number;
+  findings: number;
+  errors: number;
+  warnings: number;
+  infos: number;
+  departments: number;
+  byRule: Record<string, number>;
+  byDepartment: Record<string, { errors: number; warnings: number; infos: number }>;
+}
+
+export function departmentOf(f: Pick<Finding, 'department'>): string {
+  return f.department ?? UNKNOWN_DEPARTMENT;
+}
+
+function cmpStr(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A copy of `rec` with its keys inserted in sorted order (JSON.stringify keeps insertion order). */
+function sortedKeys<T>(rec: Record<string, T>): Record<string, T> {
+  const out = Object.create(null) as Record<string, T>;
+  for (const k of Object.keys(rec).sort(cmpStr)) out[k] = rec[k] as T;
+  return out;
+}
+
+/**
+ * Counts over all inputs and findings. `departments` is the number of distinct departments that have findings
+ * (a finding without a department counts under 未知部门).
+ */
+export function summarize(inputs: InputRecord[], findings: Finding[], tables: number): Summary {
+  // Null-prototype records: a department named `__proto__` must count like any other.
+  const byRule = Object.create(null) as Record<string, number>;
+  const byDepartment = Object.create(null) as Record<string, { errors: number; warnings: number; infos: number }>;
+  let errors = 0;
+  let warnings = 0;
+  let infos = 0;
+  for (const f of findings) {
+    byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+    const key = departmentOf(f);
+    const d = (byDepartment[key] ??= { errors: 0, warnings: 0, infos: 0 });
+    if (f.severity === 'error') {
+      errors++;
+      d.errors++;
+    } else if (f.severity === 'warning') {
+      warnings++;
+      d.warnings++;
+    } else {
+      infos++;
+      d.infos++;
+    }
+  }
+  const depts = Object.create(null) as Summary['byDepartment'];
+  for (const [k, v] of Object.entries(sortedKeys(byDepartment))) {
+    depts[k] = { errors: v.errors, warnings: v.warnings, infos: v.infos };
+  }
+  return {
+    files: inputs.length,
+    audited: inputs.filter((i) => i.status === 'audited').length,
+    unreadable: inputs.filter((i) => i.status === 'unreadable').length,
+    unrecognized: inputs.filter((i) => i.status === 'unrecognized').length,
+    tables,
+    findings: findings.length,
+    errors,
+    warnings,
+    infos,
+    departments: Object.keys(depts).length,
+    byRule: sortedKeys(byRule),
+    byDepartment: depts,
+  };
+}
+
+export function compareInputs(a: InputRecord, b: InputRecord): number {
+  return cmpStr(a.file, b.file) || cmpStr(a.sha256 ?? '', b.sha256 ?? '') || cmpStr(a.status, b.status);
+}
+
+function inputJson(i: InputRecord): InputRecord {
+  return {
+    file: i.file,
+    sha256: i.sha256 ?? null,
+    status: i.status,
+    sheets: i.sheets.map((s) => ({ name: s.name, layout: s.layout ?? null, project: s.project ?? null })),
+  };
+}
+
+function findingJson(f: Finding): Finding {
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    file: f.file,
+    sheet: f.sheet ?? null,
+    cell: f.cell ?? null,
+    department: f.department ?? null,
+    unit: f.unit ?? null,
+    project: f.project ?? null,
+    message: f.message,
+    expected: f.expected ?? null,
+    actual: f.actual ?? null,
+  };
+}
+
+/**
+ * The text of findings.json: `{ tool, inputs, findings, summary }`, sorted, keys in a fixed order, 2-space indent,
+ * trailing newline, no timestamps — byte-identical for the same inputs in any order.
+ */
+export function findingsDocument(
+  tool: { name: string; version: string },
+  inputs: InputRecord[],
+  findings: Finding[],
+  tables: number,
+): string {
+  const doc = {
+    tool: { name: tool.name, version: tool.version },
+    inputs: [...inputs].sort(compareInputs).map(inputJson),
+    findings: sortFindings(findings).map(findingJson),
+    summary: summarize(inputs, findings, tables),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

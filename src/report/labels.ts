@@ -1,0 +1,18 @@
+import type { Severity } from '../rules/types.js';
+
+export type FileStatus = 'audited' | 'unreadable' | 'unrecognized';
+
+export const SEVERITY_ZH: Record<Severity, string> = {
+  error: '错误（须整改）',
+  warning: '警告（须说明）',
+  info: '提示',
+};
+
+export const STATUS_ZH: Record<FileStatus, string> = {
+  audited: '已审核',
+  unreadable: '无法读取',
+  unrecognized: '无法识别',
+};
+
+/** Department key of a finding or file whose department is not known. */
+export const UNKNOWN_DEPARTMENT = '未知部门';

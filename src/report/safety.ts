@@ -1,0 +1,53 @@
+import path from 'node:path';
+
+const NUMBER_LIKE = /^[+-]?\d+(\.\d+)?%?$/;
+const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r']);
+
+/**
+ * Formula-injection guard for submission text written into a CSV or workbook cell: text whose first character
+ * would make a spreadsheet treat it as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'`.
+ * Plain signed numbers (`-0.3`, `+5`, `-12.5%`) are left as they are.
+ */
+export function neutralize(text: string): string {
+  const first = text.charAt(0);
+  if (!FORMULA_START.has(first)) return text;
+  if (NUMBER_LIKE.test(text)) return text;
+  return `'${text}`;
+}
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const FORBIDDEN = /[/\\:*?"<>|]/g;
+const RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
+const MAX_CODE_POINTS = 80;
+
+function trimDotsAndSpaces(s: string): string {
+  return s.replace(/^[\s.]+/u, '').replace(/[\s.]+$/u, '');
+}
+
+/**
+ * A department name (or any submission text) made safe as one file-name segment: no control characters, no path
+ * separators or characters Windows forbids, no `..`, no leading/trailing dots or spaces, at most 80 code points,
+ * never a Windows reserved device name. Empty results become `fallback`.
+ */
+export function safeFileName(name: string, fallback = '未知部门'): string {
+  let s = name.replace(CONTROL, '').replace(FORBIDDEN, '_');
+  while (s.includes('..')) s = s.replace(/\.{2,}/g, '.');
+  s = trimDotsAndSpaces(s);
+  const points = Array.from(s);
+  if (points.length > MAX_CODE_POINTS) s = trimDotsAndSpaces(points.slice(0, MAX_CODE_POINTS).join(''));
+  if (s === '') return fallback;
+  const m = RESERVED.exec(s);
+  if (m) s = `${m[1]}_${m[2] ?? ''}`;
+  return s;
+}
+
+/** `path.resolve(root, ...parts)`, refusing any result that is not inside `root` (or root itself). */
+export function insideDir(root: string, ...parts: string[]): string {
+  const base = path.resolve(root);
+  const target = path.resolve(base, ...parts);
+  const rel = path.relative(base, target);
+  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
+    throw new Error(`path escapes the output folder: ${target} is not inside ${base}`);
+  }
+  return target;
+}

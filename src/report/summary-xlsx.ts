@@ -1,0 +1,100 @@
+import * as XLSX from 'xlsx';
+import type { Finding, Severity } from '../rules/types.js';
+import { compareInputs, departmentOf, type InputRecord } from './findings-json.js';
+import { SEVERITY_ZH, STATUS_ZH } from './labels.js';
+import { neutralize } from './safety.js';
+import { sheetFromRows, writeXlsx, type CellValue } from './xlsx-util.js';
+
+function cmpStr(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+export function departmentRows(findings: Finding[], fileDepartments: Record<string, string>): CellValue[][] {
+  const counts = new Map<string, { errors: number; warnings: number; infos: number }>();
+  const get = (d: string) => {
+    let c = counts.get(d);
+    if (!c) counts.set(d, (c = { errors: 0, warnings: 0, infos: 0 }));
+    return c;
+  };
+  for (const d of Object.values(fileDepartments)) get(d);
+  for (const f of findings) {
+    const c = get(departmentOf(f));
+    if (f.severity === 'error') c.errors++;
+    else if (f.severity === 'warning') c.warnings++;
+    else c.infos++;
+  }
+  const depts = [...counts.entries()].sort(([an, a], [bn, b]) => b.errors - a.errors || cmpStr(an, bn));
+  return [
+    ['部门', '错误', '警告', '提示', '合计'],
+    ...depts.map(([d, c]) => [neutralize(d), c.errors, c.warnings, c.infos, c.errors + c.warnings + c.infos]),
+  ];
+}
+
+export function ruleRows(findings: Finding[], ruleTitles: Record<string, string>): CellValue[][] {
+  const byRule = new Map<string, { n: number; severity: Severity }>();
+  for (const f of findings) {
+    const r = byRule.get(f.rule);
+    if (!r) byRule.set(f.rule, { n: 1, severity: f.severity });
+    else {
+      r.n++;
+      if (SEVERITY_RANK[f.severity] < SEVERITY_RANK[r.severity]) r.severity = f.severity;
+    }
+  }
+  const rules = [...byRule.keys()].sort(cmpStr);
+  return [
+    ['规则', '问题类型', '严重程度', '数量'],
+    ...rules.map((rule) => {
+      const r = byRule.get(rule) ?? { n: 0, severity: 'info' as const };
+      return [neutralize(rule), neutralize(ruleTitles[rule] ?? rule), SEVERITY_ZH[r.severity], r.n];
+    }),
+  ];
+}
+
+export function fileRows(inputs: InputRecord[], findings: Finding[], fileDepartments: Record<string, string>): CellValue[][] {
+  const reasons = new Map<string, string[]>();
+  for (const f of findings) {
+    if (f.rule !== 'file.unreadable' && f.rule !== 'file.unrecognized') continue;
+    const list = reasons.get(f.file);
+    if (list) list.push(f.message);
+    else reasons.set(f.file, [f.message]);
+  }
+  const rows: CellValue[][] = [['文件', '部门', '状态', '工作表', '说明']];
+  for (const input of [...inputs].sort(compareInputs)) {
+    const tables = input.sheets.filter((s) => s.layout !== null);
+    const skipped = input.sheets.filter((s) => s.layout === null);
+    const notes: string[] = [];
+    if (input.status === 'audited') {
+      if (tables.length > 0) {
+        notes.push(`表格：${tables.map((s) => `${s.name}（${s.layout}${s.project ? `，${s.project}` : ''}）`).join('、')}`);
+      }
+      if (skipped.length > 0) notes.push(`跳过：${skipped.map((s) => s.name).join('、')}`);
+    } else {
+      notes.push(...(reasons.get(input.file) ?? []));
+    }
+    rows.push([
+      neutralize(input.file),
+      neutralize(Object.hasOwn(fileDepartments, input.file) ? (fileDepartments[input.file] ?? '') : ''),
+      STATUS_ZH[input.status] ?? input.status,
+      neutralize(input.sheets.map((s) => s.name).join('、')),
+      neutralize(notes.join('；')),
+    ]);
+  }
+  return rows;
+}
+
+/** `summary.xlsx`: sheets 按部门, 按规则 and 文件 (every input file with its status and, if not audited, why). */
+export function writeSummaryWorkbook(
+  file: string,
+  inputs: InputRecord[],
+  findings: Finding[],
+  ruleTitles: Record<string, string>,
+  fileDepartments: Record<string, string>,
+): void {
+  const wb = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(wb, sheetFromRows(departmentRows(findings, fileDepartments)), '按部门');
+  XLSX.utils.book_append_sheet(wb, sheetFromRows(ruleRows(findings, ruleTitles)), '按规则');
+  XLSX.utils.book_append_sheet(wb, sheetFromRows(fileRows(inputs, findings, fileDepartments)), '文件');
+  writeXlsx(wb, file);
+}

@@ -1,0 +1,49 @@
+import { Decimal } from '../model/decimal.js';
+import type { NumberField } from '../model/index.js';
+
+/**
+ * SPEC.md's rounding rule: a reported figure agrees with a computed one when the computed one, rounded half-up
+ * to as many decimals as the reported figure shows, equals it (plus the configured tolerance).
+ */
+export function agrees(computed: Decimal, reported: NumberField, tolerance: Decimal = new Decimal(0)): boolean {
+  if (!reported.value) return true;
+  const d = reported.decimals;
+  const diff = computed.toDecimalPlaces(d, Decimal.ROUND_HALF_UP).minus(reported.value.toDecimalPlaces(d, Decimal.ROUND_HALF_UP)).abs();
+  return diff.lte(tolerance);
+}
+
+/** A computed figure as the report should show it: at the reported precision, at least 2 decimals for non-integers. */
+export function shown(computed: Decimal, decimals: number): string {
+  const d = Math.max(decimals, computed.isInteger() ? 0 : 2);
+  return trimZeros(computed.toDecimalPlaces(d, Decimal.ROUND_HALF_UP).toFixed(d), decimals);
+}
+
+function trimZeros(s: string, keep: number): string {
+  if (!s.includes('.')) return s;
+  const [i, f = ''] = s.split('.');
+  let frac = f;
+  while (frac.length > keep && frac.endsWith('0')) frac = frac.slice(0, -1);
+  return frac ? `${i}.${frac}` : i!;
+}
+
+/** A figure from the table, as the table shows it. */
+export function asShown(f: NumberField): string {
+  return f.value ? f.value.toFixed(Math.max(f.decimals, 0)) : f.text;
+}
+
+/** A plain operand in a message: 6.695, not 6.695000. */
+export function plain(d: Decimal): string {
+  return d.toFixed();
+}
+
+/** The value of a numeric field when it can take part in arithmetic. */
+export function usable(f: NumberField | undefined): Decimal | null {
+  return f && (f.state === 'ok' || f.state === 'dirty') ? f.value : null;
+}
+
+/** A field that is there but blank counts as zero in a sum; unreadable or absent means "cannot check". */
+export function usableOrZero(f: NumberField | undefined): Decimal | null {
+  if (!f || f.state === 'unreadable') return null;
+  if (f.state === 'empty') return new Decimal(0);
+  return usable(f);
+}

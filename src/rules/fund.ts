@@ -1,0 +1,151 @@
+import { Decimal } from '../model/decimal.js';
+import { FUND_COLUMN_NAMES, type FundColumn } from '../model/index.js';
+import { agrees, asShown, plain, shown, usable, usableOrZero } from './figures.js';
+import { defineRule } from './rule.js';
+import { allRows, computedRate, rateWeight, rowName } from './table-access.js';
+
+const AMOUNT_COLUMNS: FundColumn[] = ['declared', 'initial', 'budget', 'executed', 'balance'];
+
+export const fundSum = defineRule({
+  meta: {
+    id: 'fund.sum',
+    severity: 'error',
+    title: '资金合计不符',
+    docs: 'Per amount column, the total row equals the sum of its source rows.',
+    messages: {
+      sum: '{row}的{column}应为 {expected}（{terms}），表中为 {actual}',
+    },
+  },
+  check(t, ctx) {
+    const total = t.funds.total;
+    if (!total || t.funds.sources.length === 0) return;
+    for (const col of AMOUNT_COLUMNS) {
+      const reported = total.values[col];
+      if (!reported || !usable(reported)) continue;
+      const parts = t.funds.sources.map((r) => usableOrZero(r.values[col]));
+      if (parts.some((p) => p === null)) continue;
+      const sum = (parts as Decimal[]).reduce((a, b) => a.plus(b), new Decimal(0));
+      if (agrees(sum, reported, ctx.params.tolerance)) continue;
+      const expected = shown(sum, reported.decimals);
+      ctx.report({
+        messageId: 'sum',
+        cell: reported.cell,
+        data: { row: rowName(total), column: FUND_COLUMN_NAMES[col], expected, terms: (parts as Decimal[]).map(plain).join(' + '), actual: asShown(reported) },
+        expected,
+        actual: asShown(reported),
+      });
+    }
+  },
+});
+
+export const fundBalance = defineRule({
+  meta: {
+    id: 'fund.balance',
+    severity: 'error',
+    title: '结余计算错误',
+    docs: '资金结(转)余 = 全年预算数 − 全年执行数, per row.',
+    messages: { balance: '{row}的资金结(转)余应为 {expected}（{budget} − {executed}），表中为 {actual}' },
+  },
+  check(t, ctx) {
+    for (const row of allRows(t)) {
+      const reported = row.values.balance;
+      const budget = usable(row.values.budget);
+      const executed = usable(row.values.executed);
+      if (!reported || !budget || !executed || reported.state === 'unreadable') continue;
+      const balance = usableOrZero(reported)!;
+      const computed = budget.minus(executed);
+      const asReported = { ...reported, value: balance };
+      if (agrees(computed, asReported, ctx.params.tolerance)) continue;
+      const expected = shown(computed, reported.decimals);
+      const actual = reported.state === 'empty' ? '（空）' : asShown(reported);
+      ctx.report({
+        messageId: 'balance',
+        cell: reported.cell,
+        data: { row: rowName(row), expected, budget: plain(budget), executed: plain(executed), actual },
+        expected,
+        actual,
+      });
+    }
+  },
+});
+
+export const fundRate = defineRule({
+  meta: {
+    id: 'fund.rate',
+    severity: 'error',
+    title: '执行率计算错误',
+    docs: '执行率 = 全年执行数 ÷ 全年预算数 × 100, per row (no rate when 全年预算数 is 0).',
+    messages: { rate: '{row}的执行率应为 {expected}%（{executed} ÷ {budget} × 100），表中为 {actual}%' },
+  },
+  check(t, ctx) {
+    for (const row of allRows(t)) {
+      const reported = row.values.rate;
+      const rate = computedRate(row);
+      if (!reported || !rate || !usable(reported)) continue;
+      if (agrees(rate, reported, ctx.params.tolerance)) continue;
+      const expected = shown(rate, reported.decimals);
+      ctx.report({
+        messageId: 'rate',
+        cell: reported.cell,
+        data: { row: rowName(row), expected, executed: plain(usable(row.values.executed)!), budget: plain(usable(row.values.budget)!), actual: asShown(reported) },
+        expected: `${expected}%`,
+        actual: `${asShown(reported)}%`,
+      });
+    }
+  },
+});
+
+export const fundRateScore = defineRule({
+  meta: {
+    id: 'fund.rate-score',
+    severity: 'error',
+    title: '执行率得分错误',
+    docs: '执行率得分 = 分值 (10 unless the table says otherwise) × min(computed rate, 100%).',
+    messages: { score: '{row}的执行率得分应为 {expected}（{weight} × {rate}%），表中为 {actual}' },
+  },
+  check(t, ctx) {
+    const weight = rateWeight(t, ctx.params).value;
+    for (const row of allRows(t)) {
+      const reported = row.values.score;
+      const rate = computedRate(row);
+      if (!reported || !rate || !usable(reported)) continue;
+      const capped = Decimal.min(rate, 100);
+      const computed = weight.times(capped).div(100);
+      if (agrees(computed, reported, ctx.params.tolerance)) continue;
+      const expected = shown(computed, reported.decimals);
+      ctx.report({
+        messageId: 'score',
+        cell: reported.cell,
+        data: { row: rowName(row), expected, weight: plain(weight), rate: shown(capped, 2), actual: asShown(reported) },
+        expected,
+        actual: asShown(reported),
+      });
+    }
+  },
+});
+
+export const fundOverExecution = defineRule({
+  meta: {
+    id: 'fund.over-execution',
+    severity: 'warning',
+    title: '超预算执行',
+    docs: '全年执行数 > 全年预算数.',
+    messages: { over: '{row}的全年执行数 {executed} 超过全年预算数 {budget}，请说明原因' },
+  },
+  check(t, ctx) {
+    for (const row of allRows(t)) {
+      const budget = usable(row.values.budget);
+      const executed = usable(row.values.executed);
+      if (!budget || !executed || !executed.gt(budget)) continue;
+      ctx.report({
+        messageId: 'over',
+        cell: row.values.executed!.cell,
+        data: { row: rowName(row), executed: plain(executed), budget: plain(budget) },
+        expected: `≤ ${plain(budget)}`,
+        actual: plain(executed),
+      });
+    }
+  },
+});
+
+export const fundRules = [fundSum, fundBalance, fundRate, fundRateScore, fundOverExecution];

@@ -1,0 +1,110 @@
+import { Decimal } from '../model/decimal.js';
+import type { Indicator } from '../model/index.js';
+import type { Comparison } from '../model/values.js';
+import { plain, usable } from './figures.js';
+import { defineRule } from './rule.js';
+
+export const indicatorReasonMissing = defineRule({
+  meta: {
+    id: 'indicator.reason-missing',
+    severity: 'warning',
+    title: '扣分未说明原因',
+    docs: '得分 < 分值 but 偏差原因分析及改进措施 is empty.',
+    messages: { missing: '“{indicator}”得分 {score} 低于分值 {weight}，但未填写偏差原因分析及改进措施' },
+  },
+  check(t, ctx) {
+    if (!t.indicatorColumns.includes('reason')) return;
+    for (const ind of t.indicators) {
+      const score = usable(ind.score);
+      const weight = usable(ind.weight);
+      if (!score || !weight || !score.lt(weight) || ind.reason.value) continue;
+      ctx.report({
+        messageId: 'missing',
+        cell: ind.reason.cell ?? ind.score.cell,
+        data: { indicator: ind.level3.value ?? '', score: plain(score), weight: plain(weight) },
+        expected: '填写偏差原因分析及改进措施',
+        actual: '（空）',
+      });
+    }
+  },
+});
+
+/** Brings a value to a base unit so 万元 and 元 compare: `3.69万元/人` → 36900 元/人. */
+function toBase(c: Comparison): { value: Decimal; unit: string } {
+  const unit = c.unit.replace(/^人民币/, '');
+  if (unit.startsWith('万元')) return { value: c.value.times(10000), unit: `元${unit.slice(2)}` };
+  if (unit.startsWith('万') && unit.length > 1) return { value: c.value.times(10000), unit: unit.slice(1) };
+  return { value: c.value, unit };
+}
+
+/** Whether the actual value meets the target; null when they cannot be compared (qualitative, other units). */
+export function targetMet(ind: Indicator): boolean | null {
+  const target = ind.target.comparison;
+  const actual = ind.actual.comparison;
+  if (!target || !actual) return null;
+  const t = toBase(target);
+  const a = toBase(actual);
+  if (t.unit !== a.unit && t.unit !== '' && a.unit !== '') return null;
+  switch (target.op) {
+    case '=':
+      return a.value.eq(t.value);
+    case '>=':
+      return a.value.gte(t.value);
+    case '<=':
+      return a.value.lte(t.value);
+    case '>':
+      return a.value.gt(t.value);
+    case '<':
+      return a.value.lt(t.value);
+  }
+}
+
+export const indicatorTargetNotMet = defineRule({
+  meta: {
+    id: 'indicator.target-not-met',
+    severity: 'warning',
+    title: '未达目标仍得满分',
+    docs: 'A quantitative target not met by the actual value, yet full score.',
+    messages: { unmet: '“{indicator}”指标值为 {target}，实际完成值 {actual} 未达到，却得满分 {score}' },
+  },
+  check(t, ctx) {
+    for (const ind of t.indicators) {
+      const score = usable(ind.score);
+      const weight = usable(ind.weight);
+      if (!score || !weight || !score.gte(weight) || targetMet(ind) !== false) continue;
+      ctx.report({
+        messageId: 'unmet',
+        cell: ind.actual.cell,
+        data: { indicator: ind.level3.value ?? '', target: ind.target.value ?? '', actual: ind.actual.value ?? '', score: plain(score) },
+        expected: ind.target.value,
+        actual: ind.actual.value,
+      });
+    }
+  },
+});
+
+export const indicatorMetButDeducted = defineRule({
+  meta: {
+    id: 'indicator.met-but-deducted',
+    severity: 'info',
+    title: '达到目标仍扣分',
+    docs: 'A quantitative target met (≥98% with 98%), yet less than full score.',
+    messages: { deducted: '“{indicator}”实际完成值 {actual} 已达到指标值 {target}，得分 {score} 低于分值 {weight}' },
+  },
+  check(t, ctx) {
+    for (const ind of t.indicators) {
+      const score = usable(ind.score);
+      const weight = usable(ind.weight);
+      if (!score || !weight || !score.lt(weight) || targetMet(ind) !== true) continue;
+      ctx.report({
+        messageId: 'deducted',
+        cell: ind.score.cell,
+        data: { indicator: ind.level3.value ?? '', actual: ind.actual.value ?? '', target: ind.target.value ?? '', score: plain(score), weight: plain(weight) },
+        expected: plain(weight),
+        actual: plain(score),
+      });
+    }
+  },
+});
+
+export const indicatorRules = [indicatorReasonMissing, indicatorTargetNotMet, indicatorMetButDeducted];

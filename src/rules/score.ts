@@ -1,0 +1,178 @@
+import { Decimal } from '../model/decimal.js';
+import { normLabel } from '../model/index.js';
+import { agrees, asShown, plain, shown, usable } from './figures.js';
+import { defineRule } from './rule.js';
+import { levelGroups, mainRow, rateWeight, sumOf } from './table-access.js';
+
+export const scoreWeightsTotal = defineRule({
+  meta: {
+    id: 'score.weights-total',
+    severity: 'error',
+    title: '分值合计不为100',
+    docs: 'Indicator 分值 plus the execution-rate 分值 sum to 100.',
+    messages: { total: '各项分值合计应为 {expected}，表中为 {actual}（指标分值 {indicators} + 执行率分值 {rate}）' },
+  },
+  check(t, ctx) {
+    if (!t.indicators.length) return;
+    const indicators = sumOf(t.indicators, (i) => i.weight);
+    if (!indicators) return;
+    const rate = rateWeight(t, ctx.params).value;
+    const sum = indicators.plus(rate);
+    if (sum.minus(ctx.params.weightsTotal).abs().lte(ctx.params.tolerance)) return;
+    const last = t.indicators[t.indicators.length - 1]!;
+    ctx.report({
+      messageId: 'total',
+      cell: last.weight.cell,
+      data: { expected: plain(ctx.params.weightsTotal), actual: plain(sum), indicators: plain(indicators), rate: plain(rate) },
+      expected: plain(ctx.params.weightsTotal),
+      actual: plain(sum),
+    });
+  },
+});
+
+export const scoreLevelWeights = defineRule({
+  meta: {
+    id: 'score.level-weights',
+    severity: 'warning',
+    title: '一级指标权重不符',
+    docs: '一级指标 weights as configured (default 产出 50, 效益 30, 满意度 10, 执行率 10).',
+    messages: {
+      level: '“{level}”的分值合计应为 {expected}，表中为 {actual}',
+      rate: '执行率分值应为 {expected}，表中为 {actual}',
+    },
+  },
+  check(t, ctx) {
+    const configured = new Map(Object.entries(ctx.params.levelWeights).map(([k, v]) => [normLabel(k), v]));
+    for (const g of levelGroups(t)) {
+      const want = configured.get(g.name);
+      const sum = sumOf(g.indicators, (i) => i.weight);
+      if (!want || !sum || sum.eq(want)) continue;
+      ctx.report({
+        messageId: 'level',
+        cell: g.label.cell,
+        data: { level: g.name, expected: plain(want), actual: plain(sum) },
+        expected: plain(want),
+        actual: plain(sum),
+      });
+    }
+    const rateWant = configured.get('执行率');
+    const stated = rateWeight(t, ctx.params);
+    if (rateWant && stated.field && !stated.value.eq(rateWant))
+      ctx.report({
+        messageId: 'rate',
+        cell: stated.field.cell,
+        data: { expected: plain(rateWant), actual: plain(stated.value) },
+        expected: plain(rateWant),
+        actual: plain(stated.value),
+      });
+  },
+});
+
+export const scoreLevelLabel = defineRule({
+  meta: {
+    id: 'score.level-label',
+    severity: 'error',
+    title: '一级指标标注分值不符',
+    docs: 'A weight stated in a 一级 label (产出指标（50分）) equals the sum of its indicators\' 分值.',
+    messages: { label: '“{label}”标注 {stated} 分，其下指标分值合计为 {sum}' },
+  },
+  check(t, ctx) {
+    for (const g of levelGroups(t)) {
+      const sum = sumOf(g.indicators, (i) => i.weight);
+      if (!g.stated || !sum || sum.eq(g.stated)) continue;
+      ctx.report({
+        messageId: 'label',
+        cell: g.label.cell,
+        data: { label: g.label.value, stated: plain(g.stated), sum: plain(sum) },
+        expected: plain(sum),
+        actual: plain(g.stated),
+      });
+    }
+  },
+});
+
+export const scoreRange = defineRule({
+  meta: {
+    id: 'score.range',
+    severity: 'error',
+    title: '得分超出分值范围',
+    docs: '0 ≤ 得分 ≤ 分值 for every indicator.',
+    messages: {
+      above: '“{indicator}”得分 {score} 超过分值 {weight}',
+      negative: '“{indicator}”得分 {score} 为负数',
+    },
+  },
+  check(t, ctx) {
+    for (const ind of t.indicators) {
+      const score = usable(ind.score);
+      const weight = usable(ind.weight);
+      if (!score) continue;
+      const data = { indicator: ind.level3.value ?? '', score: plain(score), weight: weight ? plain(weight) : '' };
+      if (score.isNegative() && !score.isZero())
+        ctx.report({ messageId: 'negative', cell: ind.score.cell, data, expected: `0 ~ ${data.weight}`, actual: plain(score) });
+      else if (weight && score.gt(weight))
+        ctx.report({ messageId: 'above', cell: ind.score.cell, data, expected: `≤ ${plain(weight)}`, actual: plain(score) });
+    }
+  },
+});
+
+export const scoreTotal = defineRule({
+  meta: {
+    id: 'score.total',
+    severity: 'error',
+    title: '总分计算错误',
+    docs: '总分 = Σ indicator 得分 + 执行率得分.',
+    messages: { total: '总分应为 {expected}（指标得分 {indicators} + 执行率得分 {rate}），表中为 {actual}' },
+  },
+  check(t, ctx) {
+    if (!usable(t.total) || !t.indicators.length) return;
+    const indicators = sumOf(t.indicators, (i) => i.score);
+    const row = mainRow(t);
+    const rateScore = row?.values.score;
+    if (!indicators || (rateScore && rateScore.state === 'unreadable')) return;
+    const rate = usable(rateScore) ?? new Decimal(0);
+    const computed = indicators.plus(rate);
+    if (agrees(computed, t.total, ctx.params.tolerance)) return;
+    const expected = shown(computed, t.total.decimals);
+    ctx.report({
+      messageId: 'total',
+      cell: t.total.cell,
+      data: { expected, indicators: plain(indicators), rate: plain(rate), actual: asShown(t.total) },
+      expected,
+      actual: asShown(t.total),
+    });
+  },
+});
+
+/** The grade band a total falls in. */
+export function gradeFor(total: Decimal, bands: { grade: string; min: Decimal }[]): string | null {
+  const sorted = [...bands].sort((a, b) => b.min.comparedTo(a.min));
+  return sorted.find((b) => total.gte(b.min))?.grade ?? null;
+}
+
+export const scoreGrade = defineRule({
+  meta: {
+    id: 'score.grade',
+    severity: 'error',
+    title: '等级与总分不符',
+    docs: 'Grade fits 总分: 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差 below (configurable).',
+    messages: { grade: '总分 {total} 对应的等级应为“{expected}”，表中为“{actual}”' },
+  },
+  check(t, ctx) {
+    const total = usable(t.total);
+    const grade = t.grade?.value?.trim();
+    if (!total || !t.grade || !grade) return;
+    const expected = gradeFor(total, ctx.params.grades);
+    const normalized = normLabel(grade).replace(/(等|秀|好|格)$/, '');
+    if (!expected || normalized === expected || normLabel(grade) === expected) return;
+    ctx.report({
+      messageId: 'grade',
+      cell: t.grade.cell,
+      data: { total: asShown(t.total), expected, actual: grade },
+      expected,
+      actual: grade,
+    });
+  },
+});
+
+export const scoreRules = [scoreWeightsTotal, scoreLevelWeights, scoreLevelLabel, scoreRange, scoreTotal, scoreGrade];

@@ -1,0 +1,76 @@
+import { Decimal } from '../model/decimal.js';
+import { type FundRow, type ProjectTable, fold, normLabel, weightInLabel } from '../model/index.js';
+import type { Indicator, NumberField } from '../model/index.js';
+import type { RulesConfig } from './config.js';
+import { usable } from './figures.js';
+
+/** Shared views of a table that several rule families need; kept here so no two rules compute them twice. */
+
+export function rowName(row: FundRow): string {
+  return row.label.value ? fold(row.label.value).replace(/[\s:：]+/g, '') : row.kind === 'total' ? '资金总额' : '资金来源';
+}
+
+/** The row whose figures stand for the project: the total row, or the only source row. */
+export function mainRow(t: ProjectTable): FundRow | null {
+  return t.funds.total ?? t.funds.sources[0] ?? null;
+}
+
+export function allRows(t: ProjectTable): FundRow[] {
+  return [...(t.funds.total ? [t.funds.total] : []), ...t.funds.sources];
+}
+
+/** The execution rate computed from a row, as a percentage; null when it cannot be (no budget or 0). */
+export function computedRate(row: FundRow): Decimal | null {
+  const budget = usable(row.values.budget);
+  const executed = usable(row.values.executed);
+  if (!budget || !executed || budget.isZero()) return null;
+  return executed.div(budget).times(100);
+}
+
+/** 分值 of the execution rate: as the table states it, else the configured default. */
+export function rateWeight(t: ProjectTable, params: RulesConfig): { value: Decimal; field: NumberField | null } {
+  for (const row of allRows(t)) {
+    const w = row.values.weight;
+    const v = usable(w);
+    if (w && v) return { value: v, field: w };
+  }
+  return { value: params.rateWeight, field: null };
+}
+
+/** The 一级指标 name without a stated weight: `产出指标（50分）` → 产出指标. */
+export function levelName(ind: Indicator): string {
+  return normLabel(ind.level1.value ?? '').replace(/\([^()]*\)$/, '');
+}
+
+export interface LevelGroup {
+  name: string;
+  label: Indicator['level1'];
+  stated: Decimal | null;
+  indicators: Indicator[];
+}
+
+export function levelGroups(t: ProjectTable): LevelGroup[] {
+  const groups = new Map<string, LevelGroup>();
+  for (const ind of t.indicators) {
+    const name = levelName(ind);
+    let g = groups.get(name);
+    if (!g) {
+      g = { name, label: ind.level1, stated: ind.level1.value ? weightInLabel(ind.level1.value) : null, indicators: [] };
+      groups.set(name, g);
+    }
+    g.indicators.push(ind);
+  }
+  return [...groups.values()];
+}
+
+/** Σ of a numeric field over indicators; null if any of them cannot be read. */
+export function sumOf(items: Indicator[], pick: (i: Indicator) => NumberField): Decimal | null {
+  let sum = new Decimal(0);
+  for (const i of items) {
+    const f = pick(i);
+    if (f.state === 'unreadable') return null;
+    const v = usable(f);
+    if (v) sum = sum.plus(v);
+  }
+  return sum;
+}

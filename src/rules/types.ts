@@ -1,0 +1,50 @@
+import type { ProjectTable } from '../model/index.js';
+import type { Decimal } from '../model/decimal.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** One problem, pinned to a cell. This is the contract of findings.json (SPEC.md). */
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  /** Relative to the directory argument the file was found under. */
+  file: string;
+  sheet: string | null;
+  /** A1 address (top-left of a merge), or null where no cell fits. */
+  cell: string | null;
+  department: string | null;
+  unit: string | null;
+  project: string | null;
+  message: string;
+  expected: string | null;
+  actual: string | null;
+}
+
+export interface RuleMeta {
+  id: string;
+  severity: Severity;
+  /** One line of documentation (English, for developers and the rules file). */
+  /** A short Chinese name for the kind of problem (问题类型 in the correction list). */
+  title: string;
+  docs: string;
+  /** Chinese message templates; `{name}` placeholders are filled from the report's data. */
+  messages: Record<string, string>;
+}
+
+/** What a rule reports; the engine adds the rule id, severity and where the table came from. */
+export interface Report {
+  messageId: string;
+  data?: Record<string, string | number | Decimal | null | undefined>;
+  cell: string | null;
+  expected?: string | Decimal | null;
+  actual?: string | Decimal | null;
+  /** For batch rules: the table the finding belongs to, when it is not the one being checked. */
+  table?: ProjectTable;
+  /** For batch rules about no table at all (a ledger row without a submission). */
+  where?: Partial<Pick<Finding, 'file' | 'sheet' | 'department' | 'unit' | 'project'>>;
+}
+
+export interface RuleContext<P> {
+  params: P;
+  report(r: Report): void;
+}

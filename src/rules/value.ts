@@ -1,0 +1,39 @@
+import { defineRule } from './rule.js';
+
+export const valueUnreadable = defineRule({
+  meta: {
+    id: 'value.unreadable',
+    severity: 'error',
+    title: '数值无法识别',
+    docs: 'A number is required and the text cannot be read as one; the rules that need it are skipped.',
+    messages: { unreadable: '{field}须为数字，表中“{text}”无法识别为数值，相关校验已跳过' },
+  },
+  check(t, ctx) {
+    for (const n of t.notes)
+      if (n.state === 'unreadable')
+        ctx.report({ messageId: 'unreadable', cell: n.cell, data: { field: n.field, text: n.text }, expected: '数值', actual: n.text });
+  },
+});
+
+export const valueDirty = defineRule({
+  meta: {
+    id: 'value.dirty',
+    severity: 'info',
+    title: '数值含多余字符',
+    docs: 'A number was recovered from text with stray characters.',
+    messages: { dirty: '{field}“{text}”含多余字符，按 {value} 处理' },
+  },
+  check(t, ctx) {
+    for (const n of t.notes)
+      if (n.state === 'dirty')
+        ctx.report({
+          messageId: 'dirty',
+          cell: n.cell,
+          data: { field: n.field, text: n.text, value: n.value?.toFixed() ?? '' },
+          expected: n.value?.toFixed() ?? null,
+          actual: n.text,
+        });
+  },
+});
+
+export const valueRules = [valueUnreadable, valueDirty];
