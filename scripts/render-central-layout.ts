@@ -93,10 +93,11 @@ export function renderCentralLayout(t: TableSpec, o: RenderOptions = {}): XLSX.W
     s.data(x.reason, r, I);
   });
 
-  // total: no grade cell
+  // total as in 财预〔2020〕10号: 100 under 分值, the score under 得分, no grade cell
   const tr = lastInd + 1;
   s.label('总分', tr, A, tr, F);
-  s.data(t.total, tr, G);
+  s.data(100, tr, G);
+  s.data(t.total, tr, H);
 
   return s.finish();
 }
