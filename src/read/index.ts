@@ -33,8 +33,12 @@ export function readBuffer(buf: Buffer, file: string, limits: ReadLimits = defau
   if (buf.length === 0) throw new ReadError('empty', 'file is empty');
   if (buf.length > limits.maxBytes) throw new ReadError('too-large', `${buf.length} bytes`);
   const format = sniffFormat(buf, file);
+  const container = startsWith(buf, ZIP) ? 'zip' : startsWith(buf, CFB) ? 'cfb' : 'other';
+  // An .xlsx is a ZIP, or a CFB when password-protected; anything else under that name is not a workbook.
+  if (container === 'other' && path.extname(file).toLowerCase() === '.xlsx')
+    throw new ReadError('corrupt', 'not a ZIP container');
   const sheets =
-    format === 'csv' ? readCsv(buf, path.basename(file, path.extname(file)), limits) : readSpreadsheet(buf, limits);
+    format === 'csv' ? readCsv(buf, path.basename(file, path.extname(file)), limits) : readSpreadsheet(buf, limits, container);
   return { file, format, sheets };
 }
 

@@ -39,15 +39,16 @@ function sheetFrom(name: string, ws: XLSX.WorkSheet, limits: ReadLimits): Sheet 
   return makeSheet(name, rows, merges);
 }
 
-function classify(err: unknown): ReadError {
+function classify(err: unknown, container: 'zip' | 'cfb' | 'other'): ReadError {
   const msg = err instanceof Error ? err.message : String(err);
-  if (/password|encrypt/i.test(msg)) return new ReadError('encrypted', msg);
-  if (/Unsupported|not supported/i.test(msg)) return new ReadError('unsupported', msg);
+  // Password-protected OOXML is a CFB container; a ZIP that "needs encryption" is just a damaged ZIP.
+  if (container === 'cfb' && /password|encrypt/i.test(msg)) return new ReadError('encrypted', msg);
+  if (container !== 'zip' && /Unsupported|not supported/i.test(msg)) return new ReadError('unsupported', msg);
   return new ReadError('corrupt', msg);
 }
 
 /** Reads an xlsx or xls (BIFF) buffer into grids; the cached values of formula cells are kept as they are. */
-export function readSpreadsheet(buf: Buffer, limits: ReadLimits): Sheet[] {
+export function readSpreadsheet(buf: Buffer, limits: ReadLimits, container: 'zip' | 'cfb' | 'other'): Sheet[] {
   let wb: XLSX.WorkBook;
   try {
     wb = XLSX.read(buf, {
@@ -64,7 +65,7 @@ export function readSpreadsheet(buf: Buffer, limits: ReadLimits): Sheet[] {
       sheetRows: limits.maxRows,
     } as XLSX.ParsingOptions);
   } catch (err) {
-    throw classify(err);
+    throw classify(err, container);
   }
   if (!wb.SheetNames?.length) throw new ReadError('corrupt', 'no sheets');
   return wb.SheetNames.map((name) => sheetFrom(name, wb.Sheets[name]!, limits));

@@ -23,7 +23,8 @@ export const CORRECTION_HEADERS = [
 export const CORRECTIONS_SHEET = '整改清单';
 
 export function ruleLabel(rule: string, ruleTitles: Record<string, string>): string {
-  return `${ruleTitles[rule] ?? rule}（${rule}）`;
+  const title = Object.hasOwn(ruleTitles, rule) ? ruleTitles[rule] : undefined;
+  return `${title ?? rule}（${rule}）`;
 }
 
 /**

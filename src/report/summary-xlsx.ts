@@ -47,7 +47,7 @@ export function ruleRows(findings: Finding[], ruleTitles: Record<string, string>
     ['规则', '问题类型', '严重程度', '数量'],
     ...rules.map((rule) => {
       const r = byRule.get(rule) ?? { n: 0, severity: 'info' as const };
-      return [neutralize(rule), neutralize(ruleTitles[rule] ?? rule), SEVERITY_ZH[r.severity], r.n];
+      return [neutralize(rule), neutralize((Object.hasOwn(ruleTitles, rule) ? ruleTitles[rule] : undefined) ?? rule), SEVERITY_ZH[r.severity], r.n];
     }),
   ];
 }

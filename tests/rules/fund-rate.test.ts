@@ -6,6 +6,13 @@ ruleTester(fundRate, {
   valid: [
     { name: 'the seed insurance table: 6.695 ÷ 7 = 95.642857…% reported as 95.64', table: insurance },
     { name: 'a fraction in a percent-formatted cell', table: insurance, render: { percentFractions: true } },
+    {
+      name: 'no rate when 全年预算数 is 0, whatever the rate cell says',
+      table: spec(insurance, (t) => {
+        for (const f of t.funds) Object.assign(f, { declared: 0, initial: 0, budget: 0, executed: 0, balance: 0, rate: 100, score: 0 });
+      }),
+    },
+    { name: 'a rounded rate: 96 for 95.642857…% (0 decimals shown)', table: spec(insurance, (t) => void (t.funds[1]!.rate = 96)) },
   ],
   invalid: [
     {
@@ -16,6 +23,13 @@ ruleTester(fundRate, {
         t.analysis[0]!.text = t.analysis[0]!.text.replace('95.64%', '96.54%');
       }),
       errors: [{ cell: 'H8', message: '资金总额的执行率应为 95.64%（6.695 ÷ 7 × 100），表中为 96.54%', expected: '95.64%', actual: '96.54%' }],
+    },
+    {
+      name: 'a source row: 市县区财政资金 rate 95 where 95.642857…% rounds to 96',
+      table: spec(insurance, (t) => {
+        t.funds[1]!.rate = 95;
+      }),
+      errors: [{ cell: 'H9', message: '市县区财政资金的执行率应为 95.64%（6.695 ÷ 7 × 100），表中为 95%', expected: '95.64%', actual: '95%' }],
     },
   ],
 });

@@ -1,0 +1,23 @@
+export { neutralize, safeFileName, insideDir } from './safety.js';
+export { SEVERITY_ZH, STATUS_ZH, UNKNOWN_DEPARTMENT, type FileStatus } from './labels.js';
+export { compareFindings, compareCells, sortFindings } from './sort.js';
+export {
+  type InputRecord,
+  type Summary,
+  summarize,
+  findingsDocument,
+  departmentOf,
+  compareInputs,
+} from './findings-json.js';
+export {
+  CORRECTION_HEADERS,
+  CORRECTIONS_SHEET,
+  correctionRows,
+  toCsv,
+  writeCorrections,
+  writeAllCorrections,
+  departmentFileNames,
+  ruleLabel,
+} from './corrections.js';
+export { writeSummaryWorkbook } from './summary-xlsx.js';
+export { annotateWorkbook, annotatedPath, COMMENT_AUTHOR, OPINIONS_SHEET } from './annotate.js';

@@ -1,0 +1,148 @@
+import { indicatorMetButDeducted, indicatorReasonMissing, indicatorTargetNotMet } from '../../src/rules/indicator.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+import { type TableSpec, insurance, spec } from '../helpers/workbooks.js';
+
+type IndicatorSpecEdit = Partial<TableSpec['indicators'][number]>;
+
+/*
+ * The insurance seed table in the seed layout, indicators in rows 14–19: D 三级指标, E 年初指标值, F 调整后指标值,
+ * G 实际完成值, H 分值, I 得分, J 偏差原因. Row 17 is 每名网格员年保费 (≤340元, actual ≤325元, 10 of 10);
+ * row 18 保障网格员人身安全 (≥95%, ≥98%, 29.4 of 30); row 19 网格员满意度 (≥95%, ≥98%, 9.8 of 10).
+ * In the central layout the indicators start at row 12 (F 实际完成值, H 得分, I 偏差原因).
+ */
+
+/** Sets the target (both 年初 and 调整后) and the actual value of the 年保费 indicator (row 17). */
+const premium = (target: string, actual: string): IndicatorSpecEdit => ({ targetInitial: target, targetAdjusted: target, actual });
+
+const withPremium = (target: string, actual: string) => spec(insurance, (t) => void Object.assign(t.indicators[3]!, premium(target, actual)));
+
+ruleTester(indicatorReasonMissing, {
+  valid: [
+    { name: 'the seed insurance table: every deduction explained', table: insurance },
+    { name: 'full score needs no reason', table: spec(insurance, (t) => void (t.indicators[0]!.reason = '')) },
+    { name: 'the central layout', table: insurance, layout: 'central' },
+  ],
+  invalid: [
+    {
+      name: '网格员满意度 9.8 of 10 with no reason',
+      table: spec(insurance, (t) => void (t.indicators[5]!.reason = '')),
+      errors: [
+        {
+          cell: 'J19',
+          message: '“网格员满意度”得分 9.8 低于分值 10，但未填写偏差原因分析及改进措施',
+          expected: '填写偏差原因分析及改进措施',
+          actual: '（空）',
+        },
+      ],
+    },
+    {
+      name: 'two unexplained deductions, central layout (偏差原因 in column I)',
+      table: spec(insurance, (t) => {
+        t.indicators[4]!.reason = '';
+        t.indicators[5]!.reason = '';
+      }),
+      layout: 'central',
+      errors: [
+        { cell: 'I16', message: '“保障网格员人身安全”得分 29.4 低于分值 30，但未填写偏差原因分析及改进措施' },
+        { cell: 'I17', message: '“网格员满意度”得分 9.8 低于分值 10，但未填写偏差原因分析及改进措施' },
+      ],
+    },
+    {
+      name: 'a blank reason is empty; unmerged and shifted',
+      table: spec(insurance, (t) => void (t.indicators[5]!.reason = '   ')),
+      render: { noMerges: true, offsetRows: 3, offsetCols: 2 },
+      errors: [{ cell: 'L22', message: '“网格员满意度”得分 9.8 低于分值 10，但未填写偏差原因分析及改进措施' }],
+    },
+  ],
+});
+
+ruleTester(indicatorTargetNotMet, {
+  valid: [
+    { name: 'the seed insurance table', table: insurance },
+    { name: 'the target in 万元, the actual in 元: 325元 ≤ 0.05万元 (500元)', table: withPremium('≤0.05万元', '≤325元') },
+    { name: 'the target in 元, the actual in 万元: 0.0325万元 (325元) ≤ 340元', table: withPremium('≤340元', '0.0325万元') },
+    { name: 'exactly at the limit: 340元 ≤ 340元', table: withPremium('≤340元', '340元') },
+    { name: 'qualitative values are not judged: 及时 / 基本及时', table: withPremium('及时', '基本及时') },
+    { name: 'different units are not compared: ≥95% against 206人', table: withPremium('≥95%', '206人') },
+    {
+      name: 'the adjusted target (F) prevails over the initial one (E): ≤340元 after ≤300元',
+      table: spec(insurance, (t) => void Object.assign(t.indicators[3]!, { targetInitial: '≤300元', targetAdjusted: '≤340元', actual: '≤325元' })),
+    },
+    {
+      name: 'not met, but not full score either',
+      table: spec(insurance, (t) => void Object.assign(t.indicators[3]!, { ...premium('≤340元', '350元'), score: 8, reason: '保费上涨' })),
+    },
+    { name: 'full-width text: ≤３４０元 / ３２５元', table: withPremium('≤３４０元', '３２５元') },
+  ],
+  invalid: [
+    {
+      name: '≤340元 against ≤0.05万元 (500元), full score',
+      table: withPremium('≤340元', '≤0.05万元'),
+      errors: [{ cell: 'G17', message: '“每名网格员年保费”指标值为 ≤340元，实际完成值 ≤0.05万元 未达到，却得满分 10', expected: '≤340元', actual: '≤0.05万元' }],
+    },
+    {
+      name: '≤0.03万元 (300元) against 325元, full score',
+      table: withPremium('≤0.03万元', '325元'),
+      errors: [{ cell: 'G17', message: '“每名网格员年保费”指标值为 ≤0.03万元，实际完成值 325元 未达到，却得满分 10' }],
+    },
+    {
+      name: '≥95% against 90%, full score 30',
+      table: spec(insurance, (t) => {
+        Object.assign(t.indicators[4]!, { actual: '90%', score: 30 });
+        t.total = 99.36;
+      }),
+      errors: [{ cell: 'G18', message: '“保障网格员人身安全”指标值为 ≥95%，实际完成值 90% 未达到，却得满分 30', expected: '≥95%', actual: '90%' }],
+    },
+    {
+      name: '＝206人 against ＝200人 (central layout: 实际完成值 in column F)',
+      table: spec(insurance, (t) => void (t.indicators[0]!.actual = '＝200人')),
+      layout: 'central',
+      errors: [{ cell: 'F12', message: '“网格员人数”指标值为 ＝206人，实际完成值 ＝200人 未达到，却得满分 20' }],
+    },
+  ],
+});
+
+/** Every quantitative target met and every score full: Σ 得分 90 + 9.56 = 99.56. */
+const fullScores = spec(insurance, (t) => {
+  t.indicators[4]!.score = 30;
+  t.indicators[5]!.score = 10;
+  t.total = 99.56;
+});
+
+ruleTester(indicatorMetButDeducted, {
+  valid: [
+    { name: 'all targets met, all scores full', table: fullScores },
+    {
+      name: 'a deduction where the target is missed: ≥95% against 90%',
+      table: spec(fullScores, (t) => {
+        Object.assign(t.indicators[5]!, { actual: '90%', score: 9, reason: '满意度未达标' });
+        t.total = 98.56;
+      }),
+    },
+    {
+      name: 'a deduction on a qualitative indicator',
+      table: spec(fullScores, (t) => {
+        Object.assign(t.indicators[2]!, { targetInitial: '及时', targetAdjusted: '及时', actual: '基本及时', score: 9, reason: '个别月份延迟' });
+        t.total = 98.56;
+      }),
+    },
+  ],
+  invalid: [
+    {
+      name: 'the seed insurance table: ≥98% meets ≥95%, yet 29.4 of 30 and 9.8 of 10',
+      table: insurance,
+      errors: [
+        { cell: 'I18', message: '“保障网格员人身安全”实际完成值 ≥98% 已达到指标值 ≥95%，得分 29.4 低于分值 30', expected: '30', actual: '29.4' },
+        { cell: 'I19', message: '“网格员满意度”实际完成值 ≥98% 已达到指标值 ≥95%，得分 9.8 低于分值 10', expected: '10', actual: '9.8' },
+      ],
+    },
+    {
+      name: 'a cost met across units: 325元 within ≤0.05万元, yet 9 of 10',
+      table: spec(fullScores, (t) => {
+        Object.assign(t.indicators[3]!, { ...premium('≤0.05万元', '325元'), score: 9, reason: '测算偏差' });
+        t.total = 98.56;
+      }),
+      errors: [{ cell: 'I17', message: '“每名网格员年保费”实际完成值 325元 已达到指标值 ≤0.05万元，得分 9 低于分值 10', expected: '10', actual: '9' }],
+    },
+  ],
+});
