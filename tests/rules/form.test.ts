@@ -118,6 +118,11 @@ ruleTester(formUnitCode, {
       errors: [{ cell: 'H5', message: '预算单位编码 008001 不在主管部门编码 007 之下', expected: '007…', actual: '008001' }],
     },
     {
+      name: 'the department code inside, not at the start: 001007 under 007',
+      table: spec(insurance, (t) => void (t.unit = '001007-政法委机关')),
+      errors: [{ cell: 'H5', message: '预算单位编码 001007 不在主管部门编码 007 之下', expected: '007…', actual: '001007' }],
+    },
+    {
       name: 'a unit code shorter than its department code: 00 under 007',
       table: spec(insurance, (t) => void (t.unit = '00-政法委机关')),
       errors: [{ cell: 'H5', message: '预算单位编码 00 不在主管部门编码 007 之下', expected: '007…', actual: '00' }],

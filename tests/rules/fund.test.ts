@@ -150,6 +150,12 @@ ruleTester(fundRateScore, {
         t.total = 98.8;
       }),
     },
+    {
+      name: 'a score shown to 4 decimals: 9.5643 (the rate is not rounded before it is scored)',
+      table: spec(insurance, (t) => {
+        for (const f of t.funds) f.score = 9.5643;
+      }),
+    },
     { name: 'the central layout with its 分值 column of 10', table: insurance, layout: 'central' },
     { name: 'percent fractions in the rate cells', table: insurance, render: { percentFractions: true } },
     {
