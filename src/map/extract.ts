@@ -31,6 +31,8 @@ class Extractor {
   private readonly idx: LabelIndex;
   private readonly stops: string[];
   readonly missed: string[] = [];
+  /** `funds.budget` → column index, filled as the blocks are found; fields may refer to them. */
+  readonly blockColumns = new Map<string, number>();
 
   constructor(
     private readonly sheet: Sheet,
@@ -55,6 +57,10 @@ class Extractor {
       return null;
     }
     if (f.take === 'self') return { addr: label.addr, cell: label };
+    if (f.column) {
+      const c = this.blockColumns.get(f.column);
+      if (c !== undefined && c > this.endCol(label)) return slotAt(this.sheet, label.r, c);
+    }
     const s = this.sheet;
     const along = f.take === 'right';
     const first = along ? this.endCol(label) + 1 : this.endRow(label) + 1;
@@ -112,6 +118,7 @@ class Extractor {
     const top = budgetHeader.r;
     const { found, bottom } = this.columns<FundKey>(f.columns, top, 3);
     const keys = Object.keys(found) as FundKey[];
+    for (const k of keys) this.blockColumns.set(`funds.${k}`, found[k]!);
     const firstDataCol = Math.min(...keys.map((k) => found[k]!));
     const endLabels = [...f.end, ...(this.m.goal?.header ?? []), ...(this.m.indicators.columns.level1 ?? [])];
     const rows: RawFundRow[] = [];
@@ -166,6 +173,7 @@ class Extractor {
     }
     const { found, bottom } = this.columns<IndicatorKey>(t.columns, anchor.r, 2);
     const keys = Object.keys(found) as IndicatorKey[];
+    for (const k of keys) this.blockColumns.set(`indicators.${k}`, found[k]!);
     const out: RawIndicator[] = [];
     const carry: Partial<Record<IndicatorKey, Slot>> = {};
     for (let r = bottom + 1; r < Math.min(this.sheet.rowCount, bottom + 1 + MAX_BLOCK_ROWS); r++) {
@@ -207,15 +215,18 @@ class Extractor {
 /** Reads one sheet through one mapping. The sheet has been matched to the mapping already. */
 export function extract(sheet: Sheet, m: Mapping): RawTable {
   const x = new Extractor(sheet, m);
+  // Blocks first: fields may be placed under their columns.
+  const funds = x.funds();
+  const indicators = x.indicators();
   const fields: RawTable['fields'] = {};
   for (const [k, f] of Object.entries(m.fields) as [keyof Mapping['fields'], LabelField | undefined][]) fields[k] = x.field(k, f);
   return {
     sheet: sheet.name,
     layout: m.id,
     fields,
-    ...x.funds(),
+    ...funds,
     goal: x.goal(),
-    ...x.indicators(),
+    ...indicators,
     analysis: x.analysis(),
     missed: x.missed,
   };

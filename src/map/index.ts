@@ -29,3 +29,4 @@ export function mapSheet(sheet: Sheet, mappings: Mapping[]): RawTable | null {
   const m = matchSheet(sheet, mappings);
   return m ? extract(sheet, m) : null;
 }
+export { LedgerMapping, loadLedgerMapping, mapLedger, type RawLedger, type RawLedgerRow, type LedgerKey } from './ledger.js';

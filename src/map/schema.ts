@@ -16,6 +16,11 @@ export const LabelField = z.object({
   take: z.enum(['right', 'below', 'self']).default('right'),
   /** Take the nth non-empty cell in that direction (the grade is the 2nd cell right of 总分). */
   nth: z.number().int().min(1).default(1),
+  /**
+   * Instead: the cell in the label's row under a column of a block, e.g. `indicators.score` (总分 sits under 得分).
+   * Robust when the value is blank, where "the nth non-empty cell" would take its neighbour.
+   */
+  column: z.string().regex(/^(funds|indicators)\.\w+$/).optional(),
 });
 export type LabelField = z.infer<typeof LabelField>;
 

@@ -187,13 +187,13 @@ export function annotateWorkbook(
 }
 
 /**
- * Where the annotated copy of `relFile` goes: `outDir/annotated/<relFile with each segment made safe>`, its
- * extension replaced by `.xlsx`. Never outside `outDir`.
+ * Where the annotated copy of `relFile` goes: `outDir/annotated/<relFile with each segment made safe>`, always an
+ * .xlsx; `a.csv` becomes `a.csv.xlsx` so it cannot collide with an `a.xlsx` beside it. Never outside `outDir`.
  */
 export function annotatedPath(outDir: string, relFile: string): string {
   const segments = relFile.split(/[/\\]+/).filter((s) => s !== '' && s !== '.');
   const last = segments.pop() ?? '';
-  const stem = last.slice(0, last.length - path.extname(last).length);
+  const stem = path.extname(last).toLowerCase() === '.xlsx' ? last.slice(0, -5) : last;
   const safe = [...segments.map((s) => safeFileName(s, '_')), `${safeFileName(stem, '_')}.xlsx`];
   return insideDir(outDir, 'annotated', ...safe);
 }

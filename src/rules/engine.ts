@@ -2,6 +2,7 @@ import type { ProjectTable } from '../model/index.js';
 import { type RulesConfig, defaultRulesConfig } from './config.js';
 import { fill } from './message.js';
 import type { TableRule } from './rule.js';
+import type { LedgerIndex } from './ledger-index.js';
 import type { Finding, Report, RuleMeta, Severity } from './types.js';
 import { isDecimal } from '../model/decimal.js';
 
@@ -53,7 +54,12 @@ export function tablePlace(t: ProjectTable): Pick<Finding, 'file' | 'sheet' | 'd
  * Runs every enabled rule on one table and never stops at the first finding. A rule that throws is a bug in
  * the rule, not in the submission: it is logged and the other rules still run.
  */
-export function checkTable(table: ProjectTable, rules: readonly TableRule[], params: RulesConfig = defaultRulesConfig): Finding[] {
+export function checkTable(
+  table: ProjectTable,
+  rules: readonly TableRule[],
+  params: RulesConfig = defaultRulesConfig,
+  ledger: LedgerIndex | null = null,
+): Finding[] {
   const out: Finding[] = [];
   const place = tablePlace(table);
   for (const rule of rules) {
@@ -61,6 +67,7 @@ export function checkTable(table: ProjectTable, rules: readonly TableRule[], par
     try {
       rule.check(table, {
         params,
+        ledger,
         report: (r) => out.push(toFinding(rule.meta, params, r, r.table ? tablePlace(r.table) : place)),
       });
     } catch (err) {

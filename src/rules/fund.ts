@@ -52,11 +52,11 @@ export const fundBalance = defineRule({
       const budget = usable(row.values.budget);
       const executed = usable(row.values.executed);
       if (!reported || !budget || !executed || reported.state === 'unreadable') continue;
-      const balance = usableOrZero(reported)!;
       const computed = budget.minus(executed);
-      const asReported = { ...reported, value: balance };
-      if (agrees(computed, asReported, ctx.params.tolerance)) continue;
-      const expected = shown(computed, reported.decimals);
+      // A blank balance claims "nothing left": it agrees only with an exact zero, not with 0.305 rounded to 0.
+      const ok = reported.state === 'empty' ? computed.abs().lte(ctx.params.tolerance) : agrees(computed, reported, ctx.params.tolerance);
+      if (ok) continue;
+      const expected = reported.state === 'empty' ? plain(computed) : shown(computed, reported.decimals);
       const actual = reported.state === 'empty' ? '（空）' : asShown(reported);
       ctx.report({
         messageId: 'balance',

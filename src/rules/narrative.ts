@@ -77,19 +77,18 @@ export const narrativeMismatch = defineRule({
     for (const a of t.analysis) {
       if (!a.text.value) continue;
       for (const f of statedFigures(a.text.value)) {
-        let stated = f.value;
+        const inTable = tableValue(f.kind);
+        if (!inTable) continue;
+        // Compare in the text's own unit and precision: 66950 元 is checked to the yuan, 95.6428…% stated as 95.64% agrees.
         const unit = f.kind === 'rate' ? '%' : t.amountUnit;
-        if (f.kind !== 'rate' && f.unit !== t.amountUnit) stated = f.unit === '元' ? stated.div(10000) : stated.times(10000);
-        const actual = tableValue(f.kind);
-        if (!actual) continue;
-        // The text may round: 95.6428…% stated as 95.64% agrees.
-        const d = f.kind === 'rate' || f.unit === t.amountUnit ? f.decimals : Math.max(f.decimals, stated.decimalPlaces());
-        if (actual.toDecimalPlaces(d, Decimal.ROUND_HALF_UP).eq(stated.toDecimalPlaces(d, Decimal.ROUND_HALF_UP))) continue;
+        const actual = f.kind === 'rate' || f.unit === t.amountUnit ? inTable : f.unit === '元' ? inTable.times(10000) : inTable.div(10000);
+        if (actual.toDecimalPlaces(f.decimals, Decimal.ROUND_HALF_UP).eq(f.value)) continue;
+        const stated = f.kind === 'rate' || f.unit === t.amountUnit ? f.value : f.unit === '元' ? f.value.div(10000) : f.value.times(10000);
         ctx.report({
           messageId: 'mismatch',
           cell: a.text.cell,
-          data: { phrase: f.phrase, name: TABLE_NAME[f.kind], table: plain(actual), unit: unit === '%' ? '%' : ` ${unit}` },
-          expected: `${plain(actual)}${unit === '%' ? '%' : unit}`,
+          data: { phrase: f.phrase, name: TABLE_NAME[f.kind], table: plain(inTable), unit: unit === '%' ? '%' : ` ${unit}` },
+          expected: `${plain(inTable)}${unit === '%' ? '%' : unit}`,
           actual: `${plain(stated)}${unit === '%' ? '%' : unit}`,
         });
       }

@@ -1,9 +1,12 @@
 import type { ProjectTable } from '../model/index.js';
 import type { RulesConfig } from './config.js';
 import type { Report, RuleMeta } from './types.js';
+import type { LedgerIndex } from './ledger-index.js';
 
 export interface RuleContext {
   params: RulesConfig;
+  /** The bureau's ledger, when the run has one. */
+  ledger: LedgerIndex | null;
   report(r: Report): void;
 }
 

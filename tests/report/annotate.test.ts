@@ -115,10 +115,10 @@ describe('annotateWorkbook', () => {
 });
 
 describe('annotatedPath', () => {
-  it('replaces the extension and keeps the folder structure', () => {
+  it('writes an .xlsx beside the folder structure, keeping a non-xlsx extension in the name', () => {
     const out = tmpDir();
-    expect(annotatedPath(out, '政法委/2022/自评表.xls')).toBe(path.join(out, 'annotated', '政法委', '2022', '自评表.xlsx'));
-    expect(annotatedPath(out, 'a.csv')).toBe(path.join(out, 'annotated', 'a.xlsx'));
+    expect(annotatedPath(out, '政法委/2022/自评表.xls')).toBe(path.join(out, 'annotated', '政法委', '2022', '自评表.xls.xlsx'));
+    expect(annotatedPath(out, 'a.csv')).toBe(path.join(out, 'annotated', 'a.csv.xlsx'));
     expect(annotatedPath(out, 'b\\c.xlsx')).toBe(path.join(out, 'annotated', 'b', 'c.xlsx'));
   });
   it('never leaves outDir/annotated', () => {

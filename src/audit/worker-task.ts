@@ -1,0 +1,112 @@
+import { readFile, stat } from 'node:fs/promises';
+import { type Mapping, loadLedgerMapping, loadMappings, mapLedger } from '../map/index.js';
+import { type LedgerRow, normalizeLedger } from '../model/index.js';
+import { type ReadLimits, ReadError, defaultReadLimits, readBuffer } from '../read/index.js';
+import {
+  type Finding,
+  LedgerIndex,
+  type RulesConfig,
+  type TableKey,
+  checkTable,
+  defaultRulesConfig,
+  departmentOf,
+  ledgerRowId,
+  loadRulesConfig,
+  ruleTitles,
+  tableRules,
+  unitOf,
+} from '../rules/index.js';
+import { type InputRecord, annotateWorkbook, annotatedPath } from '../report/index.js';
+import { tablesFromBuffer } from './tables.js';
+
+/** Everything a worker needs to set itself up; plain data so it crosses thread boundaries. */
+export interface AuditSetup {
+  mappingSources: string[];
+  rulesFile: string | null;
+  ledgerFile: string | null;
+  ledgerMappingFile: string | null;
+  outDir: string | null;
+  limits: ReadLimits;
+}
+
+export interface FileTask {
+  path: string;
+  file: string;
+}
+
+export interface FileResult {
+  input: InputRecord;
+  findings: Finding[];
+  keys: TableKey[];
+  failure?: { code: ReadError['code']; detail: string };
+  sheetNames: string[];
+}
+
+export interface Ledger {
+  file: string;
+  rows: LedgerRow[];
+  index: LedgerIndex;
+}
+
+/** Reads the ledger through the same read and map stages as the submissions. */
+export async function loadLedger(file: string, display: string, mappingFile: string | null, limits = defaultReadLimits): Promise<Ledger> {
+  const m = loadLedgerMapping(mappingFile ?? undefined);
+  const wb = readBuffer(await readFile(file), file, limits);
+  for (const sheet of wb.sheets) {
+    const raw = mapLedger(sheet, m);
+    if (raw) {
+      const rows = normalizeLedger(raw, display);
+      return { file: display, rows, index: new LedgerIndex(rows) };
+    }
+  }
+  throw new ReadError('unsupported', `no ledger header (${m.columns.projectName.join('/')}, ${m.columns.budget.join('/')}) in ${file}`);
+}
+
+export interface Prepared {
+  setup: AuditSetup;
+  mappings: Mapping[];
+  params: RulesConfig;
+  ledger: Ledger | null;
+}
+
+export async function prepare(setup: AuditSetup): Promise<Prepared> {
+  return {
+    setup,
+    mappings: loadMappings(setup.mappingSources),
+    params: setup.rulesFile ? loadRulesConfig(setup.rulesFile) : defaultRulesConfig,
+    ledger: setup.ledgerFile ? await loadLedger(setup.ledgerFile, setup.ledgerFile, setup.ledgerMappingFile, setup.limits) : null,
+  };
+}
+
+/** One file through read → map → model → rules, with its annotated copy written at once (nothing is held back). */
+export async function auditFile(p: Prepared, task: FileTask): Promise<FileResult> {
+  let buf: Buffer;
+  try {
+    const info = await stat(task.path);
+    if (info.size > p.setup.limits.maxBytes) throw new ReadError('too-large', `${(info.size / 1048576).toFixed(1)} MB`);
+    buf = await readFile(task.path);
+  } catch (err) {
+    const e = err instanceof ReadError ? err : new ReadError('corrupt', String(err));
+    return { input: { file: task.file, sha256: null, status: 'unreadable', sheets: [] }, findings: [], keys: [], failure: { code: e.code, detail: e.detail }, sheetNames: [] };
+  }
+  const res = tablesFromBuffer(buf, task.path, task.file, p.mappings, { limits: p.setup.limits, keepRaw: false });
+  const findings: Finding[] = [];
+  const keys: TableKey[] = [];
+  for (const t of res.tables) {
+    findings.push(...checkTable(t, tableRules, p.params, p.ledger?.index ?? null));
+    const hit = p.ledger?.index.match(t);
+    keys.push({
+      file: t.file,
+      sheet: t.sheet,
+      department: departmentOf(t),
+      unit: unitOf(t),
+      unitCode: t.unit.code,
+      project: t.project.value,
+      projectCell: t.project.cell,
+      ledgerRow: hit ? ledgerRowId(hit) : null,
+    });
+  }
+  if (res.status === 'audited' && p.setup.outDir) annotateWorkbook(buf, annotatedPath(p.setup.outDir, task.file), findings, ruleTitles);
+  const input: InputRecord = { file: task.file, sha256: res.sha256, status: res.status, sheets: res.sheets.map(({ name, layout, project }) => ({ name, layout, project })) };
+  return { input, findings, keys, sheetNames: res.sheets.map((s) => s.name), ...(res.failure ? { failure: res.failure } : {}) };
+}

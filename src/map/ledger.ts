@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { type Cell, type Sheet, a1 } from '../read/index.js';
+import { fold, normLabel } from '../model/text.js';
+import { MappingError, builtinMappingDir } from './load.js';
+import type { Slot } from './raw.js';
+
+const Labels = z.array(z.string().min(1)).min(1);
+
+/** The ledger's columns found by header synonyms; budget, executed and the project name are required. */
+export const LedgerMapping = z.object({
+  kind: z.literal('ledger'),
+  id: z.string(),
+  name: z.string(),
+  columns: z.object({
+    departmentCode: Labels.optional(),
+    departmentName: Labels.optional(),
+    unitCode: Labels.optional(),
+    unitName: Labels.optional(),
+    projectCode: Labels.optional(),
+    projectName: Labels,
+    budget: Labels,
+    executed: Labels,
+  }),
+});
+export type LedgerMapping = z.infer<typeof LedgerMapping>;
+export type LedgerKey = keyof LedgerMapping['columns'];
+
+export function loadLedgerMapping(file = path.join(builtinMappingDir, 'ledger.json')): LedgerMapping {
+  const r = LedgerMapping.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!r.success) throw new MappingError(`${file}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
+export interface RawLedgerRow {
+  sheet: string;
+  row: number;
+  values: Partial<Record<LedgerKey, Slot>>;
+}
+
+export interface RawLedger {
+  sheet: string;
+  /** Unit of each amount column, read from its header: `全年预算数（元）`. */
+  units: { budget: '元' | '万元'; executed: '元' | '万元' };
+  rows: RawLedgerRow[];
+  missing: LedgerKey[];
+}
+
+/** A header matches a synonym when, without spaces and a trailing unit in brackets, it equals it. */
+function headerMatches(cell: Cell, labels: string[]): boolean {
+  const t = normLabel(cell.text).replace(/\([^()]*\)$/, '');
+  return labels.some((l) => t === normLabel(l));
+}
+
+function unitOf(cell: Cell | undefined): '元' | '万元' {
+  return cell && /万元/.test(fold(cell.text)) ? '万元' : '元';
+}
+
+/** Finds the header row (the first within 20 rows holding the project name, budget and executed headers). */
+export function mapLedger(sheet: Sheet, m: LedgerMapping): RawLedger | null {
+  const keys = Object.keys(m.columns) as LedgerKey[];
+  for (let r = 0; r < Math.min(sheet.rowCount, 20); r++) {
+    const found: Partial<Record<LedgerKey, number>> = {};
+    for (let c = 0; c < sheet.colCount; c++) {
+      const cell = sheet.own(r, c);
+      if (!cell || typeof cell.raw !== 'string') continue;
+      for (const k of keys) if (found[k] === undefined && headerMatches(cell, m.columns[k]!)) found[k] = c;
+    }
+    if (found.projectName === undefined || found.budget === undefined || found.executed === undefined) continue;
+    const rows: RawLedgerRow[] = [];
+    for (let rr = r + 1; rr < sheet.rowCount; rr++) {
+      const values: RawLedgerRow['values'] = {};
+      for (const k of keys) if (found[k] !== undefined) values[k] = { addr: a1(rr, found[k]!), cell: sheet.own(rr, found[k]!) };
+      if (!values.projectName?.cell?.text.trim()) continue;
+      rows.push({ sheet: sheet.name, row: rr, values });
+    }
+    return {
+      sheet: sheet.name,
+      units: { budget: unitOf(sheet.own(r, found.budget)), executed: unitOf(sheet.own(r, found.executed)) },
+      rows,
+      missing: keys.filter((k) => found[k] === undefined),
+    };
+  }
+  return null;
+}

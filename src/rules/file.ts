@@ -1,0 +1,26 @@
+import type { RuleMeta } from './types.js';
+
+/** Findings about whole files; raised by the audit, not by a check over a table. */
+export const fileUnreadableMeta: RuleMeta = {
+  id: 'file.unreadable',
+  severity: 'error',
+  title: '文件无法读取',
+  docs: 'Not a readable workbook: empty, corrupt, encrypted, too large, parse timed out.',
+  messages: {
+    empty: '文件为空，无法读取',
+    encrypted: '文件已加密（设有打开密码），无法读取，请去除密码后重新报送',
+    corrupt: '文件已损坏或不是有效的 Excel/CSV 文件，无法读取',
+    'too-large': '文件过大（{detail}），超出读取上限',
+    timeout: '读取超时（超过 {detail}），文件可能异常',
+    'out-of-memory': '读取时内存超限，文件可能异常',
+    unsupported: '不支持的文件格式，无法读取',
+  },
+};
+
+export const fileUnrecognizedMeta: RuleMeta = {
+  id: 'file.unrecognized',
+  severity: 'error',
+  title: '无法识别的表格',
+  docs: 'Readable, but no sheet matches any mapping.',
+  messages: { unrecognized: '文件可以打开，但没有工作表符合任何已知的绩效自评表格式（工作表：{sheets}）' },
+};

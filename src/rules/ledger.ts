@@ -1,0 +1,100 @@
+import { Decimal } from '../model/decimal.js';
+import type { LedgerRow, NumberField } from '../model/index.js';
+import { agrees, asShown, plain, usable } from './figures.js';
+import { defineRule } from './rule.js';
+import { mainRow } from './table-access.js';
+import type { Finding, RuleMeta } from './types.js';
+
+function inSourceUnit(value: Decimal, unit: '元' | '万元'): string {
+  return unit === '元' ? `${plain(value.times(10000))} 元` : `${plain(value)} 万元`;
+}
+
+export const ledgerMismatch = defineRule({
+  meta: {
+    id: 'ledger.mismatch',
+    severity: 'error',
+    title: '与预算系统台账不符',
+    docs: '全年预算数 or 全年执行数 differs from the ledger (after unit conversion).',
+    messages: { mismatch: '{column}与预算系统台账不符：台账为 {ledger}（折合 {converted} 万元），表中为 {table} 万元' },
+  },
+  check(t, ctx) {
+    const hit = ctx.ledger?.match(t);
+    const row = mainRow(t);
+    if (!hit || !row) return;
+    const pairs: [string, NumberField | undefined, NumberField, '元' | '万元'][] = [
+      ['全年预算数', row.values.budget, hit.budget, hit.sourceUnit.budget],
+      ['全年执行数', row.values.executed, hit.executed, hit.sourceUnit.executed],
+    ];
+    for (const [column, field, ledger, unit] of pairs) {
+      const mine = usable(field);
+      const theirs = usable(ledger);
+      if (!field || !mine || !theirs || agrees(theirs, field, ctx.params.tolerance)) continue;
+      ctx.report({
+        messageId: 'mismatch',
+        cell: field.cell,
+        data: { column, ledger: inSourceUnit(theirs, unit), converted: plain(theirs), table: asShown(field) },
+        expected: plain(theirs),
+        actual: asShown(field),
+      });
+    }
+  },
+});
+
+export const ledgerUnknownProject = defineRule({
+  meta: {
+    id: 'ledger.unknown-project',
+    severity: 'warning',
+    title: '台账中无此项目',
+    docs: 'A submitted table matches no ledger row.',
+    messages: { unknown: '项目“{project}”（单位 {unit}）在预算系统台账中找不到对应项目' },
+  },
+  check(t, ctx) {
+    if (!ctx.ledger || ctx.ledger.match(t)) return;
+    ctx.report({
+      messageId: 'unknown',
+      cell: t.project.cell,
+      data: { project: t.project.value ?? '', unit: t.unit.value ?? '' },
+      expected: null,
+      actual: t.project.value,
+    });
+  },
+});
+
+export const ledgerMissingSubmissionMeta: RuleMeta = {
+  id: 'ledger.missing-submission',
+  severity: 'warning',
+  title: '台账项目未报送自评表',
+  docs: 'A ledger project has no submitted table.',
+  messages: { missing: '预算系统台账中的项目“{project}”（单位 {unit}，全年预算数 {budget} 万元）未报送绩效自评表' },
+};
+
+/** The department a ledger row belongs to: its own columns, else the department of a submitted table of its unit. */
+export function ledgerDepartment(row: LedgerRow, known: { unitCode: string | null; department: string | null }[]): string | null {
+  if (row.departmentCode && row.departmentName) return `${row.departmentCode}-${row.departmentName}`;
+  if (row.departmentName) return row.departmentName;
+  const code = row.unitCode ?? row.departmentCode;
+  if (!code) return null;
+  const same = known.find((k) => k.unitCode === code && k.department);
+  if (same) return same.department;
+  const parent = known.find((k) => k.department && /^\d+/.test(k.department) && code.startsWith(k.department.split('-')[0]!));
+  return parent?.department ?? null;
+}
+
+export type MissingReport = Pick<Finding, 'department' | 'unit' | 'project' | 'file' | 'sheet' | 'cell'> & {
+  data: Record<string, string>;
+};
+
+export function missingSubmission(row: LedgerRow, department: string | null): MissingReport {
+  const unit = row.unitCode && row.unitName ? `${row.unitCode}-${row.unitName}` : (row.unitName ?? row.unitCode);
+  return {
+    file: row.file,
+    sheet: row.sheet,
+    cell: row.projectName.cell,
+    department,
+    unit,
+    project: row.projectName.value,
+    data: { project: row.projectName.value ?? '', unit: unit ?? '', budget: row.budget.value ? plain(row.budget.value) : '—' },
+  };
+}
+
+export const ledgerRules = [ledgerMismatch, ledgerUnknownProject];
