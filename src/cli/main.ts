@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { MappingError, builtinMappingDir, loadMappings } from '../map/index.js';
 import { inspect } from './inspect.js';
+import { UsageError } from './errors.js';
 
 /** Exit codes of SPEC.md: 0 no error-level finding, 1 at least one, 2 usage or fatal problem. */
 export const EXIT_USAGE = 2;
@@ -60,7 +61,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-export class UsageError extends Error {}
 
 const isEntry = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
 if (isEntry) process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,168 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { builtinMappingDir, loadMappings } from '../map/index.js';
+import { defaultReadLimits, type ReadLimits } from '../read/index.js';
+import {
+  type Finding,
+  type RulesConfig,
+  type TableKey,
+  batchDuplicateMeta,
+  defaultRulesConfig,
+  fileUnreadableMeta,
+  fileUnrecognizedMeta,
+  findDuplicates,
+  ledgerDepartment,
+  ledgerMissingSubmissionMeta,
+  ledgerRowId,
+  loadRulesConfig,
+  missingSubmission,
+  ruleTitles,
+  toFinding,
+} from '../rules/index.js';
+import {
+  type InputRecord,
+  type Summary,
+  findingsDocument,
+  insideDir,
+  summarize,
+  writeAllCorrections,
+  writeSummaryWorkbook,
+} from '../report/index.js';
+import { discover } from './discover.js';
+import { FilePool } from './pool.js';
+import { type AuditSetup, type FileResult, loadLedger } from './worker-task.js';
+
+export interface AuditOptions {
+  inputs: string[];
+  outDir: string;
+  ledger?: string | undefined;
+  mappingSources?: string[] | undefined;
+  rulesFile?: string | undefined;
+  ledgerMappingFile?: string | undefined;
+  jobs?: number | undefined;
+  timeoutMs?: number | undefined;
+  memoryMb?: number | undefined;
+  limits?: ReadLimits | undefined;
+  cwd?: string | undefined;
+  /** Called after each file: done, total. */
+  onProgress?: ((done: number, total: number) => void) | undefined;
+}
+
+export interface AuditOutcome {
+  exitCode: 0 | 1;
+  summary: Summary;
+  outDir: string;
+  findingsFile: string;
+  corrections: Record<string, { xlsx: string; csv: string }>;
+  missingInputs: string[];
+}
+
+/** A problem with the run itself (nothing to audit, a bad ledger or rules file): exit code 2. */
+export class AuditSetupError extends Error {}
+
+function toolInfo(): { name: string; version: string } {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+  return { name: pkg.name, version: pkg.version };
+}
+
+function fileFinding(params: RulesConfig, r: FileResult, department: string | null): Finding | null {
+  const where = { file: r.input.file, sheet: null, department, unit: null, project: null };
+  if (r.input.status === 'unreadable') {
+    const code = r.failure?.code ?? 'corrupt';
+    return toFinding(fileUnreadableMeta, params, { messageId: code, cell: null, data: { detail: r.failure?.detail ?? '' }, actual: r.failure?.detail ?? null }, where);
+  }
+  if (r.input.status === 'unrecognized')
+    return toFinding(fileUnrecognizedMeta, params, { messageId: 'unrecognized', cell: null, data: { sheets: r.sheetNames.join('、') || '无' } }, where);
+  return null;
+}
+
+/**
+ * The main job: discover → (read → map → model → rules → annotated copy) per file in a worker pool → batch
+ * rules → reports. Every discovered file ends up in findings.json, whatever happened to it.
+ */
+export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
+  const cwd = o.cwd ?? process.cwd();
+  const outDir = path.resolve(cwd, o.outDir);
+  const mappingSources = (o.mappingSources?.length ? o.mappingSources : [builtinMappingDir]).map((m) => path.resolve(cwd, m));
+  const limits = o.limits ?? defaultReadLimits;
+  // Set-up problems surface here, in the main thread, before any file is touched.
+  loadMappings(mappingSources);
+  const params = o.rulesFile ? loadRulesConfig(path.resolve(cwd, o.rulesFile)) : defaultRulesConfig;
+  const ledgerPath = o.ledger ? path.resolve(cwd, o.ledger) : null;
+  let ledger = null;
+  if (ledgerPath) {
+    try {
+      ledger = await loadLedger(ledgerPath, path.basename(ledgerPath), o.ledgerMappingFile ?? null, limits);
+    } catch (err) {
+      throw new AuditSetupError(`台账无法读取 (ledger unreadable): ${ledgerPath}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  const discovered = await discover(o.inputs, cwd);
+  // The ledger often sits beside the submissions; it is not one of them.
+  const found = discovered.found.filter((d) => d.path !== ledgerPath);
+  const missing = discovered.missing;
+  if (!found.length) throw new AuditSetupError(`no workbook (.xlsx, .xls, .csv) found in: ${o.inputs.join(', ')}`);
+
+  mkdirSync(outDir, { recursive: true });
+  const setup: AuditSetup = {
+    mappingSources,
+    rulesFile: o.rulesFile ? path.resolve(cwd, o.rulesFile) : null,
+    ledgerFile: ledgerPath,
+    ledgerMappingFile: o.ledgerMappingFile ?? null,
+    outDir,
+    limits,
+  };
+  const jobs = Math.max(1, o.jobs ?? os.availableParallelism());
+  const pool = new FilePool(setup, { jobs, timeoutMs: o.timeoutMs ?? 60_000, memoryMb: o.memoryMb ?? 1024 });
+
+  const inputs: InputRecord[] = [];
+  const findings: Finding[] = [];
+  const keys: TableKey[] = [];
+  const fileDepartments: Record<string, string> = {};
+  let done = 0;
+  let tables = 0;
+  try {
+    await Promise.all(
+      found.map(async (d) => {
+        const outcome = await pool.run({ path: d.path, file: d.file });
+        const r: FileResult = outcome.ok
+          ? outcome.result
+          : { input: { file: d.file, sha256: null, status: 'unreadable', sheets: [] }, findings: [], keys: [], failure: { code: outcome.code, detail: outcome.detail }, sheetNames: [] };
+        const department = r.keys.find((k) => k.department)?.department ?? d.folder;
+        inputs.push(r.input);
+        findings.push(...r.findings);
+        keys.push(...r.keys);
+        tables += r.keys.length;
+        if (department) fileDepartments[d.file] = department;
+        const ff = fileFinding(params, r, department);
+        if (ff && !params.disabled.includes(ff.rule)) findings.push(ff);
+        o.onProgress?.(++done, found.length);
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
+
+  if (!params.disabled.includes(batchDuplicateMeta.id))
+    for (const { key, first } of findDuplicates(keys))
+      findings.push(
+        toFinding(batchDuplicateMeta, params, { messageId: 'duplicate', cell: key.projectCell, data: { unit: key.unit ?? '', project: key.project ?? '', first: `${first.file}（${first.sheet}）` }, actual: key.file, expected: first.file }, key),
+      );
+  if (ledger && !params.disabled.includes(ledgerMissingSubmissionMeta.id)) {
+    const matched = new Set(keys.map((k) => k.ledgerRow).filter(Boolean));
+    for (const row of ledger.rows) {
+      if (matched.has(ledgerRowId(row))) continue;
+      const m = missingSubmission(row, ledgerDepartment(row, keys));
+      const { data, ...where } = m;
+      findings.push(toFinding(ledgerMissingSubmissionMeta, params, { messageId: 'missing', cell: m.cell, data, expected: '报送绩效自评表', actual: '未报送' }, where));
+    }
+  }
+
+  const findingsFile = insideDir(outDir, 'findings.json');
+  writeFileSync(findingsFile, findingsDocument(toolInfo(), inputs, findings, tables));
+  const corrections = writeAllCorrections(outDir, findings, ruleTitles);
+  writeSummaryWorkbook(insideDir(outDir, 'summary.xlsx'), inputs, findings, ruleTitles, fileDepartments);
+  const summary = summarize(inputs, findings, tables);
+  return { exitCode: summary.errors > 0 ? 1 : 0, summary, outDir, findingsFile, corrections, missingInputs: missing };
+}
