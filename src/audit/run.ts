@@ -93,7 +93,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   let ledger = null;
   if (ledgerPath) {
     try {
-      ledger = await loadLedger(ledgerPath, path.basename(ledgerPath), o.ledgerMappingFile ?? null, limits);
+      ledger = await loadLedger(ledgerPath, o.ledgerMappingFile ?? null, limits);
     } catch (err) {
       throw new AuditSetupError(`台账无法读取 (ledger unreadable): ${ledgerPath}: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { type Mapping, loadLedgerMapping, loadMappings, mapLedger } from '../map/index.js';
 import { type LedgerRow, normalizeLedger } from '../model/index.js';
 import { type ReadLimits, ReadError, defaultReadLimits, readBuffer } from '../read/index.js';
@@ -49,7 +50,9 @@ export interface Ledger {
 }
 
 /** Reads the ledger through the same read and map stages as the submissions. */
-export async function loadLedger(file: string, display: string, mappingFile: string | null, limits = defaultReadLimits): Promise<Ledger> {
+/** The ledger's findings name it by its base name, in every thread alike (rows are matched across threads by it). */
+export async function loadLedger(file: string, mappingFile: string | null, limits = defaultReadLimits): Promise<Ledger> {
+  const display = path.basename(file);
   const m = loadLedgerMapping(mappingFile ?? undefined);
   const wb = readBuffer(await readFile(file), file, limits);
   for (const sheet of wb.sheets) {
@@ -74,7 +77,7 @@ export async function prepare(setup: AuditSetup): Promise<Prepared> {
     setup,
     mappings: loadMappings(setup.mappingSources),
     params: setup.rulesFile ? loadRulesConfig(setup.rulesFile) : defaultRulesConfig,
-    ledger: setup.ledgerFile ? await loadLedger(setup.ledgerFile, setup.ledgerFile, setup.ledgerMappingFile, setup.limits) : null,
+    ledger: setup.ledgerFile ? await loadLedger(setup.ledgerFile, setup.ledgerMappingFile, setup.limits) : null,
   };
 }
 
