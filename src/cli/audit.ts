@@ -43,7 +43,8 @@ export async function runAuditCommand(args: string[]): Promise<number> {
     bar?.done();
     for (const m of res.missingInputs) console.error(`warning: nothing found for ${m}`);
     const s = res.summary;
-    const rel = path.relative(process.cwd(), res.outDir) || '.';
+    const relative = path.relative(process.cwd(), res.outDir) || '.';
+    const rel = relative.startsWith('..') ? res.outDir : relative;
     if (!values.quiet) {
       console.log(
         `${s.files} files (${s.audited} audited, ${s.unreadable} unreadable, ${s.unrecognized} unrecognized), ${s.tables} tables: ` +
