@@ -47,3 +47,29 @@ export function usableOrZero(f: NumberField | undefined): Decimal | null {
   if (f.state === 'empty') return new Decimal(0);
   return usable(f);
 }
+
+/** What a rule reports when a reported figure does not agree with the computed one. */
+export interface FigureCheck {
+  messageId: string;
+  reported: NumberField;
+  computed: Decimal;
+  /** Placeholders besides {expected} and {actual}, which are filled here. */
+  data: Record<string, string>;
+  /** Appended to expected/actual in the finding's columns (`%` for rates). */
+  suffix?: string;
+}
+
+/**
+ * Reports a figure that disagrees under the rounding rule, with the expected value shown at the reported
+ * precision. Every arithmetic rule goes through here, so they all round and word the figures alike.
+ */
+export function checkFigure(
+  ctx: { params: { tolerance: Decimal }; report(r: { messageId: string; cell: string | null; data: Record<string, string>; expected: string; actual: string }): void },
+  c: FigureCheck,
+): void {
+  if (agrees(c.computed, c.reported, ctx.params.tolerance)) return;
+  const expected = shown(c.computed, c.reported.decimals);
+  const actual = asShown(c.reported);
+  const suffix = c.suffix ?? '';
+  ctx.report({ messageId: c.messageId, cell: c.reported.cell, data: { ...c.data, expected, actual }, expected: `${expected}${suffix}`, actual: `${actual}${suffix}` });
+}

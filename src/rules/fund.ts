@@ -1,6 +1,6 @@
 import { Decimal } from '../model/decimal.js';
 import { FUND_COLUMN_NAMES, type FundColumn } from '../model/index.js';
-import { agrees, asShown, plain, shown, usable, usableOrZero } from './figures.js';
+import { agrees, asShown, checkFigure, plain, shown, usable, usableOrZero } from './figures.js';
 import { defineRule } from './rule.js';
 import { allRows, computedRate, rateWeight, rowName } from './table-access.js';
 
@@ -25,14 +25,11 @@ export const fundSum = defineRule({
       const parts = t.funds.sources.map((r) => usableOrZero(r.values[col]));
       if (parts.some((p) => p === null)) continue;
       const sum = (parts as Decimal[]).reduce((a, b) => a.plus(b), new Decimal(0));
-      if (agrees(sum, reported, ctx.params.tolerance)) continue;
-      const expected = shown(sum, reported.decimals);
-      ctx.report({
+      checkFigure(ctx, {
         messageId: 'sum',
-        cell: reported.cell,
-        data: { row: rowName(total), column: FUND_COLUMN_NAMES[col], expected, terms: (parts as Decimal[]).map(plain).join(' + '), actual: asShown(reported) },
-        expected,
-        actual: asShown(reported),
+        reported,
+        computed: sum,
+        data: { row: rowName(total), column: FUND_COLUMN_NAMES[col], terms: (parts as Decimal[]).map(plain).join(' + ') },
       });
     }
   },
@@ -82,14 +79,12 @@ export const fundRate = defineRule({
       const reported = row.values.rate;
       const rate = computedRate(row);
       if (!reported || !rate || !usable(reported)) continue;
-      if (agrees(rate, reported, ctx.params.tolerance)) continue;
-      const expected = shown(rate, reported.decimals);
-      ctx.report({
+      checkFigure(ctx, {
         messageId: 'rate',
-        cell: reported.cell,
-        data: { row: rowName(row), expected, executed: plain(usable(row.values.executed)!), budget: plain(usable(row.values.budget)!), actual: asShown(reported) },
-        expected: `${expected}%`,
-        actual: `${asShown(reported)}%`,
+        reported,
+        computed: rate,
+        data: { row: rowName(row), executed: plain(usable(row.values.executed)!), budget: plain(usable(row.values.budget)!) },
+        suffix: '%',
       });
     }
   },
@@ -110,15 +105,11 @@ export const fundRateScore = defineRule({
       const rate = computedRate(row);
       if (!reported || !rate || !usable(reported)) continue;
       const capped = Decimal.min(rate, 100);
-      const computed = weight.times(capped).div(100);
-      if (agrees(computed, reported, ctx.params.tolerance)) continue;
-      const expected = shown(computed, reported.decimals);
-      ctx.report({
+      checkFigure(ctx, {
         messageId: 'score',
-        cell: reported.cell,
-        data: { row: rowName(row), expected, weight: plain(weight), rate: shown(capped, 2), actual: asShown(reported) },
-        expected,
-        actual: asShown(reported),
+        reported,
+        computed: weight.times(capped).div(100),
+        data: { row: rowName(row), weight: plain(weight), rate: shown(capped, 2) },
       });
     }
   },

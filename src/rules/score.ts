@@ -1,6 +1,6 @@
 import { Decimal } from '../model/decimal.js';
 import { normLabel } from '../model/index.js';
-import { agrees, asShown, plain, shown, usable } from './figures.js';
+import { asShown, checkFigure, plain, usable } from './figures.js';
 import { defineRule } from './rule.js';
 import { levelGroups, mainRow, rateWeight, sumOf } from './table-access.js';
 
@@ -131,16 +131,7 @@ export const scoreTotal = defineRule({
     const rateScore = row?.values.score;
     if (!indicators || (rateScore && rateScore.state === 'unreadable')) return;
     const rate = usable(rateScore) ?? new Decimal(0);
-    const computed = indicators.plus(rate);
-    if (agrees(computed, t.total, ctx.params.tolerance)) return;
-    const expected = shown(computed, t.total.decimals);
-    ctx.report({
-      messageId: 'total',
-      cell: t.total.cell,
-      data: { expected, indicators: plain(indicators), rate: plain(rate), actual: asShown(t.total) },
-      expected,
-      actual: asShown(t.total),
-    });
+    checkFigure(ctx, { messageId: 'total', reported: t.total, computed: indicators.plus(rate), data: { indicators: plain(indicators), rate: plain(rate) } });
   },
 });
 
