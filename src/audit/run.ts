@@ -23,6 +23,8 @@ import {
 import {
   type InputRecord,
   type Summary,
+  annotateWorkbook,
+  annotatedPath,
   findingsDocument,
   insideDir,
   summarize,
@@ -58,6 +60,17 @@ export interface AuditOutcome {
   missingInputs: string[];
 }
 
+/** The 表中为 column of an unreadable file: the reason in a word (the library's own wording is English). */
+const FAILURE_ZH: Record<string, string> = {
+  empty: '空文件',
+  encrypted: '加密',
+  corrupt: '文件损坏',
+  'too-large': '文件过大',
+  timeout: '读取超时',
+  'out-of-memory': '内存超限',
+  unsupported: '格式不支持',
+};
+
 /** A problem with the run itself (nothing to audit, a bad ledger or rules file): exit code 2. */
 export class AuditSetupError extends Error {}
 
@@ -70,7 +83,7 @@ function fileFinding(params: RulesConfig, r: FileResult, department: string | nu
   const where = { file: r.input.file, sheet: null, department, unit: null, project: null };
   if (r.input.status === 'unreadable') {
     const code = r.failure?.code ?? 'corrupt';
-    return toFinding(fileUnreadableMeta, params, { messageId: code, cell: null, data: { detail: r.failure?.detail ?? '' }, actual: r.failure?.detail ?? null }, where);
+    return toFinding(fileUnreadableMeta, params, { messageId: code, cell: null, data: { detail: r.failure?.detail ?? '' }, expected: '可读取的工作簿', actual: FAILURE_ZH[code] }, where);
   }
   if (r.input.status === 'unrecognized')
     return toFinding(fileUnrecognizedMeta, params, { messageId: 'unrecognized', cell: null, data: { sheets: r.sheetNames.join('、') || '无' } }, where);
@@ -98,13 +111,17 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
       throw new AuditSetupError(`台账无法读取 (ledger unreadable): ${ledgerPath}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  const discovered = await discover(o.inputs, cwd);
+  const discovered = await discover(o.inputs, cwd, [outDir]);
   // The ledger often sits beside the submissions; it is not one of them.
   const found = discovered.found.filter((d) => d.path !== ledgerPath);
   const missing = discovered.missing;
   if (!found.length) throw new AuditSetupError(`no workbook (.xlsx, .xls, .csv) found in: ${o.inputs.join(', ')}`);
 
-  mkdirSync(outDir, { recursive: true });
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (err) {
+    throw new AuditSetupError(`输出文件夹无法创建 (cannot create --out): ${outDir}: ${(err as Error).message}`);
+  }
   const setup: AuditSetup = {
     mappingSources,
     rulesFile: o.rulesFile ? path.resolve(cwd, o.rulesFile) : null,
@@ -158,6 +175,12 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
       findings.push(toFinding(ledgerMissingSubmissionMeta, params, { messageId: 'missing', cell: m.cell, data, expected: '报送绩效自评表', actual: '未报送' }, where));
     }
   }
+
+  // Batch findings come after the workers wrote their annotated copies: the few files they touch are annotated again.
+  const batchFiles = new Set(findings.filter((f) => f.rule === batchDuplicateMeta.id).map((f) => f.file));
+  for (const d of found)
+    if (batchFiles.has(d.file))
+      annotateWorkbook(readFileSync(d.path), annotatedPath(outDir, d.file), findings.filter((f) => f.file === d.file), ruleTitles);
 
   const findingsFile = insideDir(outDir, 'findings.json');
   writeFileSync(findingsFile, findingsDocument(toolInfo(), inputs, findings, tables));
