@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { type ReadLimits, ReadError, defaultReadLimits, readBuffer } from '../read/index.js';
+import { type OoxmlBook, type ReadLimits, ReadError, defaultReadLimits, readBufferWithSource } from '../read/index.js';
 import { type Mapping, type RawTable, extract, matchSheet } from '../map/index.js';
 import { type ProjectTable, normalize } from '../model/index.js';
 
@@ -24,6 +24,8 @@ export interface FileTables {
   sheets: SheetOutcome[];
   tables: ProjectTable[];
   failure?: { code: ReadError['code']; detail: string };
+  /** The parsed package of an .xlsx read by the fast path, for the annotator (never sent across threads). */
+  book?: OoxmlBook | null;
 }
 
 /** read → map → normalize for one file. Never throws for a bad file: the outcome says what went wrong. */
@@ -56,8 +58,12 @@ export function tablesFromBuffer(
   const sha256 = createHash('sha256').update(buf).digest('hex');
   const base = { path, file, sha256 };
   let sheets;
+  let book: OoxmlBook | null = null;
   try {
-    sheets = readBuffer(buf, path, opts.limits).sheets;
+    ({
+      workbook: { sheets },
+      book,
+    } = readBufferWithSource(buf, path, opts.limits));
   } catch (err) {
     const e = err instanceof ReadError ? err : new ReadError('corrupt', err instanceof Error ? err.message : String(err));
     return { ...base, status: 'unreadable', sheets: [], tables: [], failure: { code: e.code, detail: e.detail } };
@@ -75,5 +81,5 @@ export function tablesFromBuffer(
     tables.push(table);
     outcomes.push({ name: sheet.name, layout: m.id, project: table.project.value, ...(opts.keepRaw ? { raw } : {}) });
   }
-  return { ...base, status: tables.length ? 'audited' : 'unrecognized', sheets: outcomes, tables };
+  return { ...base, status: tables.length ? 'audited' : 'unrecognized', sheets: outcomes, tables, book };
 }

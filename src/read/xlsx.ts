@@ -2,6 +2,21 @@ import * as XLSX from 'xlsx';
 import { type Cell, type Range, type Sheet, a1, makeSheet } from './grid.js';
 import { ReadError } from './errors.js';
 import type { ReadLimits } from './limits.js';
+import { type OoxmlBook, readOoxml } from './ooxml.js';
+
+/** How SheetJS is asked to parse a workbook (the benchmark's floor uses the same). */
+export const SHEETJS_READ_OPTIONS: XLSX.ParsingOptions = {
+  type: 'buffer',
+  dense: true,
+  cellNF: true,
+  cellText: true,
+  cellDates: false,
+  cellFormula: false,
+  cellHTML: false,
+  cellStyles: false,
+  // Declared dimensions can lie (A1:XFD1048576 in a 16 KB file): use where cells really are.
+  nodim: true,
+} as XLSX.ParsingOptions;
 
 function displayed(cell: XLSX.CellObject): string {
   if (cell.w !== undefined) return cell.w;
@@ -49,21 +64,34 @@ function classify(err: unknown, container: 'zip' | 'cfb' | 'other'): ReadError {
 
 /** Reads an xlsx or xls (BIFF) buffer into grids; the cached values of formula cells are kept as they are. */
 export function readSpreadsheet(buf: Buffer, limits: ReadLimits, container: 'zip' | 'cfb' | 'other'): Sheet[] {
+  return readSpreadsheetWithSource(buf, limits, container).sheets;
+}
+
+/**
+ * Force SheetJS for every file (PERF_RECON_READER=sheetjs): the fast .xlsx path can then be compared with it,
+ * or switched off should a file ever read differently.
+ */
+const SHEETJS_ONLY = process.env.PERF_RECON_READER === 'sheetjs';
+
+/**
+ * As readSpreadsheet, and for a plain .xlsx read the fast way (ooxml.ts) the package too, so that the annotated
+ * copy can be made from it without parsing the file again. Files the fast path does not take go to SheetJS.
+ */
+export function readSpreadsheetWithSource(buf: Buffer, limits: ReadLimits, container: 'zip' | 'cfb' | 'other'): { sheets: Sheet[]; book: OoxmlBook | null } {
+  if (container === 'zip' && !SHEETJS_ONLY) {
+    try {
+      return readOoxml(buf, limits);
+    } catch {
+      // not a file the fast path reads exactly as SheetJS does (or not readable at all): SheetJS decides
+    }
+  }
+  return { sheets: readWithSheetJS(buf, limits, container), book: null };
+}
+
+export function readWithSheetJS(buf: Buffer, limits: ReadLimits, container: 'zip' | 'cfb' | 'other'): Sheet[] {
   let wb: XLSX.WorkBook;
   try {
-    wb = XLSX.read(buf, {
-      type: 'buffer',
-      dense: true,
-      cellNF: true,
-      cellText: true,
-      cellDates: false,
-      cellFormula: false,
-      cellHTML: false,
-      cellStyles: false,
-      // Declared dimensions can lie (A1:XFD1048576 in a 16 KB file): use where cells really are.
-      nodim: true,
-      sheetRows: limits.maxRows,
-    } as XLSX.ParsingOptions);
+    wb = XLSX.read(buf, { ...SHEETJS_READ_OPTIONS, sheetRows: limits.maxRows });
   } catch (err) {
     throw classify(err, container);
   }

@@ -1,6 +1,9 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import * as XLSX from 'xlsx';
+import { type OoxmlBook, type Range, type ZipOut, defaultReadLimits, writeZip } from '../read/index.js';
+import { readOoxml } from '../read/ooxml.js';
 import type { Finding } from '../rules/types.js';
 import { ruleLabel } from './corrections.js';
 import { SEVERITY_ZH } from './labels.js';
@@ -130,7 +133,15 @@ export function annotateWorkbook(
   outFile: string,
   findings: Finding[],
   ruleTitles: Record<string, string>,
+  /** The package the reader already parsed (readBufferWithSource), so that an .xlsx is not parsed again. */
+  book?: OoxmlBook | null,
 ): void {
+  const fast = annotateOoxml(srcBuf, findings, ruleTitles, book);
+  if (fast) {
+    fs.mkdirSync(path.dirname(outFile), { recursive: true });
+    fs.writeFileSync(outFile, fast);
+    return;
+  }
   const { wb, csv } = readOriginal(srcBuf, findings);
   const byCell = new Map<string, Map<string, Finding[]>>();
   const unplaced: Finding[] = [];
@@ -196,4 +207,187 @@ export function annotatedPath(outDir: string, relFile: string): string {
   const stem = path.extname(last).toLowerCase() === '.xlsx' ? last.slice(0, -5) : last;
   const safe = [...segments.map((s) => safeFileName(s, '_')), `${safeFileName(stem, '_')}.xlsx`];
   return insideDir(outDir, 'annotated', ...safe);
+}
+
+// -----------------------------------------------------------------------------------------------------------------
+// The fast path for .xlsx: the original package is kept part for part (copied compressed, as stored) and only the
+// commented sheets change: a comments part, its VML drawing, two relationships, a <legacyDrawing> and a fitted
+// <dimension>. It declines (null) whatever it does not handle the way the SheetJS path does — findings without a
+// cell or sheet (they need the 审核意见 sheet), existing comments or drawings, sheets cut at the row limit — and the
+// SheetJS path below takes those.
+
+const NS_REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+const REL_COMMENTS = `${NS_REL}/comments`;
+const REL_VML = `${NS_REL}/vmlDrawing`;
+const CT_COMMENTS = 'application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml';
+const CT_VML = 'application/vnd.openxmlformats-officedocument.vmlDrawing';
+const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n';
+/** Children of <worksheet> that come after <legacyDrawing> (ECMA-376 CT_Worksheet). */
+const AFTER_LEGACY = new Set(['legacyDrawingHF', 'drawingHF', 'picture', 'oleObjects', 'controls', 'webPublishItems', 'tableParts', 'extLst']);
+
+function escapeXml(text: string): string {
+  return text
+    .replace(/[&<>'"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&apos;', '"': '&quot;' })[c]!)
+    .replace(/[\u0000-\u0008\u000b-\u001f\uFFFE-\uFFFF]/g, (c) => `_x${`000${c.charCodeAt(0).toString(16)}`.slice(-4)}_`);
+}
+
+function commentsXml(cells: [string, string][]): string {
+  const list = cells
+    .map(([ref, text]) => {
+      const t = /^\s|\s$|[\t\n\r]/.test(text) ? '<t xml:space="preserve">' : '<t>';
+      return `<comment ref="${ref}" authorId="0"><text>${t}${escapeXml(text)}</t></text></comment>`;
+    })
+    .join('');
+  return `${XML_HEAD}<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><authors><author>${escapeXml(COMMENT_AUTHOR)}</author></authors><commentList>${list}</commentList></comments>`;
+}
+
+/** Hidden notes, drawn as SheetJS and Excel draw them; `block` keeps shape ids apart between sheets. */
+function vmlXml(cells: { r: number; c: number }[], block: number): string {
+  const shapes = cells
+    .map(
+      ({ r, c }, k) =>
+        `<v:shape id="_x0000_s${block * 1024 + k + 1}" type="#_x0000_t202" style="position:absolute; margin-left:80pt;margin-top:5pt;width:104pt;height:64pt;z-index:10;visibility:hidden" fillcolor="#ECFAD4" strokecolor="#edeaa1"><v:fill color2="#BEFF82" type="gradient" angle="-180"><o:fill type="gradientUnscaled" v:ext="view"/></v:fill><v:shadow on="t" obscured="t"/><v:path o:connecttype="none"/><v:textbox><div style="text-align:left"></div></v:textbox><x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/><x:Anchor>${c + 1},0,${r + 1},0,${c + 3},20,${r + 5},20</x:Anchor><x:AutoFill>False</x:AutoFill><x:Row>${r}</x:Row><x:Column>${c}</x:Column></x:ClientData></v:shape>`,
+    )
+    .join('');
+  return `<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel"><o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="${block}"/></o:shapelayout><v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m0,0l0,21600,21600,21600,21600,0xe"><v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>${shapes}</xml>`;
+}
+
+/** Where <legacyDrawing> goes among the top-level children of <worksheet>; null when the sheet already has one. */
+function legacyDrawingAt(xml: string): number | null {
+  const close = /<\/(?:\w+:)?sheetData>/.exec(xml);
+  const selfClosed = close ? null : /<(?:\w+:)?sheetData\b[^>]*\/>/.exec(xml);
+  const root = /<worksheet\b[^>]*>/.exec(xml);
+  if (!root) return null;
+  const from = close ? close.index + close[0].length : selfClosed ? selfClosed.index + selfClosed[0].length : root.index + root[0].length;
+  const tag = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<(\/?)([A-Za-z_][\w.:-]*)(?:"[^"]*"|'[^']*'|[^'">])*?(\/?)>/g;
+  tag.lastIndex = from;
+  let depth = 0;
+  for (let m = tag.exec(xml); m; m = tag.exec(xml)) {
+    if (m[2] === undefined) continue;
+    const local = m[2].replace(/^\w+:/, '');
+    if (m[1]) {
+      if (depth === 0) return local === 'worksheet' ? m.index : null;
+      depth--;
+      continue;
+    }
+    if (depth === 0) {
+      if (local === 'legacyDrawing' || local === 'legacyDrawingHF') return null;
+      if (AFTER_LEGACY.has(local)) return m.index;
+    }
+    if (!m[3]) depth++;
+  }
+  return null;
+}
+
+function relsXml(existing: string | null, add: string): string {
+  if (existing === null)
+    return `${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${add}</Relationships>`;
+  const at = existing.lastIndexOf('</Relationships>');
+  if (at < 0) return existing.replace(/<Relationships\b([^>]*)\/>/, `<Relationships$1>${add}</Relationships>`);
+  return existing.slice(0, at) + add + existing.slice(at);
+}
+
+function relativeTarget(fromPart: string, toPart: string): string {
+  return path.posix.relative(path.posix.dirname(fromPart), toPart);
+}
+
+function freeName(taken: (n: string) => boolean, make: (k: number) => string): string {
+  for (let k = 1; ; k++) if (!taken(make(k))) return make(k);
+}
+
+/** The annotated .xlsx built from the original package, or null when the SheetJS path must make it. */
+function annotateOoxml(srcBuf: Buffer, findings: Finding[], ruleTitles: Record<string, string>, given?: OoxmlBook | null): Buffer | null {
+  if (srcBuf.length < 4 || srcBuf.readUInt32LE(0) !== 0x04034b50) return null;
+  let book = given ?? null;
+  if (!book) {
+    try {
+      book = readOoxml(srcBuf, defaultReadLimits).book;
+    } catch {
+      return null;
+    }
+  }
+  const bySheet = new Map<string, Map<string, Finding[]>>();
+  for (const f of sortFindings(findings)) {
+    const sheet = f.sheet === null ? undefined : book.sheets.find((s) => s.name === f.sheet);
+    const addr = f.cell?.replace(/\$/g, '').toUpperCase() ?? null;
+    const m = addr === null ? null : A1.exec(addr);
+    const inRange = m !== null && Number(m[2]) >= 1 && Number(m[2]) <= MAX_ROWS && XLSX.utils.decode_col(m[1] ?? '') < MAX_COLS;
+    if (!sheet || addr === null || !inRange) return null; // needs the 审核意见 sheet
+    let cells = bySheet.get(sheet.name);
+    if (!cells) bySheet.set(sheet.name, (cells = new Map()));
+    const list = cells.get(addr);
+    if (list) list.push(f);
+    else cells.set(addr, [f]);
+  }
+  // Nothing to say: the copy is the original.
+  if (bySheet.size === 0) return srcBuf;
+
+  const zip = book.zip;
+  const replaced = new Map<string, Buffer>();
+  const added: ZipOut[] = [];
+  const taken = (n: string) => zip.has(n) || added.some((a) => a.name === n);
+  let ct = zip.text('[Content_Types].xml');
+  if (ct === null || !ct.includes('</Types>')) return null;
+  let block = 0;
+  for (const [name, cells] of bySheet) {
+    const info = book.sheets.find((s) => s.name === name)!;
+    if (info.capped) return null;
+    let xml = zip.text(info.path);
+    if (xml === null) return null;
+    const at = legacyDrawingAt(xml);
+    if (at === null) return null;
+    const root = /<worksheet\b[^>]*>/.exec(xml)!;
+    const rPrefix = /\sxmlns:r\s*=\s*["']([^"']*)["']/.exec(root[0]);
+    if (rPrefix && rPrefix[1] !== NS_REL) return null;
+    const relsText = zip.text(info.relsPath);
+    if (relsText !== null && /\/(comments|vmlDrawing)"/.test(relsText)) return null;
+    const ids = new Set([...(relsText ?? '').matchAll(/\bId\s*=\s*["']([^"']*)["']/g)].map((x) => x[1]));
+    const ridComments = freeName((n) => ids.has(n), (k) => `rId${k}`);
+    ids.add(ridComments);
+    const ridVml = freeName((n) => ids.has(n), (k) => `rId${k}`);
+
+    const commentsPart = freeName(taken, (k) => `xl/comments${k}.xml`);
+    added.push({ name: commentsPart, data: Buffer.alloc(0) });
+    const vmlPart = freeName(taken, (k) => `xl/drawings/vmlDrawing${k}.vml`);
+    added.push({ name: vmlPart, data: Buffer.alloc(0) });
+
+    // cells in reading order; the extent grows to take the commented cells in (as SheetJS's stubs do)
+    const entries = [...cells.entries()].map(([addr, list]) => ({ addr, pos: XLSX.utils.decode_cell(addr), text: list.map((f) => commentLine(f, ruleTitles)).join('\n') }));
+    entries.sort((a, b) => a.pos.r - b.pos.r || a.pos.c - b.pos.c);
+    let extent: Range | null = info.extent ? { s: { ...info.extent.s }, e: { ...info.extent.e } } : null;
+    for (const { pos } of entries) {
+      if (!extent) extent = { s: { ...pos }, e: { ...pos } };
+      extent.s.r = Math.min(extent.s.r, pos.r);
+      extent.s.c = Math.min(extent.s.c, pos.c);
+      extent.e.r = Math.max(extent.e.r, pos.r);
+      extent.e.c = Math.max(extent.e.c, pos.c);
+    }
+    block++;
+    added[added.length - 2] = { name: commentsPart, data: Buffer.from(commentsXml(entries.map((e) => [e.addr, e.text]))) };
+    added[added.length - 1] = { name: vmlPart, data: Buffer.from(vmlXml(entries.map((e) => e.pos), 1000 + block)) };
+
+    const rels =
+      `<Relationship Id="${ridVml}" Type="${REL_VML}" Target="${relativeTarget(info.path, vmlPart)}"/>` +
+      `<Relationship Id="${ridComments}" Type="${REL_COMMENTS}" Target="${relativeTarget(info.path, commentsPart)}"/>`;
+    replaced.set(info.relsPath, Buffer.from(relsXml(relsText, rels)));
+
+    xml = `${xml.slice(0, at)}<legacyDrawing r:id="${ridVml}"/>${xml.slice(at)}`;
+    if (!rPrefix) xml = xml.replace(/<worksheet\b([^>]*?)(\/?)>/, `<worksheet$1 xmlns:r="${NS_REL}"$2>`);
+    const ref = extent ? XLSX.utils.encode_range(extent) : 'A1';
+    xml = xml.replace(/(<(?:\w+:)?dimension\b[^>]*?\bref\s*=\s*)(["'])[^"']*\2/, `$1"${ref}"`);
+    replaced.set(info.path, Buffer.from(xml));
+    ct = ct.replace('</Types>', `<Override PartName="/${commentsPart}" ContentType="${CT_COMMENTS}"/></Types>`);
+  }
+  if (!/<Default\b[^>]*Extension\s*=\s*["']vml["']/i.test(ct)) ct = ct.replace('</Types>', `<Default Extension="vml" ContentType="${CT_VML}"/></Types>`);
+  replaced.set('[Content_Types].xml', Buffer.from(ct));
+
+  const parts: ZipOut[] = [];
+  for (const e of zip.entries.values()) {
+    const data = replaced.get(e.name);
+    parts.push(data ? { name: e.name, data } : { name: e.name, from: zip, entry: e });
+    replaced.delete(e.name);
+  }
+  for (const [name, data] of replaced) parts.push({ name, data });
+  parts.push(...added);
+  return writeZip(parts);
 }

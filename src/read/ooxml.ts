@@ -1,0 +1,573 @@
+/**
+ * A fast reader for the common .xlsx: ZIP central directory + native inflate + the parts a grid needs (workbook,
+ * shared strings, number formats, sheets). It follows SheetJS 0.20.3's own parsing step by step (same regular
+ * expressions, same quirks, SheetJS's number formatter), so its cells are the ones SheetJS would give; the benchmark
+ * checks that on every file of its corpus. Anything it does not handle exactly — xlsb, strict OOXML, comments,
+ * hyperlinks, dates stored as text, unknown number formats, prefixed cell attributes, … — throws OoxmlUnsupported
+ * and the caller reads the file with SheetJS instead.
+ */
+import * as XLSX from 'xlsx';
+import { type Cell, type Range, type Sheet, a1, makeSheet } from './grid.js';
+import type { ReadLimits } from './limits.js';
+import { ZipArchive, ZipUnsupported } from './zip.js';
+
+export class OoxmlUnsupported extends Error {}
+
+function unsupported(why: string): never {
+  throw new OoxmlUnsupported(why);
+}
+
+/** Where each sheet of the package lives, and what the annotator needs to know of it. */
+export interface OoxmlSheetInfo {
+  name: string;
+  /** Part name of the worksheet, e.g. xl/worksheets/sheet1.xml. */
+  path: string;
+  relsPath: string;
+  /** Extent of the cells that hold a value, merges included; null for an empty sheet. */
+  extent: Range | null;
+  /** Rows beyond the read limit were skipped: the grid is not the whole sheet. */
+  capped: boolean;
+}
+
+export interface OoxmlBook {
+  zip: ZipArchive;
+  sheets: OoxmlSheetInfo[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// SheetJS helpers, ported as they are (xlsx.mjs 0.20.3)
+
+const ENCODINGS: Record<string, string> = { '&quot;': '"', '&apos;': "'", '&gt;': '>', '&lt;': '<', '&amp;': '&' };
+const ENC = /&(?:quot|apos|gt|lt|amp|#x?([\da-fA-F]+));/gi;
+const CODE = /_x([\da-fA-F]{4})_/gi;
+
+function rawUnescape(text: string): string {
+  const i = text.indexOf('<![CDATA[');
+  if (i === -1) {
+    if (text.indexOf('&') === -1 && text.indexOf('_x') === -1 && text.indexOf('_X') === -1) return text;
+    return text
+      .replace(ENC, ($$: string, $1: string) => ENCODINGS[$$] || String.fromCharCode(parseInt($1, $$.indexOf('x') > -1 ? 16 : 10)) || $$)
+      .replace(CODE, (_m: string, c: string) => String.fromCharCode(parseInt(c, 16)));
+  }
+  const j = text.indexOf(']]>');
+  return rawUnescape(text.slice(0, i)) + text.slice(i + 9, j) + rawUnescape(text.slice(j + 3));
+}
+
+function unescapexml(text: string, xlsx = false): string {
+  const out = rawUnescape(text);
+  return xlsx ? out.replace(/\r\n/g, '\n') : out;
+}
+
+const ATTR = /\s([^"\s?>/]+)\s*=\s*((?:")([^"]*)(?:")|(?:')([^']*)(?:')|([^'">\s]+))/g;
+
+/** parsexmltag(tag, skip_root = true): attribute values by (local) name, later ones winning. */
+function attributes(tag: string): Record<string, string> {
+  const z: Record<string, string> = {};
+  let eq = 0;
+  for (; eq !== tag.length; ++eq) {
+    const c = tag.charCodeAt(eq);
+    if (c === 32 || c === 10 || c === 13) break;
+  }
+  if (eq === tag.length) return z;
+  const m = tag.match(ATTR);
+  if (!m) return z;
+  for (const att of m) {
+    const cc = att.slice(1);
+    let c = 0;
+    for (; c !== cc.length; ++c) if (cc.charCodeAt(c) === 61) break;
+    let q = cc.slice(0, c).trim();
+    while (cc.charCodeAt(c + 1) === 32) ++c;
+    const e = cc.charCodeAt(c + 1);
+    const quot = e === 34 || e === 39 ? 1 : 0;
+    const v = cc.slice(c + 1 + quot, cc.length - quot);
+    let j = 0;
+    for (; j !== q.length; ++j) if (q.charCodeAt(j) === 58) break;
+    if (j === q.length) {
+      if (q.indexOf('_') > 0) q = q.slice(0, q.indexOf('_'));
+      z[q] = v;
+      z[q.toLowerCase()] = v;
+    } else {
+      const k = (j === 5 && q.slice(0, 5) === 'xmlns' ? 'xmlns' : '') + q.slice(j + 1);
+      if (z[k] && q.slice(j - 3, j) === 'ext') continue;
+      z[k] = v;
+      z[k.toLowerCase()] = v;
+    }
+  }
+  return z;
+}
+
+const nsCache = new Map<string, [RegExp, RegExp]>();
+/** str_match_xml_ns: the first <tag …>…</tag> (any namespace prefix): [whole, inner]. */
+function matchXml(str: string, tag: string): [string, string] | null {
+  let res = nsCache.get(tag);
+  if (!res) nsCache.set(tag, (res = [new RegExp(`<(?:\\w+:)?${tag}\\b[^<>]*>`, 'g'), new RegExp(`</(?:\\w+:)?${tag}>`, 'g')]));
+  res[0].lastIndex = res[1].lastIndex = 0;
+  const m = res[0].exec(str);
+  if (!m) return null;
+  const si = m.index;
+  const sf = res[0].lastIndex;
+  res[1].lastIndex = res[0].lastIndex;
+  const e = res[1].exec(str);
+  if (!e) return null;
+  return [str.slice(si, res[1].lastIndex), str.slice(sf, e.index)];
+}
+
+/** str_remove_xml_ns_g(str, 'rPh'). */
+function removeXml(str: string, tag: string): string | null {
+  const open = new RegExp(`<(?:\\w+:)?${tag}\\b[^<>]*>`, 'g');
+  const close = new RegExp(`</(?:\\w+:)?${tag}>`, 'g');
+  const out: string[] = [];
+  let ef = 0;
+  let m: RegExpExecArray | null;
+  while ((m = open.exec(str))) {
+    out.push(str.slice(ef, m.index));
+    ef = m.index;
+    close.lastIndex = open.lastIndex;
+    if (!close.exec(str)) return null;
+    ef = close.lastIndex;
+    open.lastIndex = close.lastIndex;
+  }
+  out.push(str.slice(ef));
+  return out.join('');
+}
+
+const SIT = /<(?:\w+:)?t\b[^<>]*>([^<]*)<\/(?:\w+:)?t>/g;
+const SIR = /<(?:\w+:)?r\b[^<>]*>/;
+const TAGS = /<[/?]?[a-zA-Z0-9:_-]+(?:\s+[^"\s?<>/]+\s*=\s*(?:"[^"]*"|'[^']*'|[^'"<>\s=]+))*\s*[/?]?>/gm;
+
+/** Every tag of an XML text (SheetJS's tagregex), with its name as written (`<x:sheet` → `x:sheet`). */
+function* tags(xml: string): Generator<{ tag: string; name: string }> {
+  for (const m of xml.match(TAGS) ?? []) {
+    let e = 1;
+    while (e < m.length && !/[\s/>]/.test(m.charAt(e))) e++;
+    yield { tag: m, name: m.slice(1, e) };
+  }
+}
+
+const localName = (name: string) => name.replace(/^\w+:/, '');
+const PLAIN_T = /^\s*<(?:\w+:)?t[^>]*>/;
+const T_END = /<\/(?:\w+:)?t>/;
+
+/** parse_si: the text of a shared or inline string. */
+function stringItem(x: string): string {
+  if (!x) return '';
+  if (PLAIN_T.test(x)) return unescapexml(x.slice(x.indexOf('>') + 1).split(T_END)[0] || '', true);
+  if (SIR.test(x)) {
+    const noPh = removeXml(x, 'rPh');
+    if (noPh === null) unsupported('unbalanced rPh');
+    return unescapexml((noPh.match(SIT) || []).join('').replace(TAGS, ''), true);
+  }
+  // SheetJS leaves such an item without text (undefined): rare enough to hand over.
+  return unsupported('string item without text');
+}
+
+/** safe_decode_range. */
+function decodeRange(range: string): Range {
+  const o = { s: { c: 0, r: 0 }, e: { c: 0, r: 0 } };
+  let idx = 0;
+  let i = 0;
+  let cc = 0;
+  const len = range.length;
+  for (idx = 0; i < len; ++i) {
+    if ((cc = range.charCodeAt(i) - 64) < 1 || cc > 26) break;
+    idx = 26 * idx + cc;
+  }
+  o.s.c = --idx;
+  for (idx = 0; i < len; ++i) {
+    if ((cc = range.charCodeAt(i) - 48) < 0 || cc > 9) break;
+    idx = 10 * idx + cc;
+  }
+  o.s.r = --idx;
+  if (i === len || cc !== 10) {
+    o.e.c = o.s.c;
+    o.e.r = o.s.r;
+    return o;
+  }
+  ++i;
+  for (idx = 0; i !== len; ++i) {
+    if ((cc = range.charCodeAt(i) - 64) < 1 || cc > 26) break;
+    idx = 26 * idx + cc;
+  }
+  o.e.c = --idx;
+  for (idx = 0; i !== len; ++i) {
+    if ((cc = range.charCodeAt(i) - 48) < 0 || cc > 9) break;
+    idx = 10 * idx + cc;
+  }
+  o.e.r = --idx;
+  return o;
+}
+
+/** decode_cell. */
+function decodeCell(cstr: string): { r: number; c: number } {
+  let R = 0;
+  let C = 0;
+  for (let i = 0; i < cstr.length; ++i) {
+    const cc = cstr.charCodeAt(i);
+    if (cc >= 48 && cc <= 57) R = 10 * R + (cc - 48);
+    else if (cc >= 65 && cc <= 90) C = 26 * C + (cc - 64);
+  }
+  return { c: C - 1, r: R - 1 };
+}
+
+const BAD_FORMATS: Record<string, string> = { 'd.m': 'd\\.m' };
+
+let defaults: Record<number, string> | null = null;
+/** SheetJS's built-in number formats, as a fresh parse starts with them (make_ssf). */
+function defaultFormats(): Record<number, string> {
+  if (!defaults) {
+    const wb = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([[1]]), 'S');
+    XLSX.read(XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer, { type: 'buffer' });
+    defaults = { ...(XLSX.SSF.get_table() as Record<number, string>) };
+  }
+  return defaults;
+}
+
+/** The General format of SheetJS for a number (integers as they are). */
+function general(v: unknown): string {
+  return XLSX.SSF.format('General', v);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Package parts
+
+const CT_NS = 'http://schemas.openxmlformats.org/package/2006/content-types';
+const WORKBOOK_TYPES = new Set([
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml',
+  'application/vnd.ms-excel.sheet.macroEnabled.main+xml',
+  'application/vnd.ms-excel.template.macroEnabled.main+xml',
+  'application/vnd.ms-excel.addin.macroEnabled.main+xml',
+]);
+const SST_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml';
+const STYLES_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml';
+const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const WORKSHEET_REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet';
+
+function front(p: string): string {
+  return p.charAt(0) === '/' ? p.slice(1) : p;
+}
+
+function contentTypes(zip: ZipArchive): { workbook: string; sst: string | null; styles: string | null } {
+  const xml = zip.text('[Content_Types].xml') ?? unsupported('no [Content_Types].xml');
+  const root = /<(?:(\w+):)?Types\b[^>]*>/.exec(xml);
+  if (!root || root[1] || attributes(root[0]).xmlns !== CT_NS) unsupported('content types namespace');
+  const workbooks: string[] = [];
+  let sst: string | null = null;
+  let styles: string | null = null;
+  for (const { tag, name } of tags(xml)) {
+    if (localName(name) !== 'Override') continue;
+    const a = attributes(tag);
+    const ct = a.ContentType ?? '';
+    const part = a.PartName ?? '';
+    if (WORKBOOK_TYPES.has(ct)) workbooks.push(part);
+    else if (/binary\.macroEnabled\.main|sheet\.binary/.test(ct)) unsupported('xlsb');
+    else if (ct === SST_TYPE) sst ??= part;
+    else if (ct === STYLES_TYPE) styles ??= part;
+  }
+  if (workbooks.length > 1) unsupported('several workbook parts');
+  const workbook = workbooks[0] ? front(workbooks[0]) : zip.has('xl/workbook.xml') ? 'xl/workbook.xml' : unsupported('no workbook part');
+  if (workbook !== 'xl/workbook.xml') unsupported(`workbook at ${workbook}`);
+  return { workbook, sst: sst ? front(sst) : null, styles: styles ? front(styles) : null };
+}
+
+function relationships(xml: string | null): Map<string, { type: string; target: string }> {
+  const out = new Map<string, { type: string; target: string }>();
+  if (!xml) return out;
+  for (const { tag, name } of tags(xml)) {
+    if (name !== 'Relationship') continue;
+    const a = attributes(tag);
+    if (a.Id !== undefined) out.set(a.Id, { type: a.Type ?? '', target: unescapexml(a.Target ?? '') });
+  }
+  return out;
+}
+
+function sharedStrings(zip: ZipArchive, part: string | null): string[] {
+  if (!part) return [];
+  const xml = zip.text(part) ?? unsupported('shared strings part missing');
+  const sst = matchXml(xml, 'sst');
+  if (!sst) return [];
+  return sst[1]
+    .replace(/<(?:\w+:)?(?:si|sstItem)>/g, '')
+    .split(/<\/(?:\w+:)?(?:si|sstItem)>/)
+    .map((s) => stringItem(s.trim()));
+}
+
+interface Styles {
+  /** numFmtId per cellXfs index (undefined: the xf names none). */
+  xfFormats: (number | undefined)[] | null;
+  table: Record<number, string>;
+}
+
+function styles(zip: ZipArchive, part: string | null): Styles {
+  const table: Record<number, string> = { ...defaultFormats() };
+  if (!part) return { xfFormats: null, table };
+  let xml = zip.text(part) ?? unsupported('styles part missing');
+  if (xml.includes('<!--') || xml.includes('<!DOCTYPE')) unsupported('comments in styles');
+  const numberFmt: Record<number, string> = { ...table };
+  const nf = matchXml(xml, 'numFmts');
+  if (nf) {
+    for (const { tag, name } of tags(nf[0])) {
+      if (localName(name) !== 'numFmt') continue;
+      const y = attributes(tag);
+      const f = unescapexml(y.formatCode ?? '');
+      let j = parseInt(y.numFmtId ?? '', 10);
+      numberFmt[j] = f;
+      if (j > 0) {
+        if (j > 0x188) {
+          for (j = 0x188; j > 0x3c; --j) if (numberFmt[j] == null) break;
+          numberFmt[j] = f;
+        }
+        table[j] = BAD_FORMATS[f] ?? f;
+      }
+    }
+  }
+  const xfs = matchXml(xml, 'cellXfs');
+  if (!xfs) return { xfFormats: null, table };
+  const xfFormats: (number | undefined)[] = [];
+  xml = xfs[0];
+  for (const { tag, name } of tags(xml)) {
+    if (localName(name) !== 'xf') continue;
+    const y = attributes(tag);
+    let id = y.numFmtId ? parseInt(y.numFmtId, 10) : undefined;
+    if (id !== undefined && id > 0x188) {
+      for (let i = 0x188; i > 0x3c; --i)
+        if (numberFmt[id] == numberFmt[i]) {
+          id = i;
+          break;
+        }
+    }
+    xfFormats.push(id);
+  }
+  return { xfFormats, table };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sheets
+
+const ROW_END = /<\/(?:\w+:)?row>/;
+const CELL_START = /<(?:\w+:)?c[ />]/;
+const R_ATTR = /r=["']([^"']*)["']/;
+const MERGE = /<(?:\w+:)?mergeCell ref=["'][A-Z0-9:]+['"]\s*[/]?>/g;
+
+const PLAIN_CELL_TAG = /^<c((?: [rst]="[^"<>&]*")*)\s*\/?>$/;
+const PLAIN_ATTR = / ([rst])="([^"]*)"/g;
+
+/** The attributes of a <c> start tag; the usual `<c r="A1" s="3" t="s">` without the general parser. */
+function cellAttributes(tag: string): Record<string, string> {
+  const m = PLAIN_CELL_TAG.exec(tag);
+  if (!m) return attributes(tag);
+  const z: Record<string, string> = {};
+  for (const a of m[1]!.matchAll(PLAIN_ATTR)) z[a[1]!] = a[2]!;
+  return z;
+}
+
+/** matchXml(d, 'v'), the plain `<v>…</v>` found without regular expressions. */
+function valueOf(d: string): [string, string] | null {
+  if (d.indexOf(':') !== -1 || d.indexOf('<v ') !== -1 || d.indexOf('<v/') !== -1 || d.indexOf('<v\t') !== -1 || d.indexOf('<v\n') !== -1 || d.indexOf('<v\r') !== -1) return matchXml(d, 'v');
+  const i = d.indexOf('<v>');
+  if (i === -1) return null;
+  const e = d.indexOf('</v>', i + 3);
+  if (e === -1) return null;
+  return [d.slice(i, e + 4), d.slice(i + 3, e)];
+}
+
+interface SheetParse {
+  rows: (Cell | undefined)[][];
+  merges: Range[];
+  extent: Range | null;
+  capped: boolean;
+}
+
+function parseSheet(xml: string, strs: string[], st: Styles, limits: ReadLimits): SheetParse {
+  if (xml.includes('<!--')) unsupported('comment in sheet XML');
+  if (/<(?:\w+:)?hyperlink\b/.test(xml)) unsupported('hyperlinks');
+  const mtch = matchXml(xml, 'sheetData');
+  const data2 = mtch ? xml.slice(xml.indexOf(mtch[0]) + mtch[0].length) : xml;
+  const rows: (Cell | undefined)[][] = [];
+  let minR = Infinity;
+  let minC = Infinity;
+  let maxR = -1;
+  let maxC = -1;
+  let capped = false;
+  const sheetRows = limits.maxRows;
+  const xfFormats = st.xfFormats;
+  const table = st.table;
+  if (mtch) {
+    let tagr = 0;
+    let tagc = 0;
+    for (const chunk of mtch[1].split(ROW_END)) {
+      let x = chunk.trim();
+      const xlen = x.length;
+      if (xlen === 0) continue;
+      let rstarti = 0;
+      let ri = 0;
+      for (ri = 0; ri < xlen; ++ri) {
+        const ch = x.charCodeAt(ri);
+        if (ch === 62) {
+          if (x.charCodeAt(ri - 1) !== 47) {
+            ++ri;
+            break;
+          }
+        } else if (ch === 60) rstarti = ri;
+      }
+      if (rstarti >= ri) break;
+      const rowTag = attributes(x.slice(rstarti, ri));
+      tagr = rowTag.r != null ? parseInt(rowTag.r, 10) : tagr + 1;
+      tagc = -1;
+      if (sheetRows && sheetRows < tagr) {
+        capped = true;
+        continue;
+      }
+      let cells = x.slice(ri).split(CELL_START);
+      let rslice = 0;
+      for (; rslice !== cells.length; ++rslice) if (cells[rslice]!.trim().charAt(0) !== '<') break;
+      cells = cells.slice(rslice);
+      for (let k = 0; k !== cells.length; ++k) {
+        x = cells[k]!.trim();
+        if (x.length === 0) continue;
+        const cref = x.match(R_ATTR);
+        if (cref != null && cref.length === 2) {
+          let idx = 0;
+          const d = cref[1]!;
+          for (let i = 0; i !== d.length; ++i) {
+            const cc = d.charCodeAt(i) - 64;
+            if (cc < 1 || cc > 26) break;
+            idx = 26 * idx + cc;
+          }
+          tagc = idx - 1;
+        } else ++tagc;
+        x = `<c ${x.slice(0, 1) === '<' ? '>' : ''}${x}`;
+        let i = 0;
+        for (; i !== x.length; ++i) if (x.charCodeAt(i) === 62) break;
+        ++i;
+        const startTag = x.slice(0, i);
+        if (startTag.includes(':')) unsupported('prefixed cell attribute');
+        const tag = cellAttributes(startTag);
+        const ref = tag.r || a1(tagr - 1, tagc);
+        const d = x.slice(i);
+        const vm = valueOf(d);
+        const v: string | undefined = vm != null && vm[1] !== '' ? unescapexml(vm[1]) : undefined;
+        if (tag.t == null && v === undefined) continue;
+        const t = tag.t || 'n';
+        let raw: string | number | boolean | null;
+        let w: string | undefined;
+        let value: unknown;
+        switch (t) {
+          case 'n':
+            if (v == '' || v == null) continue;
+            value = raw = parseFloat(v);
+            break;
+          case 's': {
+            if (v === undefined) continue;
+            const s = strs[parseInt(v, 10)];
+            if (s === undefined) unsupported('shared string index out of range');
+            value = raw = s;
+            break;
+          }
+          case 'str':
+            // SheetJS decodes these in two passes around its UTF-8 step; only plain text is read alike
+            if (vm != null && /&#|_x[\da-f]{4}_/i.test(vm[1])) unsupported('character reference in a formula string');
+            value = raw = v != null ? unescapexml(v, true) : '';
+            break;
+          case 'inlineStr': {
+            const is = matchXml(d, 'is');
+            value = raw = is != null ? stringItem(is[1]) : '';
+            break;
+          }
+          case 'b':
+            value = raw = v === '1' || v === 'true';
+            break;
+          case 'e':
+            w = v;
+            raw = null;
+            value = undefined;
+            break;
+          default:
+            return unsupported(`cell type ${t}`);
+        }
+        // safe_format
+        let fmtid = 0;
+        if (xfFormats && tag.s !== undefined) {
+          const f = xfFormats[tag.s as unknown as number];
+          if (f != null) fmtid = f;
+        }
+        const z = table[fmtid];
+        if (z == null) unsupported(`number format ${fmtid} not in the table`);
+        try {
+          if (t === 'e') w = w || undefined;
+          else if (fmtid === 0) w = typeof value === 'string' ? value : typeof value === 'number' && (value | 0) === value ? value.toString(10) : general(value);
+          else w = XLSX.SSF.format(z, value);
+        } catch {
+          w = undefined;
+        }
+        const pos = decodeCell(ref);
+        const r = pos.r;
+        const c = pos.c;
+        if (!(r >= 0 && c >= 0)) unsupported(`cell reference ${ref}`);
+        if (r < minR) minR = r;
+        if (r > maxR) maxR = r;
+        if (c < minC) minC = c;
+        if (c > maxC) maxC = c;
+        if (r >= limits.maxRows) continue;
+        const row = (rows[r] ??= []);
+        if (c >= limits.maxCols) continue;
+        row[c] = { r, c, addr: a1(r, c), raw, text: w !== undefined ? w : value === undefined || value === null ? '' : String(value), fmt: z };
+      }
+    }
+  }
+  const merges: Range[] = [];
+  for (const m of data2.match(MERGE) ?? []) {
+    const rg = decodeRange(m.slice(m.indexOf('=') + 2));
+    merges.push(rg);
+    if (rg.s.r < minR) minR = rg.s.r;
+    if (rg.s.c < minC) minC = rg.s.c;
+    if (rg.e.r > maxR) maxR = rg.e.r;
+    if (rg.e.c > maxC) maxC = rg.e.c;
+  }
+  const extent = maxR < 0 ? null : { s: { r: minR, c: minC }, e: { r: maxR, c: maxC } };
+  return { rows, merges, extent, capped };
+}
+
+/** Reads an .xlsx the fast way, or throws OoxmlUnsupported / ZipUnsupported for SheetJS to take over. */
+export function readOoxml(buf: Buffer, limits: ReadLimits): { sheets: Sheet[]; book: OoxmlBook } {
+  const zip = new ZipArchive(buf);
+  for (const other of ['META-INF/manifest.xml', 'objectdata.xml', 'Index/Document.iwa']) if (zip.has(other)) unsupported(other);
+  const ct = contentTypes(zip);
+  const wbXml = zip.text(ct.workbook) ?? unsupported('workbook part missing');
+  const root = /<workbook\b[^>]*>/.exec(wbXml);
+  if (!root || attributes(root[0]).xmlns !== MAIN_NS) unsupported('workbook namespace');
+  const wbRelsPath = 'xl/_rels/workbook.xml.rels';
+  const rels = relationships(zip.text(wbRelsPath) ?? unsupported('no workbook relationships'));
+  const strs = sharedStrings(zip, ct.sst);
+  const st = styles(zip, ct.styles);
+  const infos: OoxmlSheetInfo[] = [];
+  const sheets: Sheet[] = [];
+  for (const { tag, name: tagName } of tags(wbXml)) {
+    if (localName(tagName) !== 'sheet') continue;
+    const y = attributes(tag);
+    const name = unescapexml(y.name ?? '');
+    const rel = y.id !== undefined ? rels.get(y.id) : undefined;
+    if (!rel) unsupported(`sheet ${name} without relationship`);
+    if (rel.type !== WORKSHEET_REL) unsupported(`sheet ${name} of type ${rel.type}`);
+    let path = `xl/${rel.target.replace(/[/]?xl\//, '')}`;
+    if (!zip.has(path)) path = rel.target;
+    if (!zip.has(path)) path = wbRelsPath.replace(/_rels\/[\S\s]*$/, '') + rel.target;
+    if (!zip.has(path)) unsupported(`sheet part of ${name} missing`);
+    const relsPath = path.replace(/^(.*)(\/)([^/]*)$/, '$1/_rels/$3.rels');
+    const sheetRels = zip.text(relsPath);
+    if (sheetRels !== null && /comments|threadedComment/i.test(sheetRels)) unsupported('comments');
+    const p = parseSheet(zip.text(path)!, strs, st, limits);
+    const merges = p.merges
+      .filter((mg) => mg.s.r < limits.maxRows && mg.s.c < limits.maxCols)
+      .map((mg) => ({ s: { ...mg.s }, e: { r: Math.min(mg.e.r, limits.maxRows - 1), c: Math.min(mg.e.c, limits.maxCols - 1) } }));
+    sheets.push(makeSheet(name, p.rows, merges));
+    infos.push({ name, path, relsPath, extent: p.extent, capped: p.capped || (p.extent !== null && (p.extent.e.r >= limits.maxRows || p.extent.e.c >= limits.maxCols)) });
+  }
+  if (!sheets.length) unsupported('no sheets');
+  return { sheets, book: { zip, sheets: infos } };
+}
+
+export function isFastPathMiss(err: unknown): boolean {
+  return err instanceof OoxmlUnsupported || err instanceof ZipUnsupported;
+}
