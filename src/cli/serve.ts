@@ -1,4 +1,79 @@
-export async function runServeCommand(_args: string[]): Promise<number> {
-  console.error('serve: not yet built');
-  return 2;
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError } from './errors.js';
+
+function whole(name: string, value: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new UsageError(`--${name} takes a whole number from ${min} to ${max}`);
+  return n;
+}
+
+/**
+ * `recon serve [--port 8080] [--host 127.0.0.1] [--data ./recon-data] [--jobs N] [--timeout S] [--max-file-mb N]
+ * [--max-files N]`: the web service. Resolves (0) only when the server has closed: SIGINT / SIGTERM close it
+ * gracefully (the audit running is finished, queued ones stay queued on disk); a second signal exits at once.
+ */
+export async function runServeCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      data: { type: 'string' },
+      jobs: { type: 'string', short: 'j' },
+      timeout: { type: 'string' },
+      'max-file-mb': { type: 'string' },
+      'max-files': { type: 'string' },
+    },
+  });
+  if (positionals.length) throw new UsageError(`serve takes no arguments: ${positionals.join(' ')}`);
+  const port = whole('port', values.port, 0, 65535) ?? 8080;
+  const host = values.host ?? '127.0.0.1';
+  const dataDir = path.resolve(values.data ?? './recon-data');
+  const jobs = whole('jobs', values.jobs, 1, 256);
+  const timeoutS = whole('timeout', values.timeout, 1, 3600);
+  const maxFileMb = whole('max-file-mb', values['max-file-mb'], 1, 4096);
+  const maxFiles = whole('max-files', values['max-files'], 1, 100_000);
+
+  const { startServer } = await import('../server/index.js');
+  const { app, url } = await startServer({
+    port,
+    host,
+    dataDir,
+    jobs,
+    timeoutMs: timeoutS === undefined ? undefined : timeoutS * 1000,
+    maxFileBytes: maxFileMb === undefined ? undefined : maxFileMb * 1024 * 1024,
+    maxFiles,
+    logger: { level: 'warn' },
+  });
+  console.log(`绩效自评表审核服务已启动：${url}`);
+  console.log(`数据目录：${dataDir}（按 Ctrl+C 停止）`);
+
+  return await new Promise<number>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        console.error(`再次收到 ${signal}，立即退出`);
+        process.exit(1);
+      }
+      stopping = true;
+      console.log(`收到 ${signal}，正在停止服务（等待进行中的审核完成）……`);
+      app.close().then(
+        () => {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          console.log('服务已停止');
+          resolve(0);
+        },
+        (err: unknown) => {
+          console.error(err instanceof Error ? err.message : String(err));
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
 }

@@ -1,0 +1,630 @@
+/**
+ * The web page of `recon serve`, served at `/`: plain HTML, CSS and JavaScript in one string, no build step and no
+ * CDN, so it works from `src/` under tsx and from `dist/` alike. Every text that comes from a submission is put
+ * into the page with `textContent`, never as HTML. (String.raw: no backticks and no dollar-brace inside.)
+ */
+export const PAGE_HTML = String.raw`<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>绩效自评表审核</title>
+<style>
+:root {
+  --bg: #f4f6f9; --card: #fff; --text: #1f2933; --muted: #616e7c; --line: #e1e5eb;
+  --accent: #1d5fbf; --accent-dark: #164a96;
+  --error: #c81e1e; --error-bg: #fde8e8; --warning: #c27803; --warning-bg: #fdf6b2; --info: #52606d; --info-bg: #e4e7eb;
+}
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--text);
+  font: 14px/1.6 "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Source Han Sans SC", sans-serif; }
+header.top { background: linear-gradient(90deg, #17407d, #1d5fbf); color: #fff; padding: 18px 32px; }
+header.top h1 { margin: 0; font-size: 22px; letter-spacing: 2px; }
+header.top p { margin: 4px 0 0; opacity: .85; font-size: 13px; }
+main { max-width: 1280px; margin: 0 auto; padding: 20px 24px 60px; }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 18px 22px; margin-bottom: 18px;
+  box-shadow: 0 1px 2px rgba(0,0,0,.04); }
+.card h2 { margin: 0 0 12px; font-size: 16px; }
+.btn { display: inline-block; border: 1px solid #b8c2cc; background: #fff; color: var(--text); border-radius: 5px; padding: 6px 14px;
+  font: inherit; cursor: pointer; text-decoration: none; white-space: nowrap; }
+.btn:hover { border-color: var(--accent); color: var(--accent); }
+.btn.primary { background: var(--accent); border-color: var(--accent); color: #fff; }
+.btn.primary:hover { background: var(--accent-dark); color: #fff; }
+.btn:disabled { opacity: .5; cursor: not-allowed; }
+.btn.small { padding: 1px 8px; font-size: 12px; }
+#dropzone { border: 2px dashed #9aa5b1; border-radius: 8px; padding: 22px; text-align: center; background: #fafbfc; transition: .15s; }
+#dropzone.over { border-color: var(--accent); background: #e8f0fc; }
+#dropzone .dz-main { font-size: 16px; margin: 0 0 4px; }
+#dropzone .dz-hint { color: var(--muted); margin: 0 0 12px; font-size: 13px; }
+#dropzone .dz-buttons { display: flex; gap: 10px; justify-content: center; }
+.file-input { position: absolute; width: 1px; height: 1px; opacity: 0; overflow: hidden; }
+.row { display: flex; flex-wrap: wrap; gap: 14px 28px; align-items: center; margin-top: 14px; }
+#selection { margin-top: 12px; color: var(--muted); }
+#selection strong { color: var(--text); }
+#file-list { margin: 6px 0 0; padding-left: 20px; max-height: 130px; overflow: auto; color: var(--muted); font-size: 13px; }
+.notice { color: var(--warning); }
+.progress { height: 14px; background: #e4e7eb; border-radius: 7px; overflow: hidden; }
+#progress-bar { height: 100%; width: 0; background: linear-gradient(90deg, #3e7fdc, #1d5fbf); transition: width .3s; }
+#progress-text { margin: 8px 0 0; color: var(--muted); }
+.error { background: var(--error-bg); color: var(--error); border: 1px solid #f8b4b4; border-radius: 6px; padding: 10px 14px; margin-bottom: 18px; }
+.summary { display: grid; grid-template-columns: repeat(auto-fill, minmax(120px, 1fr)); gap: 10px; }
+.stat { border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; }
+.stat .n { font-size: 22px; font-weight: 600; }
+.stat .l { color: var(--muted); font-size: 12px; }
+.stat.error .n { color: var(--error); } .stat.warning .n { color: var(--warning); } .stat.info .n { color: var(--info); }
+.downloads { display: flex; flex-wrap: wrap; gap: 10px; margin-top: 14px; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { background: #f0f3f7; font-weight: 600; font-size: 13px; white-space: nowrap; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+#departments td.name { max-width: 320px; }
+#departments td.name a { color: var(--text); text-decoration: none; border-bottom: 1px dotted #9aa5b1; cursor: pointer; }
+.chart-col { width: 34%; }
+.bar { display: flex; height: 16px; background: #f0f3f7; border-radius: 3px; overflow: hidden; }
+.bar span { display: block; height: 100%; }
+.bar .e { background: #e02424; } .bar .w { background: #e3a008; } .bar .i { background: #9aa5b1; }
+.legend { display: flex; gap: 16px; color: var(--muted); font-size: 12px; margin: -4px 0 8px; }
+.legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; border-radius: 2px; vertical-align: -1px; }
+.filters { display: flex; flex-wrap: wrap; gap: 10px 20px; align-items: center; margin-bottom: 10px; }
+.filters select { font: inherit; padding: 3px 6px; max-width: 320px; }
+#filter-count { color: var(--muted); }
+.findings-wrap { max-height: 560px; overflow: auto; border: 1px solid var(--line); border-radius: 6px; }
+#findings thead th { position: sticky; top: 0; z-index: 1; }
+#findings tbody tr { cursor: pointer; }
+#findings tbody tr:hover { background: #f5f8fd; }
+#findings tbody tr.selected { background: #e8f0fc; }
+#findings td.cell { font-family: ui-monospace, Consolas, monospace; }
+.sev { display: inline-block; border-radius: 10px; padding: 0 8px; font-size: 12px; white-space: nowrap; }
+.sev.error { background: var(--error-bg); color: var(--error); }
+.sev.warning { background: var(--warning-bg); color: #8e4b10; }
+.sev.info { background: var(--info-bg); color: var(--info); }
+.empty { color: var(--muted); padding: 14px; text-align: center; }
+#detail { position: fixed; top: 0; right: 0; bottom: 0; width: min(440px, 92vw); background: #fff; border-left: 1px solid var(--line);
+  box-shadow: -6px 0 18px rgba(0,0,0,.12); padding: 18px 22px; overflow: auto; z-index: 10; }
+#detail h2 { margin: 0 36px 12px 0; font-size: 16px; }
+#detail-close { position: absolute; top: 14px; right: 16px; }
+#detail dl { display: grid; grid-template-columns: 72px 1fr; gap: 6px 10px; margin: 0; }
+#detail dt { color: var(--muted); }
+#detail dd { margin: 0; word-break: break-all; }
+#detail .big { font-size: 15px; font-weight: 600; }
+#detail .expected { color: #03543f; } #detail .actual { color: var(--error); }
+#detail .links { margin-top: 16px; }
+[hidden] { display: none !important; }
+</style>
+</head>
+<body>
+<header class="top">
+  <h1>绩效自评表审核</h1>
+  <p>上传各部门报送的项目支出绩效自评表，自动核对资金、执行率、得分、等级与预算台账，按部门生成整改清单。</p>
+</header>
+<main>
+  <section id="upload-section" class="card">
+    <h2>一、选择报送材料</h2>
+    <div id="dropzone" data-testid="dropzone">
+      <p class="dz-main">将工作簿或整个文件夹拖到这里</p>
+      <p class="dz-hint">支持 .xlsx、.xls、.csv；文件夹内的子文件夹结构会保留，其他类型的文件自动忽略</p>
+      <div class="dz-buttons">
+        <label class="btn">选择文件<input type="file" id="files-input" class="file-input" data-testid="files-input" multiple accept=".xlsx,.xls,.csv"></label>
+        <label class="btn">选择文件夹<input type="file" id="folder-input" class="file-input" data-testid="folder-input" webkitdirectory multiple></label>
+      </div>
+    </div>
+    <div id="selection" data-testid="selection">尚未选择文件</div>
+    <ul id="file-list" data-testid="file-list"></ul>
+    <div class="row">
+      <label>预算执行台账（可选）：<input type="file" id="ledger-input" data-testid="ledger-input" accept=".csv,.xlsx,.xls"></label>
+      <label>规则参数（可选，JSON）：<input type="file" id="rules-input" data-testid="rules-input" accept=".json,application/json"></label>
+    </div>
+    <div class="row">
+      <button id="start" data-testid="start" class="btn primary" type="button" disabled>开始审核</button>
+      <button id="clear" data-testid="clear" class="btn" type="button">清空</button>
+    </div>
+  </section>
+
+  <section id="progress-section" class="card" data-testid="progress-section" hidden>
+    <h2>二、审核进度</h2>
+    <div class="progress"><div id="progress-bar" data-testid="progress-bar"></div></div>
+    <p id="progress-text" data-testid="progress-text"></p>
+  </section>
+
+  <div id="error" class="error" role="alert" data-testid="error" hidden></div>
+
+  <section id="results" data-testid="results" hidden>
+    <div class="card">
+      <h2>三、审核结果</h2>
+      <div id="summary" class="summary" data-testid="summary"></div>
+      <div class="downloads">
+        <a id="download-all" data-testid="download-all" class="btn primary" href="#">下载全部整改清单（zip）</a>
+        <a id="download-summary" data-testid="download-summary" class="btn" href="#">下载审核汇总表（xlsx）</a>
+        <a id="download-json" data-testid="download-json" class="btn" href="#">下载审核结果（JSON）</a>
+      </div>
+    </div>
+
+    <div class="card">
+      <h2>各部门问题（按错误数排序）</h2>
+      <div class="legend"><span><i style="background:#e02424"></i>错误（须整改）</span><span><i style="background:#e3a008"></i>警告（须说明）</span><span><i style="background:#9aa5b1"></i>提示</span></div>
+      <table id="departments" data-testid="departments">
+        <thead><tr><th>排名</th><th>主管部门</th><th class="chart-col">问题分布</th><th>错误</th><th>警告</th><th>提示</th><th>整改清单</th></tr></thead>
+        <tbody></tbody>
+      </table>
+      <div id="departments-empty" class="empty" hidden>没有发现任何问题。</div>
+    </div>
+
+    <div class="card">
+      <h2>问题明细</h2>
+      <div class="filters">
+        <label>部门 <select id="filter-department" data-testid="filter-department"><option value="">全部部门</option></select></label>
+        <label>问题类型 <select id="filter-rule" data-testid="filter-rule"><option value="">全部类型</option></select></label>
+        <label>严重程度 <select id="filter-severity" data-testid="filter-severity">
+          <option value="">全部</option><option value="error">错误</option><option value="warning">警告</option><option value="info">提示</option>
+        </select></label>
+        <span id="filter-count" data-testid="filter-count"></span>
+      </div>
+      <div class="findings-wrap">
+        <table id="findings" data-testid="findings">
+          <thead><tr><th>文件</th><th>工作表</th><th>单元格</th><th>项目</th><th>问题类型</th><th>严重程度</th><th>问题说明</th></tr></thead>
+          <tbody></tbody>
+        </table>
+        <div id="findings-empty" class="empty" hidden>没有符合条件的问题。</div>
+      </div>
+    </div>
+  </section>
+</main>
+
+<aside id="detail" data-testid="detail" hidden aria-label="问题详情">
+  <button id="detail-close" data-testid="detail-close" class="btn small" type="button">关闭</button>
+  <h2 id="detail-title">问题详情</h2>
+  <dl>
+    <dt>严重程度</dt><dd id="detail-severity" data-testid="detail-severity"></dd>
+    <dt>问题类型</dt><dd id="detail-rule" data-testid="detail-rule"></dd>
+    <dt>问题说明</dt><dd id="detail-message" data-testid="detail-message" class="big"></dd>
+    <dt>应为</dt><dd id="detail-expected" data-testid="detail-expected" class="expected"></dd>
+    <dt>表中为</dt><dd id="detail-actual" data-testid="detail-actual" class="actual"></dd>
+    <dt>文件</dt><dd id="detail-file" data-testid="detail-file"></dd>
+    <dt>工作表</dt><dd id="detail-sheet" data-testid="detail-sheet"></dd>
+    <dt>单元格</dt><dd id="detail-cell" data-testid="detail-cell"></dd>
+    <dt>项目</dt><dd id="detail-project" data-testid="detail-project"></dd>
+    <dt>主管部门</dt><dd id="detail-department" data-testid="detail-department"></dd>
+    <dt>单位</dt><dd id="detail-unit" data-testid="detail-unit"></dd>
+  </dl>
+  <div class="links"><a id="detail-annotated" data-testid="detail-annotated" class="btn" href="#" hidden>下载带批注的原工作簿</a></div>
+</aside>
+
+<script>
+(function () {
+  'use strict';
+  var WORKBOOK = /\.(xlsx|xls|csv)$/i;
+  var SEVERITY = { error: '错误', warning: '警告', info: '提示' };
+  var SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
+  var UNKNOWN = '未知部门';
+  var MAX_ROWS = 1000;
+  var sel = { files: [], ledger: null, rules: null, ignored: 0, autoLedger: false };
+  var result = { id: null, doc: null, departments: [], annotated: {}, ruleTitles: {} };
+  var source = null;
+  var pollTimer = null;
+
+  function $(id) { return document.getElementById(id); }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function show(id, on) { $(id).hidden = !on; }
+  function api(id, rest) { return '/api/audits/' + encodeURIComponent(id) + (rest || ''); }
+  function fmtBytes(n) {
+    if (n >= 1048576) return (n / 1048576).toFixed(1) + ' MB';
+    if (n >= 1024) return (n / 1024).toFixed(1) + ' KB';
+    return n + ' 字节';
+  }
+  function showError(msg) { var e = $('error'); e.textContent = msg; e.hidden = !msg; }
+  function hidden(path) {
+    return path.split('/').some(function (s) { return s.charAt(0) === '.' || s.indexOf('~$') === 0; });
+  }
+
+  // ---- choosing files ---------------------------------------------------------------------------------------
+  function addFiles(list) {
+    list.forEach(function (it) {
+      var p = (it.path || it.file.name).replace(/^\/+/, '');
+      if (!WORKBOOK.test(p) || hidden(p)) { sel.ignored++; return; }
+      if (!sel.ledger && /台账/.test(p.split('/').pop())) { sel.ledger = it.file; sel.autoLedger = true; return; }
+      if (sel.files.some(function (f) { return f.path === p; })) return;
+      sel.files.push({ file: it.file, path: p });
+    });
+    renderSelection();
+  }
+  function renderSelection() {
+    var box = $('selection');
+    box.textContent = '';
+    var list = $('file-list');
+    list.textContent = '';
+    if (!sel.files.length && !sel.ledger) {
+      box.textContent = '尚未选择文件';
+    } else {
+      var size = sel.files.reduce(function (a, f) { return a + f.file.size; }, 0);
+      box.appendChild(document.createTextNode('已选择 '));
+      box.appendChild(el('strong', null, sel.files.length));
+      box.appendChild(document.createTextNode(' 个工作簿（' + fmtBytes(size) + '）'));
+      if (sel.ignored) box.appendChild(document.createTextNode('，忽略 ' + sel.ignored + ' 个非工作簿文件'));
+      if (sel.ledger) {
+        box.appendChild(document.createTextNode('；台账：'));
+        box.appendChild(el('strong', null, sel.ledger.name));
+        if (sel.autoLedger) {
+          box.appendChild(el('span', 'notice', '（文件名含“台账”，已自动作为台账）'));
+          var undo = el('button', 'btn small', '改为普通文件');
+          undo.type = 'button';
+          undo.addEventListener('click', function () {
+            sel.files.push({ file: sel.ledger, path: sel.ledger.name });
+            sel.ledger = null; sel.autoLedger = false; renderSelection();
+          });
+          box.appendChild(undo);
+        }
+      }
+      sel.files.slice(0, 200).forEach(function (f) { list.appendChild(el('li', null, f.path)); });
+      if (sel.files.length > 200) list.appendChild(el('li', null, '…… 另有 ' + (sel.files.length - 200) + ' 个'));
+    }
+    $('start').disabled = !sel.files.length;
+  }
+  function fromInput(input, relative) {
+    var out = [];
+    Array.prototype.forEach.call(input.files, function (f) { out.push({ file: f, path: relative && f.webkitRelativePath ? f.webkitRelativePath : f.name }); });
+    input.value = '';
+    addFiles(out);
+  }
+  function readEntries(reader) {
+    return new Promise(function (resolve, reject) {
+      var all = [];
+      (function next() {
+        reader.readEntries(function (batch) {
+          if (!batch.length) return resolve(all);
+          all = all.concat(Array.prototype.slice.call(batch));
+          next();
+        }, reject);
+      })();
+    });
+  }
+  function walk(entry, out) {
+    if (entry.isFile) {
+      return new Promise(function (resolve) {
+        entry.file(function (f) { out.push({ file: f, path: entry.fullPath }); resolve(); }, function () { resolve(); });
+      });
+    }
+    if (entry.isDirectory) {
+      return readEntries(entry.createReader()).then(function (children) {
+        return children.reduce(function (p, c) { return p.then(function () { return walk(c, out); }); }, Promise.resolve());
+      });
+    }
+    return Promise.resolve();
+  }
+
+  var dz = $('dropzone');
+  ['dragenter', 'dragover'].forEach(function (t) {
+    dz.addEventListener(t, function (e) { e.preventDefault(); dz.classList.add('over'); });
+  });
+  ['dragleave', 'dragend'].forEach(function (t) { dz.addEventListener(t, function () { dz.classList.remove('over'); }); });
+  dz.addEventListener('drop', function (e) {
+    e.preventDefault();
+    dz.classList.remove('over');
+    var dt = e.dataTransfer;
+    if (!dt) return;
+    var entries = [];
+    var plain = [];
+    // Entries must be taken now: the item list is emptied once the event is over.
+    Array.prototype.forEach.call(dt.items || [], function (item) {
+      if (item.kind !== 'file') return;
+      var entry = item.webkitGetAsEntry ? item.webkitGetAsEntry() : null;
+      if (entry) entries.push(entry);
+      else { var f = item.getAsFile(); if (f) plain.push({ file: f, path: f.name }); }
+    });
+    if (!entries.length && !plain.length && dt.files) Array.prototype.forEach.call(dt.files, function (f) { plain.push({ file: f, path: f.name }); });
+    var out = plain;
+    entries.reduce(function (p, en) { return p.then(function () { return walk(en, out); }); }, Promise.resolve())
+      .then(function () { addFiles(out); });
+  });
+  document.addEventListener('dragover', function (e) { e.preventDefault(); });
+  document.addEventListener('drop', function (e) { e.preventDefault(); });
+
+  $('files-input').addEventListener('change', function () { fromInput(this, false); });
+  $('folder-input').addEventListener('change', function () { fromInput(this, true); });
+  $('ledger-input').addEventListener('change', function () {
+    sel.ledger = this.files && this.files[0] ? this.files[0] : null; sel.autoLedger = false; renderSelection();
+  });
+  $('rules-input').addEventListener('change', function () { sel.rules = this.files && this.files[0] ? this.files[0] : null; });
+  $('clear').addEventListener('click', function () {
+    sel = { files: [], ledger: null, rules: null, ignored: 0, autoLedger: false };
+    $('ledger-input').value = ''; $('rules-input').value = '';
+    showError('');
+    renderSelection();
+  });
+
+  // ---- upload and progress --------------------------------------------------------------------------------
+  function setProgress(frac, text) {
+    show('progress-section', true);
+    $('progress-bar').style.width = Math.max(0, Math.min(100, frac * 100)).toFixed(1) + '%';
+    $('progress-text').textContent = text;
+  }
+  $('start').addEventListener('click', function () {
+    if (!sel.files.length) return;
+    showError('');
+    show('results', false);
+    closeDetail();
+    var fd = new FormData();
+    sel.files.forEach(function (f) { fd.append('files', f.file, f.path); });
+    if (sel.ledger) fd.append('ledger', sel.ledger, sel.ledger.name);
+    if (sel.rules) fd.append('rules', sel.rules, sel.rules.name);
+    $('start').disabled = true;
+    setProgress(0, '正在上传……');
+    var xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/audits');
+    xhr.upload.onprogress = function (e) {
+      if (e.lengthComputable) setProgress(e.loaded / e.total, '正在上传：' + fmtBytes(e.loaded) + ' / ' + fmtBytes(e.total));
+    };
+    xhr.onload = function () {
+      $('start').disabled = !sel.files.length;
+      var body = null;
+      try { body = JSON.parse(xhr.responseText); } catch (err) { body = null; }
+      if (xhr.status === 200 || xhr.status === 202) {
+        setProgress(0, '上传完成，等待审核……');
+        watch(body.id);
+      } else {
+        show('progress-section', false);
+        showError('上传失败（' + xhr.status + '）：' + (body && body.error ? body.error : '服务器没有回答'));
+      }
+    };
+    xhr.onerror = function () {
+      $('start').disabled = !sel.files.length;
+      show('progress-section', false);
+      showError('上传失败：无法连接服务器');
+    };
+    xhr.send(fd);
+  });
+
+  function showStatus(s) {
+    if (s.status === 'queued') {
+      setProgress(0, s.queuePosition ? '排队中：前面还有 ' + s.queuePosition + ' 个审核' : '排队中，即将开始……');
+    } else if (s.status === 'running') {
+      setProgress(s.total ? s.done / s.total : 0, '正在审核：已完成 ' + s.done + ' / ' + s.total + ' 个文件');
+    } else if (s.status === 'done') {
+      setProgress(1, '审核完成：共 ' + s.total + ' 个文件');
+    } else if (s.status === 'failed') {
+      setProgress(0, '审核失败');
+    }
+  }
+  function stopWatching() {
+    if (source) { source.close(); source = null; }
+    if (pollTimer) { clearTimeout(pollTimer); pollTimer = null; }
+  }
+  function final(s) {
+    stopWatching();
+    showStatus(s);
+    if (s.status === 'failed') { showError(s.error || '审核失败'); return; }
+    loadResults(s.id);
+  }
+  function poll(id) {
+    fetch(api(id, '/status')).then(function (r) {
+      if (r.status === 404) throw new Error('没有这个审核');
+      return r.json();
+    }).then(function (s) {
+      if (s.status === 'done' || s.status === 'failed') return final(s);
+      showStatus(s);
+      pollTimer = setTimeout(function () { poll(id); }, 1000);
+    }).catch(function (err) {
+      showError(String(err && err.message || err));
+    });
+  }
+  function watch(id) {
+    stopWatching();
+    result.id = id;
+    if (history.replaceState) history.replaceState(null, '', '#audit=' + id);
+    if (!window.EventSource) return poll(id);
+    var finished = false;
+    source = new EventSource(api(id, '/events'));
+    source.addEventListener('progress', function (ev) { showStatus(JSON.parse(ev.data)); });
+    source.addEventListener('done', function (ev) { finished = true; final(JSON.parse(ev.data)); });
+    source.onerror = function () {
+      if (finished) return;
+      if (source) { source.close(); source = null; }
+      poll(id);
+    };
+  }
+
+  // ---- results ----------------------------------------------------------------------------------------------
+  function getJson(url) {
+    return fetch(url).then(function (r) {
+      return r.json().then(function (b) {
+        if (!r.ok) throw new Error(b && b.error ? b.error : '请求失败（' + r.status + '）');
+        return b;
+      });
+    });
+  }
+  function loadResults(id) {
+    Promise.all([getJson(api(id)), getJson(api(id, '/departments')), getJson(api(id, '/files')), getJson('/api/rules')])
+      .then(function (all) {
+        result.id = id;
+        result.doc = all[0];
+        result.departments = all[1];
+        result.annotated = {};
+        all[2].forEach(function (f) { if (f.annotated) result.annotated[f.file] = f.annotated; });
+        result.ruleTitles = {};
+        all[3].forEach(function (r) { result.ruleTitles[r.id] = r.title; });
+        render();
+      })
+      .catch(function (err) { showError('读取审核结果失败：' + (err && err.message || err)); });
+  }
+  function ruleLabel(rule) {
+    var t = Object.prototype.hasOwnProperty.call(result.ruleTitles, rule) ? result.ruleTitles[rule] : null;
+    return t ? t + '（' + rule + '）' : rule;
+  }
+  function stat(n, label, cls) {
+    var d = el('div', 'stat' + (cls ? ' ' + cls : ''));
+    d.appendChild(el('div', 'n', n));
+    d.appendChild(el('div', 'l', label));
+    d.setAttribute('data-testid', 'stat-' + (cls || label));
+    return d;
+  }
+  function render() {
+    var s = result.doc.summary;
+    var box = $('summary');
+    box.textContent = '';
+    box.appendChild(stat(s.files, '文件'));
+    box.appendChild(stat(s.audited, '已审核'));
+    box.appendChild(stat(s.unreadable, '无法读取'));
+    box.appendChild(stat(s.unrecognized, '无法识别'));
+    box.appendChild(stat(s.tables, '自评表'));
+    box.appendChild(stat(s.errors, '错误（须整改）', 'error'));
+    box.appendChild(stat(s.warnings, '警告（须说明）', 'warning'));
+    box.appendChild(stat(s.infos, '提示', 'info'));
+    box.appendChild(stat(s.departments, '涉及部门'));
+    $('download-all').href = api(result.id, '/corrections.zip');
+    $('download-summary').href = api(result.id, '/summary.xlsx');
+    $('download-json').href = api(result.id, '/findings.json');
+    renderDepartments();
+    renderFilters();
+    renderFindings();
+    show('results', true);
+  }
+  function renderDepartments() {
+    var tbody = $('departments').tBodies[0];
+    tbody.textContent = '';
+    var max = result.departments.reduce(function (m, d) { return Math.max(m, d.errors + d.warnings + d.infos); }, 0) || 1;
+    result.departments.forEach(function (d, i) {
+      var tr = el('tr');
+      tr.setAttribute('data-testid', 'dept-row');
+      tr.setAttribute('data-department', d.department);
+      tr.appendChild(el('td', 'num', i + 1));
+      var name = el('td', 'name');
+      var a = el('a', null, d.department);
+      a.href = '#';
+      a.title = '只看该部门的问题';
+      a.addEventListener('click', function (e) {
+        e.preventDefault();
+        $('filter-department').value = d.department;
+        renderFindings();
+        $('findings').scrollIntoView({ behavior: 'smooth', block: 'start' });
+      });
+      name.appendChild(a);
+      tr.appendChild(name);
+      var chart = el('td');
+      var bar = el('div', 'bar');
+      bar.title = '错误 ' + d.errors + '，警告 ' + d.warnings + '，提示 ' + d.infos;
+      [['e', d.errors], ['w', d.warnings], ['i', d.infos]].forEach(function (p) {
+        if (!p[1]) return;
+        var seg = el('span', p[0]);
+        seg.style.width = (p[1] / max * 100).toFixed(2) + '%';
+        bar.appendChild(seg);
+      });
+      chart.appendChild(bar);
+      tr.appendChild(chart);
+      tr.appendChild(el('td', 'num', d.errors));
+      tr.appendChild(el('td', 'num', d.warnings));
+      tr.appendChild(el('td', 'num', d.infos));
+      var dl = el('td');
+      if (d.file) {
+        [['xlsx', 'Excel'], ['csv', 'CSV']].forEach(function (p, k) {
+          var link = el('a', 'btn small', p[1]);
+          link.href = api(result.id, '/corrections/' + encodeURIComponent(d.file + '.' + p[0]));
+          link.setAttribute('download', '');
+          link.setAttribute('data-testid', 'download-' + p[0]);
+          if (k) dl.appendChild(document.createTextNode(' '));
+          dl.appendChild(link);
+        });
+      }
+      tr.appendChild(dl);
+      tbody.appendChild(tr);
+    });
+    show('departments-empty', !result.departments.length);
+  }
+  function fillSelect(select, options, first) {
+    var keep = select.value;
+    select.textContent = '';
+    select.appendChild(new Option(first, ''));
+    options.forEach(function (o) { select.appendChild(new Option(o[1], o[0])); });
+    select.value = options.some(function (o) { return o[0] === keep; }) ? keep : '';
+  }
+  function renderFilters() {
+    var f = result.doc.findings;
+    fillSelect($('filter-department'), result.departments.map(function (d) {
+      return [d.department, d.department + '（' + (d.errors + d.warnings + d.infos) + '）'];
+    }), '全部部门');
+    var byRule = {};
+    f.forEach(function (x) { byRule[x.rule] = (byRule[x.rule] || 0) + 1; });
+    var rules = Object.keys(byRule).sort(function (a, b) { return byRule[b] - byRule[a] || (a < b ? -1 : 1); });
+    fillSelect($('filter-rule'), rules.map(function (r) { return [r, ruleLabel(r) + '（' + byRule[r] + '）']; }), '全部类型');
+  }
+  function filtered() {
+    var dep = $('filter-department').value;
+    var rule = $('filter-rule').value;
+    var sev = $('filter-severity').value;
+    return result.doc.findings.filter(function (x) {
+      return (!dep || (x.department || UNKNOWN) === dep) && (!rule || x.rule === rule) && (!sev || x.severity === sev);
+    }).sort(function (a, b) { return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]; });
+  }
+  function sevBadge(s) { return el('span', 'sev ' + s, SEVERITY[s] || s); }
+  function renderFindings() {
+    var list = filtered();
+    var tbody = $('findings').tBodies[0];
+    tbody.textContent = '';
+    list.slice(0, MAX_ROWS).forEach(function (x) {
+      var tr = el('tr');
+      tr.tabIndex = 0;
+      tr.setAttribute('data-testid', 'finding-row');
+      tr.setAttribute('data-rule', x.rule);
+      tr.setAttribute('data-severity', x.severity);
+      tr.appendChild(el('td', null, x.file));
+      tr.appendChild(el('td', null, x.sheet || '—'));
+      tr.appendChild(el('td', 'cell', x.cell || '—'));
+      tr.appendChild(el('td', null, x.project || '—'));
+      tr.appendChild(el('td', null, ruleLabel(x.rule)));
+      var sv = el('td'); sv.appendChild(sevBadge(x.severity)); tr.appendChild(sv);
+      tr.appendChild(el('td', null, x.message));
+      var open = function () {
+        Array.prototype.forEach.call(tbody.querySelectorAll('tr.selected'), function (r) { r.classList.remove('selected'); });
+        tr.classList.add('selected');
+        openDetail(x);
+      };
+      tr.addEventListener('click', open);
+      tr.addEventListener('keydown', function (e) { if (e.key === 'Enter') open(); });
+      tbody.appendChild(tr);
+    });
+    var total = result.doc.findings.length;
+    $('filter-count').textContent = '显示 ' + Math.min(list.length, MAX_ROWS) + ' / ' + list.length + ' 条' +
+      (list.length !== total ? '（共 ' + total + ' 条）' : '') + (list.length > MAX_ROWS ? '，请用筛选缩小范围' : '');
+    show('findings-empty', !list.length);
+  }
+  ['filter-department', 'filter-rule', 'filter-severity'].forEach(function (id) { $(id).addEventListener('change', renderFindings); });
+
+  function setText(id, v) { $(id).textContent = v === null || v === undefined || v === '' ? '—' : String(v); }
+  function openDetail(x) {
+    var sv = $('detail-severity'); sv.textContent = ''; sv.appendChild(sevBadge(x.severity));
+    setText('detail-rule', ruleLabel(x.rule));
+    setText('detail-message', x.message);
+    setText('detail-expected', x.expected);
+    setText('detail-actual', x.actual);
+    setText('detail-file', x.file);
+    setText('detail-sheet', x.sheet);
+    setText('detail-cell', x.cell);
+    setText('detail-project', x.project);
+    setText('detail-department', x.department || UNKNOWN);
+    setText('detail-unit', x.unit);
+    var ann = result.annotated[x.file];
+    var link = $('detail-annotated');
+    if (ann) {
+      link.href = api(result.id, '/annotated/' + ann.split('/').map(encodeURIComponent).join('/'));
+      link.hidden = false;
+    } else link.hidden = true;
+    show('detail', true);
+  }
+  function closeDetail() {
+    show('detail', false);
+    Array.prototype.forEach.call(document.querySelectorAll('#findings tr.selected'), function (r) { r.classList.remove('selected'); });
+  }
+  $('detail-close').addEventListener('click', closeDetail);
+  document.addEventListener('keydown', function (e) { if (e.key === 'Escape') closeDetail(); });
+
+  renderSelection();
+  var m = /audit=([0-9a-f-]{36})/.exec(location.hash);
+  if (m) watch(m[1]);
+})();
+</script>
+</body>
+</html>
+`;
