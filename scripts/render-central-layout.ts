@@ -4,10 +4,10 @@
  * 分值 before 执行率 and no 资金结(转)余, 年度指标值, 总分 without a grade, no analysis, no 备注.
  */
 import type * as XLSX from 'xlsx';
-import { SheetBuilder, runs, type RenderOptions } from './render-common.js';
+import { SheetBuilder, runs, type RenderOptions, type TableCells } from './render-common.js';
 import type { TableSpec } from './table-spec.js';
 
-export type { RenderOptions } from './render-common.js';
+export type { RenderOptions, TableCells } from './render-common.js';
 
 /** Column widths (characters) of A..I. */
 const WIDTHS = [8, 18, 14, 30, 16, 16, 10, 10, 26];
@@ -27,6 +27,18 @@ const SOURCE_LABELS: Readonly<Record<string, string>> = {
   市县区财政资金: '其中：当年财政拨款',
 };
 
+/** Rows (table coordinates) of the blocks of the central layout; shared by the renderer and centralLayoutCells. */
+function centralGeometry(t: TableSpec) {
+  const fh = 5;
+  const lastFund = fh + t.funds.length;
+  const g = lastFund + 1;
+  const h = g + 2;
+  const firstInd = h + 1;
+  const lastInd = Math.max(h, firstInd + t.indicators.length - 1);
+  const tr = lastInd + 1;
+  return { fh, lastFund, g, h, firstInd, lastInd, tr };
+}
+
 export function renderCentralLayout(t: TableSpec, o: RenderOptions = {}): XLSX.WorkSheet {
   const s = new SheetBuilder(o, WIDTHS);
 
@@ -41,8 +53,7 @@ export function renderCentralLayout(t: TableSpec, o: RenderOptions = {}): XLSX.W
   s.data(t.unit, 4, F, 4, I);
 
   // funds: one header row, then total row and sources
-  const fh = 5;
-  const lastFund = fh + t.funds.length;
+  const { fh, lastFund, g, h, firstInd, lastInd, tr } = centralGeometry(t);
   s.label('项目资金（万元）', fh, A, lastFund, A);
   s.label('年初预算数', fh, C);
   s.label('全年预算数', fh, D);
@@ -63,7 +74,6 @@ export function renderCentralLayout(t: TableSpec, o: RenderOptions = {}): XLSX.W
   });
 
   // goals
-  const g = lastFund + 1;
   s.label('年度总体目标', g, A, g + 1, A);
   s.label('预期目标', g, B, g, E);
   s.label('实际完成情况', g, F, g, I);
@@ -71,9 +81,6 @@ export function renderCentralLayout(t: TableSpec, o: RenderOptions = {}): XLSX.W
   s.data(t.goal.actual, g + 1, F, g + 1, I);
 
   // indicators: one header row
-  const h = g + 2;
-  const firstInd = h + 1;
-  const lastInd = Math.max(h, firstInd + t.indicators.length - 1);
   s.label('绩效指标', h, A, lastInd, A);
   const heads = ['一级指标', '二级指标', '三级指标', '年度指标值', '实际完成值', '分值', '得分', '偏差原因分析及改进措施'];
   heads.forEach((label, k) => s.label(label, h, B + k));
@@ -94,10 +101,56 @@ export function renderCentralLayout(t: TableSpec, o: RenderOptions = {}): XLSX.W
   });
 
   // total as in 财预〔2020〕10号: 100 under 分值, the score under 得分, no grade cell
-  const tr = lastInd + 1;
   s.label('总分', tr, A, tr, F);
   s.data(100, tr, G);
   s.data(t.total, tr, H);
 
   return s.finish();
+}
+
+/** The A1 address of every field renderCentralLayout(t, o) writes (see TableCells); no balance, grade or analysis. */
+export function centralLayoutCells(t: TableSpec, o: RenderOptions = {}): TableCells {
+  const s = new SheetBuilder(o, WIDTHS);
+  const { fh, firstInd, tr } = centralGeometry(t);
+  const level1Start: number[] = [];
+  for (const [a, b] of runs(t.indicators, (x) => x.level1)) for (let i = a; i <= b; i++) level1Start[i] = a;
+  const level2Start: number[] = [];
+  for (const [a, b] of runs(t.indicators, (x) => `${x.level1}\u0000${x.level2}`)) for (let i = a; i <= b; i++) level2Start[i] = a;
+  return {
+    title: s.addr(0, A),
+    project: s.addr(3, B),
+    department: s.addr(4, B),
+    unit: s.addr(4, F),
+    funds: t.funds.map((_, i) => {
+      const r = fh + 1 + i;
+      return {
+        label: s.addr(r, B),
+        declared: null,
+        initial: s.addr(r, C),
+        budget: s.addr(r, D),
+        executed: s.addr(r, E),
+        balance: null,
+        rate: s.addr(r, G),
+        score: s.addr(r, H),
+        weight: s.addr(r, F),
+      };
+    }),
+    indicators: t.indicators.map((_, i) => {
+      const r = firstInd + i;
+      return {
+        level1: s.addr(firstInd + (level1Start[i] ?? i), B),
+        level2: s.addr(firstInd + (level2Start[i] ?? i), C),
+        level3: s.addr(r, D),
+        targetInitial: null,
+        target: s.addr(r, E),
+        actual: s.addr(r, F),
+        weight: s.addr(r, G),
+        score: s.addr(r, H),
+        reason: s.addr(r, I),
+      };
+    }),
+    total: s.addr(tr, H),
+    grade: null,
+    analysis: [],
+  };
 }

@@ -186,6 +186,11 @@ export class SheetBuilder {
     if (cell) this.ws[XLSX.utils.encode_cell({ r: r + this.dr, c: c + this.dc })] = cell;
   }
 
+  /** The A1 address of table cell (r, c) once the offsets are applied. */
+  addr(r: number, c: number): string {
+    return XLSX.utils.encode_cell({ r: r + this.dr, c: c + this.dc });
+  }
+
   label(text: string, r: number, c: number, r2 = r, c2 = c): void {
     this.put(text, 'label', r, c, r2, c2);
   }
@@ -226,4 +231,42 @@ export function runs<T>(items: readonly T[], key: (x: T) => string): [number, nu
     }
   }
   return out;
+}
+
+/**
+ * Where a rendered table put each field (A1 addresses, offsets applied; the top-left cell of a merge).
+ * Used by the benchmark's ground truth. A layout without a column gives null for it.
+ */
+export interface TableCells {
+  title: string;
+  project: string;
+  department: string;
+  unit: string;
+  funds: {
+    label: string;
+    declared: string | null;
+    initial: string | null;
+    budget: string;
+    executed: string;
+    balance: string | null;
+    rate: string;
+    score: string;
+    weight: string | null;
+  }[];
+  indicators: {
+    /** The 一级指标 label cell of this indicator's group (the first row of its run). */
+    level1: string;
+    level2: string;
+    level3: string;
+    targetInitial: string | null;
+    target: string;
+    actual: string;
+    weight: string;
+    score: string;
+    reason: string;
+  }[];
+  total: string;
+  grade: string | null;
+  /** The text cell of each analysis row, in order. */
+  analysis: string[];
 }

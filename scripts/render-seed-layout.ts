@@ -3,10 +3,10 @@
  * optionally shifted, unmerged, with messy labels, full-width numbers or percent fractions.
  */
 import type * as XLSX from 'xlsx';
-import { SheetBuilder, runs, type RenderOptions } from './render-common.js';
+import { SheetBuilder, runs, type RenderOptions, type TableCells } from './render-common.js';
 import type { TableSpec } from './table-spec.js';
 
-export type { RenderOptions } from './render-common.js';
+export type { RenderOptions, TableCells } from './render-common.js';
 
 /** Printed label of the total row, exactly as the seed (five spaces). */
 export const SEED_TOTAL_LABEL = '总     分';
@@ -27,6 +27,19 @@ const H = 7;
 const I = 8;
 const J = 9;
 
+/** Rows (table coordinates) of the blocks of the seed layout; shared by the renderer and seedLayoutCells. */
+function seedGeometry(t: TableSpec) {
+  const fh = 5;
+  const lastFund = fh + 1 + t.funds.length;
+  const g = lastFund + 1;
+  const h = g + 2;
+  const firstInd = h + 2;
+  const lastInd = firstInd + t.indicators.length - 1;
+  const tr = Math.max(lastInd, h + 1) + 1;
+  const a0 = tr + 1;
+  return { fh, lastFund, g, h, firstInd, lastInd, tr, a0 };
+}
+
 export function renderSeedLayout(t: TableSpec, o: RenderOptions = {}): XLSX.WorkSheet {
   const s = new SheetBuilder(o, WIDTHS);
 
@@ -43,8 +56,7 @@ export function renderSeedLayout(t: TableSpec, o: RenderOptions = {}): XLSX.Work
   s.data(t.unit, 4, H, 4, J);
 
   // r6–r7: fund header; fund rows from r8
-  const fh = 5;
-  const lastFund = fh + 1 + t.funds.length;
+  const { fh, lastFund, g, h, firstInd, lastInd, tr, a0 } = seedGeometry(t);
   s.label(t.fundBlockLabel, fh, A, lastFund, A);
   s.region(fh, B, fh + 1, B);
   s.label('年初预算数', fh, C, fh, D);
@@ -68,7 +80,6 @@ export function renderSeedLayout(t: TableSpec, o: RenderOptions = {}): XLSX.Work
   });
 
   // goals
-  const g = lastFund + 1;
   s.label('项目年度绩效目标', g, A, g + 1, A);
   s.label('年度目标', g, B, g, F);
   s.label('实际完成情况', g, G, g, J);
@@ -76,9 +87,6 @@ export function renderSeedLayout(t: TableSpec, o: RenderOptions = {}): XLSX.Work
   s.data(t.goal.actual, g + 1, G, g + 1, J);
 
   // indicators: two header rows (the second blank, as the seed), then one row per indicator
-  const h = g + 2;
-  const firstInd = h + 2;
-  const lastInd = firstInd + t.indicators.length - 1;
   s.label('绩效指标', h, A, Math.max(lastInd, h + 1), A);
   const heads = ['一级指标', '二级指标', '三级指标', '年初指标值', '调整后指标值', '实际完成值', '分值', '得分', '偏差原因分析及改进措施'];
   heads.forEach((label, k) => s.label(label, h, B + k, h + 1, B + k));
@@ -100,13 +108,11 @@ export function renderSeedLayout(t: TableSpec, o: RenderOptions = {}): XLSX.Work
   });
 
   // total row
-  const tr = Math.max(lastInd, h + 1) + 1;
   s.label(SEED_TOTAL_LABEL, tr, A, tr, H);
   s.data(t.total, tr, I);
   if (t.grade !== null) s.data(t.grade, tr, J);
 
   // analysis
-  const a0 = tr + 1;
   let next = a0;
   if (t.analysis.length > 0) {
     const aLast = a0 + t.analysis.length - 1;
@@ -127,4 +133,51 @@ export function renderSeedLayout(t: TableSpec, o: RenderOptions = {}): XLSX.Work
   if (t.note !== '') s.data(t.note, next, A, next, J);
 
   return s.finish();
+}
+
+/** The A1 address of every field renderSeedLayout(t, o) writes (see TableCells). */
+export function seedLayoutCells(t: TableSpec, o: RenderOptions = {}): TableCells {
+  const s = new SheetBuilder(o, WIDTHS);
+  const { fh, firstInd, tr, a0 } = seedGeometry(t);
+  const level1Start: number[] = [];
+  for (const [a, b] of runs(t.indicators, (x) => x.level1)) for (let i = a; i <= b; i++) level1Start[i] = a;
+  const level2Start: number[] = [];
+  for (const [a, b] of runs(t.indicators, (x) => `${x.level1}\u0000${x.level2}`)) for (let i = a; i <= b; i++) level2Start[i] = a;
+  return {
+    title: s.addr(0, A),
+    project: s.addr(3, C),
+    department: s.addr(4, C),
+    unit: s.addr(4, H),
+    funds: t.funds.map((_, i) => {
+      const r = fh + 2 + i;
+      return {
+        label: s.addr(r, B),
+        declared: s.addr(r, C),
+        initial: s.addr(r, D),
+        budget: s.addr(r, E),
+        executed: s.addr(r, F),
+        balance: s.addr(r, G),
+        rate: s.addr(r, H),
+        score: s.addr(r, I),
+        weight: null,
+      };
+    }),
+    indicators: t.indicators.map((_, i) => {
+      const r = firstInd + i;
+      return {
+        level1: s.addr(firstInd + (level1Start[i] ?? i), B),
+        level2: s.addr(firstInd + (level2Start[i] ?? i), C),
+        level3: s.addr(r, D),
+        targetInitial: s.addr(r, E),
+        target: s.addr(r, F),
+        actual: s.addr(r, G),
+        weight: s.addr(r, H),
+        score: s.addr(r, I),
+        reason: s.addr(r, J),
+      };
+    }),
+    total: s.addr(tr, I),
+    grade: t.grade !== null ? s.addr(tr, J) : null,
+    analysis: t.analysis.map((_, i) => s.addr(a0 + i, E)),
+  };
 }
