@@ -31,7 +31,7 @@ import {
   writeAllCorrections,
   writeSummaryWorkbook,
 } from '../report/index.js';
-import { discover } from './discover.js';
+import { type Discovered, discover } from './discover.js';
 import { FilePool } from './pool.js';
 import { type AuditSetup, type FileResult, loadLedger } from './worker-task.js';
 
@@ -90,6 +90,15 @@ function fileFinding(params: RulesConfig, r: FileResult, department: string | nu
   return null;
 }
 
+/** Runs `fn` over `items`, at most `limit` at a time, in order of start. */
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
 /**
  * The main job: discover → (read → map → model → rules → annotated copy) per file in a worker pool → batch
  * rules → reports. Every discovered file ends up in findings.json, whatever happened to it.
@@ -103,25 +112,6 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   loadMappings(mappingSources);
   const params = o.rulesFile ? loadRulesConfig(path.resolve(cwd, o.rulesFile)) : defaultRulesConfig;
   const ledgerPath = o.ledger ? path.resolve(cwd, o.ledger) : null;
-  let ledger = null;
-  if (ledgerPath) {
-    try {
-      ledger = await loadLedger(ledgerPath, o.ledgerMappingFile ?? null, limits);
-    } catch (err) {
-      throw new AuditSetupError(`台账无法读取 (ledger unreadable): ${ledgerPath}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-  const discovered = await discover(o.inputs, cwd, [outDir]);
-  // The ledger often sits beside the submissions; it is not one of them.
-  const found = discovered.found.filter((d) => d.path !== ledgerPath);
-  const missing = discovered.missing;
-  if (!found.length) throw new AuditSetupError(`no workbook (.xlsx, .xls, .csv) found in: ${o.inputs.join(', ')}`);
-
-  try {
-    mkdirSync(outDir, { recursive: true });
-  } catch (err) {
-    throw new AuditSetupError(`输出文件夹无法创建 (cannot create --out): ${outDir}: ${(err as Error).message}`);
-  }
   const setup: AuditSetup = {
     mappingSources,
     rulesFile: o.rulesFile ? path.resolve(cwd, o.rulesFile) : null,
@@ -131,7 +121,33 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
     limits,
   };
   const jobs = Math.max(1, o.jobs ?? os.availableParallelism());
+  // The workers boot (load their modules, mappings and ledger) while this thread reads the ledger and lists files.
   const pool = new FilePool(setup, { jobs, timeoutMs: o.timeoutMs ?? 60_000, memoryMb: o.memoryMb ?? 1024 });
+  let ledger = null;
+  let found: Discovered[];
+  let missing: string[];
+  try {
+    if (ledgerPath) {
+      try {
+        ledger = await loadLedger(ledgerPath, o.ledgerMappingFile ?? null, limits);
+      } catch (err) {
+        throw new AuditSetupError(`台账无法读取 (ledger unreadable): ${ledgerPath}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    const discovered = await discover(o.inputs, cwd, [outDir]);
+    // The ledger often sits beside the submissions; it is not one of them.
+    found = discovered.found.filter((d) => d.path !== ledgerPath);
+    missing = discovered.missing;
+    if (!found.length) throw new AuditSetupError(`no workbook (.xlsx, .xls, .csv) found in: ${o.inputs.join(', ')}`);
+    try {
+      mkdirSync(outDir, { recursive: true });
+    } catch (err) {
+      throw new AuditSetupError(`输出文件夹无法创建 (cannot create --out): ${outDir}: ${(err as Error).message}`);
+    }
+  } catch (err) {
+    await pool.close();
+    throw err;
+  }
 
   const inputs: InputRecord[] = [];
   const findings: Finding[] = [];
@@ -140,23 +156,23 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   let done = 0;
   let tables = 0;
   try {
-    await Promise.all(
-      found.map(async (d) => {
-        const outcome = await pool.run({ path: d.path, file: d.file });
-        const r: FileResult = outcome.ok
-          ? outcome.result
-          : { input: { file: d.file, sha256: null, status: 'unreadable', sheets: [] }, findings: [], keys: [], failure: { code: outcome.code, detail: outcome.detail }, sheetNames: [] };
-        const department = r.keys.find((k) => k.department)?.department ?? d.folder;
-        inputs.push(r.input);
-        findings.push(...r.findings);
-        keys.push(...r.keys);
-        tables += r.keys.length;
-        if (department) fileDepartments[d.file] = department;
-        const ff = fileFinding(params, r, department);
-        if (ff && !params.disabled.includes(ff.rule)) findings.push(ff);
-        o.onProgress?.(++done, found.length);
-      }),
-    );
+    // As many files in flight as workers: each starts the moment it is handed over, so its time limit measures
+    // its own parse, not a wait in a queue; and a batch of any size holds only these few at a time.
+    await forEachLimited(found, jobs, async (d) => {
+      const outcome = await pool.run({ path: d.path, file: d.file });
+      const r: FileResult = outcome.ok
+        ? outcome.result
+        : { input: { file: d.file, sha256: null, status: 'unreadable', sheets: [] }, findings: [], keys: [], failure: { code: outcome.code, detail: outcome.detail }, sheetNames: [] };
+      const department = r.keys.find((k) => k.department)?.department ?? d.folder;
+      inputs.push(r.input);
+      findings.push(...r.findings);
+      keys.push(...r.keys);
+      tables += r.keys.length;
+      if (department) fileDepartments[d.file] = department;
+      const ff = fileFinding(params, r, department);
+      if (ff && !params.disabled.includes(ff.rule)) findings.push(ff);
+      o.onProgress?.(++done, found.length);
+    });
   } finally {
     await pool.close();
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { type OoxmlBook, type ReadLimits, ReadError, defaultReadLimits, readBufferWithSource } from '../read/index.js';
-import { type Mapping, type RawTable, extract, matchSheet } from '../map/index.js';
+import { type Mapping, type RawTable, mapSheet } from '../map/index.js';
 import { type ProjectTable, normalize } from '../model/index.js';
 
 export interface SheetOutcome {
@@ -71,12 +71,12 @@ export function tablesFromBuffer(
   const outcomes: SheetOutcome[] = [];
   const tables: ProjectTable[] = [];
   for (const sheet of sheets) {
-    const m = matchSheet(sheet, mappings);
-    if (!m) {
+    const mapped = mapSheet(sheet, mappings);
+    if (!mapped) {
       outcomes.push({ name: sheet.name, layout: null, project: null });
       continue;
     }
-    const raw = extract(sheet, m);
+    const { mapping: m, raw } = mapped;
     const table = normalize(raw, file);
     tables.push(table);
     outcomes.push({ name: sheet.name, layout: m.id, project: table.project.value, ...(opts.keepRaw ? { raw } : {}) });

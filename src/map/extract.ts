@@ -37,8 +37,9 @@ class Extractor {
   constructor(
     private readonly sheet: Sheet,
     private readonly m: Mapping,
+    idx: LabelIndex,
   ) {
-    this.idx = new LabelIndex(sheet);
+    this.idx = idx;
     this.stops = allLabels(m);
   }
 
@@ -213,8 +214,8 @@ class Extractor {
 }
 
 /** Reads one sheet through one mapping. The sheet has been matched to the mapping already. */
-export function extract(sheet: Sheet, m: Mapping): RawTable {
-  const x = new Extractor(sheet, m);
+export function extract(sheet: Sheet, m: Mapping, idx = new LabelIndex(sheet)): RawTable {
+  const x = new Extractor(sheet, m, idx);
   // Blocks first: fields may be placed under their columns.
   const funds = x.funds();
   const indicators = x.indicators();

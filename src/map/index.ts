@@ -11,8 +11,7 @@ export { labelMatches } from './labels.js';
 export { extract } from './extract.js';
 
 /** The mapping that fits a sheet best, or null: a sheet that fits none is reported, never guessed. */
-export function matchSheet(sheet: Sheet, mappings: Mapping[]): Mapping | null {
-  const idx = new LabelIndex(sheet);
+export function matchSheet(sheet: Sheet, mappings: Mapping[], idx = new LabelIndex(sheet)): Mapping | null {
   let best: Mapping | null = null;
   let bestScore = -1;
   for (const m of mappings) {
@@ -25,8 +24,10 @@ export function matchSheet(sheet: Sheet, mappings: Mapping[]): Mapping | null {
   return best;
 }
 
-export function mapSheet(sheet: Sheet, mappings: Mapping[]): RawTable | null {
-  const m = matchSheet(sheet, mappings);
-  return m ? extract(sheet, m) : null;
+/** Match and extract, reading the sheet's labels once for both. */
+export function mapSheet(sheet: Sheet, mappings: Mapping[]): { mapping: Mapping; raw: RawTable } | null {
+  const idx = new LabelIndex(sheet);
+  const mapping = matchSheet(sheet, mappings, idx);
+  return mapping ? { mapping, raw: extract(sheet, mapping, idx) } : null;
 }
 export { LedgerMapping, loadLedgerMapping, mapLedger, type RawLedger, type RawLedgerRow, type LedgerKey } from './ledger.js';

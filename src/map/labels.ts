@@ -5,32 +5,46 @@ export type MatchMode = 'exact' | 'prefix' | 'contains';
 
 const TRAILING_PAREN = /\([^()]*\)$/;
 
-/** Both sides already passed through normLabel. */
-function matchesNorm(cell: string, want: string, mode: MatchMode): boolean {
-  if (!cell) return false;
-  if (mode === 'contains') return cell.includes(want);
-  if (mode === 'prefix') return cell.startsWith(want);
-  return cell === want || cell.replace(TRAILING_PAREN, '') === want;
+/** A normalised label, and the same without a trailing bracketed note (`全年预算数(万元)` → `全年预算数`). */
+interface Norm {
+  norm: string;
+  bare: string;
+}
+
+function toNorm(text: string): Norm {
+  const norm = normLabel(text);
+  return { norm, bare: norm.replace(TRAILING_PAREN, '') };
+}
+
+function matchesNorm(cell: Norm, want: string, mode: MatchMode): boolean {
+  if (!cell.norm) return false;
+  if (mode === 'contains') return cell.norm.includes(want);
+  if (mode === 'prefix') return cell.norm.startsWith(want);
+  return cell.norm === want || cell.bare === want;
 }
 
 export function labelMatches(cellText: string, label: string, mode: MatchMode = 'exact'): boolean {
-  return matchesNorm(normLabel(cellText), normLabel(label), mode);
+  return matchesNorm(toNorm(cellText), normLabel(label), mode);
 }
 
-interface Entry {
+interface Entry extends Norm {
   cell: Cell;
-  norm: string;
 }
 
 /** Every text cell of a sheet in reading order with its normalised label, built once per sheet. */
 export class LabelIndex {
   private readonly entries: Entry[] = [];
+  private readonly byCell = new Map<Cell, Entry>();
 
   constructor(readonly sheet: Sheet) {
     for (let r = 0; r < sheet.rowCount; r++)
       for (let c = 0; c < sheet.colCount; c++) {
         const cell = sheet.own(r, c);
-        if (cell && typeof cell.raw === 'string' && cell.text.trim() !== '') this.entries.push({ cell, norm: normLabel(cell.text) });
+        if (cell && typeof cell.raw === 'string' && cell.text.trim() !== '') {
+          const e = { cell, ...toNorm(cell.text) };
+          this.entries.push(e);
+          this.byCell.set(cell, e);
+        }
       }
   }
 
@@ -38,7 +52,7 @@ export class LabelIndex {
   find(labels: readonly string[], mode: MatchMode = 'exact', where?: (c: Cell) => boolean): Cell | undefined {
     for (const label of labels) {
       const want = normLabel(label);
-      const hit = this.entries.find((e) => matchesNorm(e.norm, want, mode) && (!where || where(e.cell)));
+      const hit = this.entries.find((e) => matchesNorm(e, want, mode) && (!where || where(e.cell)));
       if (hit) return hit.cell;
     }
     return undefined;
@@ -46,7 +60,7 @@ export class LabelIndex {
 
   /** Whether a cell's text is one of the labels (used to stop a value scan at the next label). */
   isLabel(cell: Cell, labels: readonly string[]): boolean {
-    const norm = normLabel(cell.text);
-    return labels.some((l) => matchesNorm(norm, normLabel(l), 'exact'));
+    const n = this.byCell.get(cell) ?? toNorm(cell.text);
+    return labels.some((l) => matchesNorm(n, normLabel(l), 'exact'));
   }
 }

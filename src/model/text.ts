@@ -2,16 +2,31 @@
  * Text normalisation shared by label matching and value parsing. NFKC folds full-width digits, letters and
  * signs (８６．８ ＝ ％ ＞ （ ）) to ASCII; ≥ and ≤ have no ASCII form and stay.
  */
-export function fold(s: string): string {
-  return s.normalize('NFKC');
+
+/**
+ * The same few hundred labels and figures come back in every table of a batch, and NFKC is the costliest step of
+ * matching them (bench/README.md): results are kept, up to a bound, for the life of the thread.
+ */
+function memo(f: (s: string) => string, max = 20_000): (s: string) => string {
+  const seen = new Map<string, string>();
+  return (s) => {
+    let out = seen.get(s);
+    if (out === undefined) {
+      if (seen.size >= max) seen.clear();
+      seen.set(s, (out = f(s)));
+    }
+    return out;
+  };
 }
 
+export const fold: (s: string) => string = memo((s) => s.normalize('NFKC'));
+
 /** Labels compare without any white space, line breaks or a trailing colon: `总     分`, `项\n目`, `资金总额：`. */
-export function normLabel(s: string): string {
-  return fold(s)
+export const normLabel: (s: string) => string = memo((s) =>
+  fold(s)
     .replace(/[\s\u3000\u00a0]+/g, '')
-    .replace(/[:：]+$/, '');
-}
+    .replace(/[:：]+$/, ''),
+);
 
 /** Names (projects, units) compare without quotes, spaces and width differences. */
 export function normName(s: string): string {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as XLSX from 'xlsx';
+import { recompressZip } from '../read/index.js';
 
 export type CellValue = string | number;
 
@@ -45,6 +46,10 @@ export function sheetFromRows(rows: CellValue[][], cols?: XLSX.ColInfo[]): XLSX.
 /** Writes the workbook as xlsx, creating the folder. */
 export function writeXlsx(wb: XLSX.WorkBook, file: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const buf = XLSX.write(wb, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer;
-  fs.writeFileSync(file, buf);
+  fs.writeFileSync(file, xlsxBuffer(wb));
+}
+
+/** The workbook as xlsx bytes: SheetJS writes the parts stored, native zlib deflates them (SheetJS's deflate is slow). */
+export function xlsxBuffer(wb: XLSX.WorkBook): Buffer {
+  return recompressZip(XLSX.write(wb, { type: 'buffer', bookType: 'xlsx', compression: false }) as Buffer);
 }
