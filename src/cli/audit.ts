@@ -5,7 +5,7 @@ import { RulesConfigError } from '../rules/index.js';
 import { UsageError } from './errors.js';
 import { progressBar } from './progress.js';
 
-/** `recon audit <paths…> --out DIR [--ledger FILE] [--mapping FILE|DIR] [--rules FILE] [--jobs N]` */
+/** `recon audit <paths…> --out DIR [--ledger FILE] [--mapping FILE|DIR] [--rules FILE] [--jobs N] [--timeout S] [--memory MB]` */
 export async function runAuditCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -18,6 +18,7 @@ export async function runAuditCommand(args: string[]): Promise<number> {
       rules: { type: 'string' },
       jobs: { type: 'string', short: 'j' },
       timeout: { type: 'string' },
+      memory: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
     },
   });
@@ -27,6 +28,8 @@ export async function runAuditCommand(args: string[]): Promise<number> {
   if (jobs !== undefined && !(jobs >= 1)) throw new UsageError('--jobs takes a whole number ≥ 1');
   const timeoutS = values.timeout === undefined ? undefined : Number.parseInt(values.timeout, 10);
   if (timeoutS !== undefined && !(timeoutS >= 1)) throw new UsageError('--timeout takes seconds ≥ 1');
+  const memoryMb = values.memory === undefined ? undefined : Number.parseInt(values.memory, 10);
+  if (memoryMb !== undefined && !(memoryMb >= 32)) throw new UsageError('--memory takes megabytes ≥ 32');
   const bar = !values.quiet && process.stderr.isTTY ? progressBar(process.stderr) : null;
   try {
     const res = await runAudit({
@@ -38,6 +41,7 @@ export async function runAuditCommand(args: string[]): Promise<number> {
       rulesFile: values.rules,
       jobs,
       timeoutMs: timeoutS === undefined ? undefined : timeoutS * 1000,
+      memoryMb,
       onProgress: bar ? (d, t) => bar.update(d, t) : undefined,
     });
     bar?.done();

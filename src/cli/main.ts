@@ -8,7 +8,8 @@ import { UsageError } from './errors.js';
 export const EXIT_USAGE = 2;
 
 const USAGE = `用法 / usage:
-  recon audit <文件、文件夹或通配符…> --out DIR [--ledger FILE] [--mapping FILE|DIR] [--rules FILE] [--jobs N]
+  recon audit <文件、文件夹或通配符…> --out DIR [--ledger FILE] [--ledger-mapping FILE] [--mapping FILE|DIR]
+              [--rules FILE] [--jobs N] [--timeout 秒] [--memory MB] [--quiet]
   recon inspect FILE [--mapping FILE|DIR]
   recon serve [--port 8080] [--host 127.0.0.1] [--data DIR]`;
 

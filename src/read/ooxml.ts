@@ -531,7 +531,7 @@ function parseSheet(xml: string, strs: string[], st: Styles, limits: ReadLimits)
 
 /** Reads an .xlsx the fast way, or throws OoxmlUnsupported / ZipUnsupported for SheetJS to take over. */
 export function readOoxml(buf: Buffer, limits: ReadLimits): { sheets: Sheet[]; book: OoxmlBook } {
-  const zip = new ZipArchive(buf);
+  const zip = new ZipArchive(buf, limits.maxInflatedBytes);
   for (const other of ['META-INF/manifest.xml', 'objectdata.xml', 'Index/Document.iwa']) if (zip.has(other)) unsupported(other);
   const ct = contentTypes(zip);
   const wbXml = zip.text(ct.workbook) ?? unsupported('workbook part missing');

@@ -3,6 +3,7 @@ import { type Cell, type Range, type Sheet, a1, makeSheet } from './grid.js';
 import { ReadError } from './errors.js';
 import type { ReadLimits } from './limits.js';
 import { type OoxmlBook, readOoxml } from './ooxml.js';
+import { ZipTooLarge } from './zip.js';
 
 /** How SheetJS is asked to parse a workbook (the benchmark's floor uses the same). */
 export const SHEETJS_READ_OPTIONS: XLSX.ParsingOptions = {
@@ -81,8 +82,10 @@ export function readSpreadsheetWithSource(buf: Buffer, limits: ReadLimits, conta
   if (container === 'zip' && !SHEETJS_ONLY) {
     try {
       return readOoxml(buf, limits);
-    } catch {
-      // not a file the fast path reads exactly as SheetJS does (or not readable at all): SheetJS decides
+    } catch (err) {
+      // A ZIP bomb is an answer, not a reason to let SheetJS inflate it all over again.
+      if (err instanceof ZipTooLarge) throw new ReadError('too-large', err.message);
+      // else not a file the fast path reads exactly as SheetJS does (or not readable at all): SheetJS decides
     }
   }
   return { sheets: readWithSheetJS(buf, limits, container), book: null };

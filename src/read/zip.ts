@@ -8,6 +8,9 @@ import zlib from 'node:zlib';
 
 export class ZipUnsupported extends Error {}
 
+/** A part inflates beyond the limit the archive was opened with: a ZIP bomb, not a workbook to fall back on. */
+export class ZipTooLarge extends Error {}
+
 export interface ZipEntry {
   name: string;
   method: number;
@@ -29,7 +32,11 @@ export class ZipArchive {
   /** By exact name, in central-directory order. */
   readonly entries = new Map<string, ZipEntry>();
 
-  constructor(readonly buf: Buffer) {
+  constructor(
+    readonly buf: Buffer,
+    /** Largest uncompressed part data() will produce. */
+    private readonly maxInflated = Number.POSITIVE_INFINITY,
+  ) {
     const n = buf.length;
     if (n < 22) throw new ZipUnsupported('too short for a ZIP');
     let eocd = -1;
@@ -94,11 +101,14 @@ export class ZipArchive {
   data(name: string): Buffer | null {
     const e = this.entries.get(name);
     if (!e) return null;
+    if (e.size > this.maxInflated) throw new ZipTooLarge(`${name} declares ${e.size} bytes`);
     const raw = this.raw(e);
     if (e.method === 0) return raw;
     try {
-      return zlib.inflateRawSync(raw);
+      // The declared size can lie; the inflater's own cap cannot.
+      return Number.isFinite(this.maxInflated) ? zlib.inflateRawSync(raw, { maxOutputLength: this.maxInflated }) : zlib.inflateRawSync(raw);
     } catch (err) {
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new ZipTooLarge(`${name} inflates beyond ${this.maxInflated} bytes`);
       throw new ZipUnsupported(`cannot inflate ${name}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }

@@ -2,7 +2,7 @@ import * as XLSX from 'xlsx';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ReadError, readBuffer } from '../../src/read/index.js';
+import { ReadError, ZipArchive, defaultReadLimits, readBuffer, writeZip } from '../../src/read/index.js';
 import { here, load } from '../helpers/workbooks.js';
 
 type CfbApi = {
@@ -48,7 +48,22 @@ describe('bad input is reported with a reason, never thrown raw', () => {
   it('damaged ZIP is corrupt, not encrypted', () => expect(code(() => readBuffer(Buffer.from('PK\x03\x04garbage'), 'a.xlsx'))).toBe('corrupt'));
   it('text renamed to .xlsx', () => expect(code(() => readBuffer(Buffer.from('hello world'), 'a.xlsx'))).toBe('corrupt'));
   it('too large', () =>
-    expect(code(() => readBuffer(sample, 'a.xlsx', { maxBytes: 1000, maxRows: 10, maxCols: 10 }))).toBe('too-large'));
+    expect(code(() => readBuffer(sample, 'a.xlsx', { ...defaultReadLimits, maxBytes: 1000 }))).toBe('too-large'));
+
+  it('a ZIP bomb (a small package whose sheet inflates past the cap) is too large, not parsed', () => {
+    const zip = new ZipArchive(sample);
+    const rows = '<row><c><v>1</v></c></row>'.repeat(200_000); // 5 MB of XML in a few KB
+    const parts = [...zip.entries.values()].map((e) =>
+      e.name === 'xl/worksheets/sheet1.xml'
+        ? { name: e.name, data: Buffer.from(zip.text(e.name)!.replace(/<sheetData>[\s\S]*<\/sheetData>|<sheetData\/>/, `<sheetData>${rows}</sheetData>`)) }
+        : { name: e.name, from: zip, entry: e },
+    );
+    const bomb = writeZip(parts);
+    expect(bomb.length).toBeLessThan(100_000);
+    expect(code(() => readBuffer(bomb, 'a.xlsx', { ...defaultReadLimits, maxInflatedBytes: 1024 * 1024 }))).toBe('too-large');
+    // under the default cap the same package is an ordinary (if odd) workbook
+    expect(code(() => readBuffer(bomb, 'a.xlsx'))).toBe('no error');
+  });
 
   it('a lying dimension is ignored: the grid is the real extent', () => {
     const sheet = readBuffer(lyingDimension(), 'a.xlsx').sheets[0]!;

@@ -1,0 +1,61 @@
+/**
+ * A hostile file is stopped by the per-file limits and reported as file.unreadable with its reason; the files
+ * around it are audited as usual. The time limit runs from when a worker starts the file: a worker's own boot
+ * (here TypeScript compiled by tsx, seconds) never counts against the first files.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FindingsDoc, readFindings, removeTempRoots, runAudit, tableXlsx, tempRoot, write } from './helpers.js';
+import { insurance, xueliang } from '../helpers/workbooks.js';
+
+afterAll(removeTempRoots);
+
+/** 5,000 × 200 distinct text cells: a valid CSV whose grid takes seconds and hundreds of MB to build. */
+function hugeCsv(): string {
+  const rows: string[] = [];
+  for (let r = 0; r < 5000; r++) rows.push(Array.from({ length: 200 }, (_, c) => `第${r}行${c}列`).join(','));
+  return rows.join('\n');
+}
+
+let bureau: string;
+beforeAll(() => {
+  const root = tempRoot();
+  bureau = path.join(root, 'bureau');
+  write(path.join(bureau, '政法委', '网格员意外伤害保险.xlsx'), tableXlsx(insurance));
+  write(path.join(bureau, '政法委', '雪亮工程.xlsx'), tableXlsx(xueliang));
+  write(path.join(bureau, '政法委', '巨大的附件.csv'), hugeCsv());
+});
+
+async function audit(args: string[]): Promise<{ code: number | null; doc: FindingsDoc }> {
+  const out = path.join(path.dirname(bureau), `out-${args.join('-')}`);
+  const run = await runAudit([bureau, '--out', out, '--jobs', '2', ...args], path.dirname(bureau));
+  if (!fs.existsSync(path.join(out, 'findings.json'))) throw new Error(`no findings.json; exit ${run.code}\n${run.stderr}`);
+  return { code: run.code, doc: readFindings(out) };
+}
+
+describe('per-file limits', () => {
+  it('a file over the time limit is file.unreadable (读取超时); the others are audited', async () => {
+    const { code, doc } = await audit(['--timeout', '1']);
+    expect(code).toBe(1);
+    const status = Object.fromEntries(doc.inputs.map((i) => [i.file, i.status]));
+    expect(status).toEqual({ '政法委/巨大的附件.csv': 'unreadable', '政法委/网格员意外伤害保险.xlsx': 'audited', '政法委/雪亮工程.xlsx': 'audited' });
+    const f = doc.findings.filter((x) => x.rule === 'file.unreadable');
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ file: '政法委/巨大的附件.csv', severity: 'error', cell: null, actual: '读取超时', department: '政法委' });
+    expect(f[0]!.message).toContain('1 秒');
+    expect(doc.summary.tables).toBe(2);
+  });
+
+  it('a file over the memory limit is file.unreadable (内存超限); the others are audited', async () => {
+    const { doc } = await audit(['--memory', '64']);
+    const status = Object.fromEntries(doc.inputs.map((i) => [i.file, i.status]));
+    expect(status).toEqual({ '政法委/巨大的附件.csv': 'unreadable', '政法委/网格员意外伤害保险.xlsx': 'audited', '政法委/雪亮工程.xlsx': 'audited' });
+    expect(doc.findings.filter((x) => x.rule === 'file.unreadable')).toMatchObject([{ file: '政法委/巨大的附件.csv', actual: '内存超限' }]);
+  });
+
+  it('within generous limits the same file is read, and found to be no table (file.unrecognized)', async () => {
+    const { doc } = await audit([]);
+    expect(doc.inputs.find((i) => i.file === '政法委/巨大的附件.csv')?.status).toBe('unrecognized');
+  });
+});
