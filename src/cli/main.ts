@@ -11,7 +11,8 @@ const USAGE = `用法 / usage:
   recon audit <文件、文件夹或通配符…> --out DIR [--ledger FILE] [--ledger-mapping FILE] [--mapping FILE|DIR]
               [--rules FILE] [--jobs N] [--timeout 秒] [--memory MB] [--quiet]
   recon inspect FILE [--mapping FILE|DIR]
-  recon serve [--port 8080] [--host 127.0.0.1] [--data DIR]`;
+  recon serve [--port 8080] [--host 127.0.0.1] [--data DIR] [--jobs N] [--timeout 秒] [--memory MB]
+              [--max-file-mb N] [--max-files N]`;
 
 function mappingsFrom(values: string[] | undefined) {
   return loadMappings(values?.length ? values : [builtinMappingDir]);
@@ -19,6 +20,10 @@ function mappingsFrom(values: string[] | undefined) {
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
   try {
     switch (command) {
       case 'inspect': {

@@ -10,7 +10,7 @@ function whole(name: string, value: string | undefined, min: number, max = Numbe
 }
 
 /**
- * `recon serve [--port 8080] [--host 127.0.0.1] [--data ./recon-data] [--jobs N] [--timeout S] [--max-file-mb N]
+ * `recon serve [--port 8080] [--host 127.0.0.1] [--data ./recon-data] [--jobs N] [--timeout S] [--memory MB] [--max-file-mb N]
  * [--max-files N]`: the web service. Resolves (0) only when the server has closed: SIGINT / SIGTERM close it
  * gracefully (the audit running is finished, queued ones stay queued on disk); a second signal exits at once.
  */
@@ -24,6 +24,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
       data: { type: 'string' },
       jobs: { type: 'string', short: 'j' },
       timeout: { type: 'string' },
+      memory: { type: 'string' },
       'max-file-mb': { type: 'string' },
       'max-files': { type: 'string' },
     },
@@ -34,6 +35,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
   const dataDir = path.resolve(values.data ?? './recon-data');
   const jobs = whole('jobs', values.jobs, 1, 256);
   const timeoutS = whole('timeout', values.timeout, 1, 3600);
+  const memoryMb = whole('memory', values.memory, 32, 65536);
   const maxFileMb = whole('max-file-mb', values['max-file-mb'], 1, 4096);
   const maxFiles = whole('max-files', values['max-files'], 1, 100_000);
 
@@ -44,6 +46,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
     dataDir,
     jobs,
     timeoutMs: timeoutS === undefined ? undefined : timeoutS * 1000,
+    memoryMb,
     maxFileBytes: maxFileMb === undefined ? undefined : maxFileMb * 1024 * 1024,
     maxFiles,
     logger: { level: 'warn' },

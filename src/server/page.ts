@@ -259,7 +259,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
           box.appendChild(undo);
         }
       }
-      sel.files.slice(0, 200).forEach(function (f) { list.appendChild(el('li', null, f.path)); });
+      uploadNames(sel.files.map(function (f) { return f.path; })).slice(0, 200)
+        .forEach(function (name) { list.appendChild(el('li', null, name)); });
       if (sel.files.length > 200) list.appendChild(el('li', null, '…… 另有 ' + (sel.files.length - 200) + ' 个'));
     }
     $('start').disabled = !sel.files.length;
@@ -336,6 +337,17 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
     renderSelection();
   });
 
+  // A chosen folder that holds department folders is the bureau's folder, as in recon audit FOLDER: its own
+  // name is dropped so the folders under it name the departments. One department's folder of plain files keeps
+  // its name, which is then the department of last resort for a file with no readable table.
+  function uploadNames(paths) {
+    var split = paths.map(function (p) { return p.split('/'); });
+    var top = split.length ? split[0][0] : '';
+    var oneTop = split.every(function (s) { return s.length > 1 && s[0] === top; });
+    var deeper = split.some(function (s) { return s.length > 2; });
+    return oneTop && deeper ? split.map(function (s) { return s.slice(1).join('/'); }) : paths;
+  }
+
   // ---- upload and progress --------------------------------------------------------------------------------
   function setProgress(frac, text) {
     show('progress-section', true);
@@ -348,7 +360,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
     show('results', false);
     closeDetail();
     var fd = new FormData();
-    sel.files.forEach(function (f) { fd.append('files', f.file, f.path); });
+    var names = uploadNames(sel.files.map(function (f) { return f.path; }));
+    sel.files.forEach(function (f, i) { fd.append('files', f.file, names[i]); });
     if (sel.ledger) fd.append('ledger', sel.ledger, sel.ledger.name);
     if (sel.rules) fd.append('rules', sel.rules, sel.rules.name);
     $('start').disabled = true;

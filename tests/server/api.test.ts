@@ -29,11 +29,6 @@ const servers: Server[] = [];
 async function start(options: Partial<AppOptions> = {}, dataDir?: string): Promise<Server> {
   const dir = dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'recon-serve-'));
   const app = buildApp({ dataDir: dir, jobs: 2, ...options });
-  const socks = new Set<any>();
-  app.server.on('connection', (sock: any) => { socks.add(sock); sock.on('close', () => socks.delete(sock)); });
-  app.addHook('onRequest', async (req) => { (req.raw.socket as any).__urls = [...((req.raw.socket as any).__urls ?? []), `${req.method} ${req.url}`]; });
-  app.addHook('onResponse', async (req, reply) => { (req.raw.socket as any).__urls.push(`done ${reply.statusCode}`); });
-  (app as any).__socks = socks;
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   if (!addr || typeof addr === 'string') throw new Error('no port');
@@ -81,11 +76,7 @@ function auditDirs(s: Server): string[] {
 
 afterAll(async () => {
   for (const s of servers) {
-    const t0 = Date.now();
-    const timer = setInterval(() => { s.app.server.getConnections((e, n) => console.log('DEBUG open', s.base, n, Date.now() - t0)); }, 5000);
     await s.app.close();
-    clearInterval(timer);
-    console.log('DEBUG closed', s.base, Date.now() - t0);
     rmSync(s.dataDir, { recursive: true, force: true });
   }
 });
