@@ -67,7 +67,9 @@ export class FilePool {
       minThreads: limits.jobs,
       maxThreads: limits.jobs,
       idleTimeout: 60_000,
-      resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: Math.min(64, limits.memoryMb / 4) },
+      // A small young generation: V8 otherwise lets it grow to 64 MB per worker under this allocation rate, which
+      // showed as peak memory rising with the batch (bench/README.md) for no speed gained.
+      resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: Math.min(16, limits.memoryMb / 4) },
     });
     const every = Math.max(10, Math.min(250, Math.floor(limits.timeoutMs / 4)));
     this.watchdog = setInterval(() => this.expire(), every);
