@@ -4,7 +4,7 @@
  * 分值 before 执行率 and no 资金结(转)余, 年度指标值, 总分 without a grade, no analysis, no 备注.
  */
 import type * as XLSX from 'xlsx';
-import { SheetBuilder, runs, type RenderOptions, type TableCells } from './render-common.js';
+import { SheetBuilder, layoutCells, runs, type RenderOptions, type TableCells } from './render-common.js';
 import type { TableSpec } from './table-spec.js';
 
 export type { RenderOptions, TableCells } from './render-common.js';
@@ -110,47 +110,19 @@ export function renderCentralLayout(t: TableSpec, o: RenderOptions = {}): XLSX.W
 
 /** The A1 address of every field renderCentralLayout(t, o) writes (see TableCells); no balance, grade or analysis. */
 export function centralLayoutCells(t: TableSpec, o: RenderOptions = {}): TableCells {
-  const s = new SheetBuilder(o, WIDTHS);
   const { fh, firstInd, tr } = centralGeometry(t);
-  const level1Start: number[] = [];
-  for (const [a, b] of runs(t.indicators, (x) => x.level1)) for (let i = a; i <= b; i++) level1Start[i] = a;
-  const level2Start: number[] = [];
-  for (const [a, b] of runs(t.indicators, (x) => `${x.level1}\u0000${x.level2}`)) for (let i = a; i <= b; i++) level2Start[i] = a;
-  return {
-    title: s.addr(0, A),
-    project: s.addr(3, B),
-    department: s.addr(4, B),
-    unit: s.addr(4, F),
-    funds: t.funds.map((_, i) => {
-      const r = fh + 1 + i;
-      return {
-        label: s.addr(r, B),
-        declared: null,
-        initial: s.addr(r, C),
-        budget: s.addr(r, D),
-        executed: s.addr(r, E),
-        balance: null,
-        rate: s.addr(r, G),
-        score: s.addr(r, H),
-        weight: s.addr(r, F),
-      };
-    }),
-    indicators: t.indicators.map((_, i) => {
-      const r = firstInd + i;
-      return {
-        level1: s.addr(firstInd + (level1Start[i] ?? i), B),
-        level2: s.addr(firstInd + (level2Start[i] ?? i), C),
-        level3: s.addr(r, D),
-        targetInitial: null,
-        target: s.addr(r, E),
-        actual: s.addr(r, F),
-        weight: s.addr(r, G),
-        score: s.addr(r, H),
-        reason: s.addr(r, I),
-      };
-    }),
-    total: s.addr(tr, H),
+  return layoutCells(t, o, WIDTHS, {
+    project: B,
+    department: B,
+    unit: F,
+    firstFundRow: fh + 1,
+    fund: { label: B, declared: null, initial: C, budget: D, executed: E, balance: null, rate: G, score: H, weight: F },
+    firstIndicatorRow: firstInd,
+    indicator: { level1: B, level2: C, level3: D, targetInitial: null, target: E, actual: F, weight: G, score: H, reason: I },
+    totalRow: tr,
+    total: H,
     grade: null,
-    analysis: [],
-  };
+    firstAnalysisRow: tr + 1,
+    analysis: null,
+  });
 }

@@ -4,7 +4,7 @@
  * that applies row/column offsets and collects merges.
  */
 import * as XLSX from 'xlsx';
-import type { CellSpec } from './table-spec.js';
+import type { CellSpec, TableSpec } from './table-spec.js';
 
 /** Variations a submitter's workbook shows; every renderer honours them where meaningful. */
 export interface RenderOptions {
@@ -269,4 +269,60 @@ export interface TableCells {
   grade: string | null;
   /** The text cell of each analysis row, in order. */
   analysis: string[];
+}
+
+type FundCells = TableCells['funds'][number];
+type IndicatorCells = TableCells['indicators'][number];
+/** A column for every cell a layout writes, null for one it has not. */
+type Columns<T> = { [K in keyof T]: null extends T[K] ? number | null : number };
+
+/** Where a layout puts each field: the rows come from its geometry, the columns are its own. */
+export interface CellPlan {
+  /** Columns of 项目名称 (row 4), 主管部门 and 实施单位 (row 5). */
+  project: number;
+  department: number;
+  unit: number;
+  firstFundRow: number;
+  fund: Columns<Omit<FundCells, 'label'>> & { label: number };
+  firstIndicatorRow: number;
+  indicator: Columns<Omit<IndicatorCells, 'level1' | 'level2'>> & { level1: number; level2: number };
+  totalRow: number;
+  total: number;
+  grade: number | null;
+  firstAnalysisRow: number;
+  /** The column of the analysis texts, null for a layout without them. */
+  analysis: number | null;
+}
+
+function cellsOf<T>(s: SheetBuilder, row: number, cols: Record<string, number | null>): T {
+  return Object.fromEntries(Object.entries(cols).map(([k, c]) => [k, c === null ? null : s.addr(row, c)])) as T;
+}
+
+/** The A1 address of every field a layout writes, from its plan: the one place the two layouts' cells are worked out. */
+export function layoutCells(t: TableSpec, o: RenderOptions, widths: number[], p: CellPlan): TableCells {
+  const s = new SheetBuilder(o, widths);
+  // A merged 一级 / 二级 label sits in the first row of its run of equal labels.
+  const anchors = (key: (x: TableSpec['indicators'][number]) => string) => {
+    const at: number[] = [];
+    for (const [a, b] of runs(t.indicators, key)) for (let i = a; i <= b; i++) at[i] = a;
+    return at;
+  };
+  const level1 = anchors((x) => x.level1);
+  const level2 = anchors((x) => `${x.level1}\u0000${x.level2}`);
+  const { level1: c1, level2: c2, ...indicatorCols } = p.indicator;
+  return {
+    title: s.addr(0, 0),
+    project: s.addr(3, p.project),
+    department: s.addr(4, p.department),
+    unit: s.addr(4, p.unit),
+    funds: t.funds.map((_, i) => cellsOf<FundCells>(s, p.firstFundRow + i, p.fund)),
+    indicators: t.indicators.map((_, i) => ({
+      level1: s.addr(p.firstIndicatorRow + (level1[i] ?? i), c1),
+      level2: s.addr(p.firstIndicatorRow + (level2[i] ?? i), c2),
+      ...cellsOf<Omit<IndicatorCells, 'level1' | 'level2'>>(s, p.firstIndicatorRow + i, indicatorCols),
+    })),
+    total: s.addr(p.totalRow, p.total),
+    grade: t.grade !== null && p.grade !== null ? s.addr(p.totalRow, p.grade) : null,
+    analysis: p.analysis === null ? [] : t.analysis.map((_, i) => s.addr(p.firstAnalysisRow + i, p.analysis!)),
+  };
 }

@@ -3,7 +3,7 @@
  * optionally shifted, unmerged, with messy labels, full-width numbers or percent fractions.
  */
 import type * as XLSX from 'xlsx';
-import { SheetBuilder, runs, type RenderOptions, type TableCells } from './render-common.js';
+import { SheetBuilder, layoutCells, runs, type RenderOptions, type TableCells } from './render-common.js';
 import type { TableSpec } from './table-spec.js';
 
 export type { RenderOptions, TableCells } from './render-common.js';
@@ -137,47 +137,19 @@ export function renderSeedLayout(t: TableSpec, o: RenderOptions = {}): XLSX.Work
 
 /** The A1 address of every field renderSeedLayout(t, o) writes (see TableCells). */
 export function seedLayoutCells(t: TableSpec, o: RenderOptions = {}): TableCells {
-  const s = new SheetBuilder(o, WIDTHS);
   const { fh, firstInd, tr, a0 } = seedGeometry(t);
-  const level1Start: number[] = [];
-  for (const [a, b] of runs(t.indicators, (x) => x.level1)) for (let i = a; i <= b; i++) level1Start[i] = a;
-  const level2Start: number[] = [];
-  for (const [a, b] of runs(t.indicators, (x) => `${x.level1}\u0000${x.level2}`)) for (let i = a; i <= b; i++) level2Start[i] = a;
-  return {
-    title: s.addr(0, A),
-    project: s.addr(3, C),
-    department: s.addr(4, C),
-    unit: s.addr(4, H),
-    funds: t.funds.map((_, i) => {
-      const r = fh + 2 + i;
-      return {
-        label: s.addr(r, B),
-        declared: s.addr(r, C),
-        initial: s.addr(r, D),
-        budget: s.addr(r, E),
-        executed: s.addr(r, F),
-        balance: s.addr(r, G),
-        rate: s.addr(r, H),
-        score: s.addr(r, I),
-        weight: null,
-      };
-    }),
-    indicators: t.indicators.map((_, i) => {
-      const r = firstInd + i;
-      return {
-        level1: s.addr(firstInd + (level1Start[i] ?? i), B),
-        level2: s.addr(firstInd + (level2Start[i] ?? i), C),
-        level3: s.addr(r, D),
-        targetInitial: s.addr(r, E),
-        target: s.addr(r, F),
-        actual: s.addr(r, G),
-        weight: s.addr(r, H),
-        score: s.addr(r, I),
-        reason: s.addr(r, J),
-      };
-    }),
-    total: s.addr(tr, I),
-    grade: t.grade !== null ? s.addr(tr, J) : null,
-    analysis: t.analysis.map((_, i) => s.addr(a0 + i, E)),
-  };
+  return layoutCells(t, o, WIDTHS, {
+    project: C,
+    department: C,
+    unit: H,
+    firstFundRow: fh + 2,
+    fund: { label: B, declared: C, initial: D, budget: E, executed: F, balance: G, rate: H, score: I, weight: null },
+    firstIndicatorRow: firstInd,
+    indicator: { level1: B, level2: C, level3: D, targetInitial: E, target: F, actual: G, weight: H, score: I, reason: J },
+    totalRow: tr,
+    total: I,
+    grade: J,
+    firstAnalysisRow: a0,
+    analysis: E,
+  });
 }

@@ -161,31 +161,26 @@ export function writeZip(parts: ZipOut[]): Buffer {
       time = e.dosTime;
       date = e.dosDate;
     }
-    const flags = 0x800; // names are UTF-8
+    // The local header and the central directory entry carry the same run of fields, at offsets 6 and 8.
+    const fields = (buf: Buffer, at: number) => {
+      buf.writeUInt16LE(0x800, at); // flags: names are UTF-8
+      buf.writeUInt16LE(method, at + 2);
+      buf.writeUInt16LE(time, at + 4);
+      buf.writeUInt16LE(date, at + 6);
+      buf.writeUInt32LE(crc, at + 8);
+      buf.writeUInt32LE(body.length, at + 12);
+      buf.writeUInt32LE(size, at + 16);
+      buf.writeUInt16LE(name.length, at + 20);
+    };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOC, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(flags, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    fields(local, 6);
     const cen = Buffer.alloc(46);
     cen.writeUInt32LE(CEN, 0);
     cen.writeUInt16LE(20, 4);
     cen.writeUInt16LE(20, 6);
-    cen.writeUInt16LE(flags, 8);
-    cen.writeUInt16LE(method, 10);
-    cen.writeUInt16LE(time, 12);
-    cen.writeUInt16LE(date, 14);
-    cen.writeUInt32LE(crc, 16);
-    cen.writeUInt32LE(body.length, 20);
-    cen.writeUInt32LE(size, 24);
-    cen.writeUInt16LE(name.length, 28);
+    fields(cen, 8);
     cen.writeUInt32LE(offset, 42);
     chunks.push(local, name, body);
     central.push(cen, name);
