@@ -6,7 +6,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { extract, loadMappings, matchSheet } from '../src/map/index.js';
 import { normalize } from '../src/model/index.js';
-import { type OoxmlBook, readBufferWithSource } from '../src/read/index.js';
+import { readBufferWithSource } from '../src/read/index.js';
+import type { AnnotateSource } from '../src/report/index.js';
 import { annotateWorkbook, annotatedPath } from '../src/report/index.js';
 import { checkTable, ruleTitles, tableRules } from '../src/rules/index.js';
 import { loadLedger } from '../src/audit/worker-task.js';
@@ -14,6 +15,9 @@ import { listWorkbooks } from './lib/files.js';
 
 const dir = path.resolve(process.argv[2] ?? '');
 const annotate = !process.argv.includes('--no-annotate');
+// --rounds N: the figures of the last round, when the JIT has warmed up (the first round also compiles).
+const roundsAt = process.argv.indexOf('--rounds');
+const rounds = roundsAt > 0 ? Number(process.argv[roundsAt + 1]) : 1;
 const sub = path.join(dir, 'submissions');
 const files = listWorkbooks(sub);
 const mappings = loadMappings([path.resolve('mappings'), path.resolve('tests/fixtures/mappings/central-2020.json')]);
@@ -21,26 +25,31 @@ const ledger = await loadLedger(path.join(dir, 'ledger/预算执行台账.csv'),
 // Under .bench, like the bench's own outputs: this machine's /tmp creates files several times slower.
 const out = path.resolve('.bench/stages-out');
 rmSync(out, { recursive: true, force: true });
-const t: Record<string, number> = { fs: 0, read: 0, match: 0, extract: 0, normalize: 0, rules: 0, annotate: 0 };
+let t: Record<string, number> = {};
 let tables = 0;
-const byFormat: Record<string, number> = {};
+let byFormat: Record<string, number> = {};
 const lap = (k: string, t0: number) => {
   const now = performance.now();
   t[k]! += now - t0;
   return now;
 };
-const start = performance.now();
+let start = 0;
+for (let round = 0; round < rounds; round++) {
+t = { fs: 0, read: 0, match: 0, extract: 0, normalize: 0, rules: 0, annotate: 0 };
+tables = 0;
+byFormat = {};
+start = performance.now();
 for (const f of files) {
   let t0 = performance.now();
   const buf = readFileSync(f);
   t0 = lap('fs', t0);
   const ext = path.extname(f).slice(1).toLowerCase();
   let sheets;
-  let book: OoxmlBook | null = null;
+  let source: AnnotateSource;
   try {
     const r = readBufferWithSource(buf, f);
     sheets = r.workbook.sheets;
-    book = r.book;
+    source = { format: r.workbook.format, sheets, book: r.book };
   } catch {
     lap('read', t0);
     continue;
@@ -61,10 +70,11 @@ for (const f of files) {
     tables++;
   }
   if (annotate && findings.length >= 0) {
-    annotateWorkbook(buf, annotatedPath(out, path.relative(sub, f)), findings, ruleTitles, book);
+    annotateWorkbook(buf, annotatedPath(out, path.relative(sub, f)), findings, ruleTitles, source);
     byFormat[`annotate.${ext}${findings.length ? '' : '.clean'}`] = (byFormat[`annotate.${ext}${findings.length ? '' : '.clean'}`] ?? 0) + performance.now() - t0;
     lap('annotate', t0);
   }
+}
 }
 const total = performance.now() - start;
 const row = (k: string, v: number) => `${k.padEnd(10)} ${v.toFixed(0).padStart(7)} ms ${((100 * v) / total).toFixed(1).padStart(5)} %  ${(v / files.length).toFixed(3)} ms/file`;

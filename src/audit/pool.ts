@@ -21,12 +21,27 @@ export interface LaneTask extends FileTask {
   lane: number;
 }
 
+const LOADER_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C']);
+
+function loaderFlags(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const name = a.split('=')[0]!;
+    if (!LOADER_FLAGS.has(name) && a !== '--enable-source-maps' && a !== '--no-warnings') continue;
+    out.push(a);
+    if (!a.includes('=') && LOADER_FLAGS.has(name) && i + 1 < argv.length) out.push(argv[++i]!);
+  }
+  return out;
+}
+
 /** Under tsx (development, tests) the worker is TypeScript and needs the loader; the built tool runs plain JS. */
 function workerFile(): { filename: string; execArgv: string[] } {
   const self = new URL(import.meta.url);
   const ts = self.pathname.endsWith('.ts');
   const filename = new URL(ts ? './worker.ts' : './worker.js', self).href;
-  const inherited = process.execArgv.filter((a) => !a.startsWith('--max-old-space-size'));
+  // Only what loads modules: V8 and heap flags are the process's own and a Worker refuses them.
+  const inherited = loaderFlags(process.execArgv);
   const hasTsx = inherited.some((a) => a.includes('tsx'));
   return { filename, execArgv: ts && !hasTsx ? [...inherited, '--import', 'tsx'] : inherited };
 }

@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { builtinMappingDir, loadMappings } from '../map/index.js';
-import { defaultReadLimits, type ReadLimits } from '../read/index.js';
+import { defaultReadLimits, type ReadLimits, readBufferWithSource } from '../read/index.js';
 import {
   type Finding,
   type RulesConfig,
@@ -24,6 +24,7 @@ import {
   type InputRecord,
   type Summary,
   annotateWorkbook,
+  ensureDir,
   annotatedPath,
   findingsDocument,
   insideDir,
@@ -90,6 +91,13 @@ function fileFinding(params: RulesConfig, r: FileResult, department: string | nu
   return null;
 }
 
+/** The annotated copy of a file named by batch findings, made again with them (the worker's copy lacks them). */
+function annotateAgain(d: Discovered, outDir: string, findings: Finding[], limits: ReadLimits): void {
+  const buf = readFileSync(d.path);
+  const { workbook, book } = readBufferWithSource(buf, d.path, limits);
+  annotateWorkbook(buf, annotatedPath(outDir, d.file), findings, ruleTitles, { format: workbook.format, sheets: workbook.sheets, book });
+}
+
 /** Runs `fn` over `items`, at most `limit` at a time, in order of start. */
 async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -144,7 +152,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
     missing = discovered.missing;
     if (!found.length) throw new AuditSetupError(`no workbook (.xlsx, .xls, .csv) found in: ${o.inputs.join(', ')}`);
     try {
-      mkdirSync(outDir, { recursive: true });
+      ensureDir(outDir);
     } catch (err) {
       throw new AuditSetupError(`输出文件夹无法创建 (cannot create --out): ${outDir}: ${(err as Error).message}`);
     }
@@ -199,7 +207,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   const batchFiles = new Set(findings.filter((f) => f.rule === batchDuplicateMeta.id).map((f) => f.file));
   for (const d of found)
     if (batchFiles.has(d.file))
-      annotateWorkbook(readFileSync(d.path), annotatedPath(outDir, d.file), findings.filter((f) => f.file === d.file), ruleTitles);
+      annotateAgain(d, outDir, findings.filter((f) => f.file === d.file), limits);
 
   const findingsFile = insideDir(outDir, 'findings.json');
   writeFileSync(findingsFile, findingsDocument(toolInfo(), inputs, findings, tables));

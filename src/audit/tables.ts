@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { type OoxmlBook, type ReadLimits, ReadError, defaultReadLimits, readBufferWithSource } from '../read/index.js';
+import { type OoxmlBook, type ReadLimits, ReadError, type Workbook, defaultReadLimits, readBufferWithSource } from '../read/index.js';
 import { type Mapping, type RawTable, mapSheet } from '../map/index.js';
 import { type ProjectTable, normalize } from '../model/index.js';
 
@@ -24,8 +24,9 @@ export interface FileTables {
   sheets: SheetOutcome[];
   tables: ProjectTable[];
   failure?: { code: ReadError['code']; detail: string };
-  /** The parsed package of an .xlsx read by the fast path, for the annotator (never sent across threads). */
-  book?: OoxmlBook | null;
+  /** What the reader made of the file, for the annotator (never sent across threads): its grids, and the parsed
+   * package of an .xlsx read by the fast path. */
+  source?: { format: Workbook['format']; sheets: Workbook['sheets']; book: OoxmlBook | null };
 }
 
 /** read → map → normalize for one file. Never throws for a bad file: the outcome says what went wrong. */
@@ -57,20 +58,17 @@ export function tablesFromBuffer(
 ): FileTables {
   const sha256 = createHash('sha256').update(buf).digest('hex');
   const base = { path, file, sha256 };
-  let sheets;
+  let workbook: Workbook;
   let book: OoxmlBook | null = null;
   try {
-    ({
-      workbook: { sheets },
-      book,
-    } = readBufferWithSource(buf, path, opts.limits));
+    ({ workbook, book } = readBufferWithSource(buf, path, opts.limits));
   } catch (err) {
     const e = err instanceof ReadError ? err : new ReadError('corrupt', err instanceof Error ? err.message : String(err));
     return { ...base, status: 'unreadable', sheets: [], tables: [], failure: { code: e.code, detail: e.detail } };
   }
   const outcomes: SheetOutcome[] = [];
   const tables: ProjectTable[] = [];
-  for (const sheet of sheets) {
+  for (const sheet of workbook.sheets) {
     const mapped = mapSheet(sheet, mappings);
     if (!mapped) {
       outcomes.push({ name: sheet.name, layout: null, project: null });
@@ -81,5 +79,5 @@ export function tablesFromBuffer(
     tables.push(table);
     outcomes.push({ name: sheet.name, layout: m.id, project: table.project.value, ...(opts.keepRaw ? { raw } : {}) });
   }
-  return { ...base, status: tables.length ? 'audited' : 'unrecognized', sheets: outcomes, tables, book };
+  return { ...base, status: tables.length ? 'audited' : 'unrecognized', sheets: outcomes, tables, source: { format: workbook.format, sheets: workbook.sheets, book } };
 }

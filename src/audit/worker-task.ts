@@ -112,7 +112,7 @@ export async function auditFile(p: Prepared, task: FileTask): Promise<FileResult
       ledgerRow: hit ? ledgerRowId(hit) : null,
     });
   }
-  if (res.status === 'audited' && p.setup.outDir) annotateWorkbook(buf, annotatedPath(p.setup.outDir, task.file), findings, ruleTitles, res.book);
+  if (res.status === 'audited' && p.setup.outDir) annotateWorkbook(buf, annotatedPath(p.setup.outDir, task.file), findings, ruleTitles, res.source);
   const input: InputRecord = { file: task.file, sha256: res.sha256, status: res.status, sheets: res.sheets.map(({ name, layout, project }) => ({ name, layout, project })) };
   return { input, findings, keys, sheetNames: res.sheets.map((s) => s.name), ...(res.failure ? { failure: res.failure } : {}) };
 }

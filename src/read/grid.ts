@@ -15,6 +15,8 @@ export interface Cell {
   text: string;
   /** The Excel number format, when the file has one ("0.00%", "General"). */
   fmt?: string;
+  /** Comments the submitter left on the cell, so that a copy of the workbook keeps them. */
+  notes?: { author: string; text: string }[];
 }
 
 export interface Range {
@@ -28,6 +30,8 @@ export interface Sheet {
   rowCount: number;
   colCount: number;
   merges: Range[];
+  /** Column widths in characters, where the file sets them (for copies of the sheet; reading never needs them). */
+  widths?: (number | undefined)[];
   /** The cell as stored: covered cells of a merge are absent. */
   own(r: number, c: number): Cell | undefined;
   /** The cell as a person sees it: inside a merge, the merge's top-left cell. */
@@ -53,6 +57,13 @@ export function a1(r: number, c: number): string {
   return `${colName(c)}${r + 1}`;
 }
 
+/** `A1:D4`, or `A1` for a single cell (as SheetJS writes ranges). */
+export function rangeRef(r: Range): string {
+  const s = a1(r.s.r, r.s.c);
+  const e = a1(r.e.r, r.e.c);
+  return s === e ? s : `${s}:${e}`;
+}
+
 export function parseA1(addr: string): { r: number; c: number } {
   const m = /^([A-Z]+)(\d+)$/.exec(addr);
   if (!m) throw new Error(`not an A1 address: ${addr}`);
@@ -62,7 +73,7 @@ export function parseA1(addr: string): { r: number; c: number } {
 }
 
 /** Builds a Sheet from sparse rows of cells; shared by the xlsx and csv readers. */
-export function makeSheet(name: string, rows: (Cell | undefined)[][], merges: Range[]): Sheet {
+export function makeSheet(name: string, rows: (Cell | undefined)[][], merges: Range[], widths?: (number | undefined)[]): Sheet {
   let rowCount = 0;
   let colCount = 0;
   rows.forEach((row, r) => {
@@ -90,6 +101,7 @@ export function makeSheet(name: string, rows: (Cell | undefined)[][], merges: Ra
     rowCount,
     colCount,
     merges,
+    ...(widths?.length ? { widths } : {}),
     own,
     mergeAt: (r, c) => cover.get(key(r, c)),
     at(r, c) {

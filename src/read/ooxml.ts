@@ -27,6 +27,8 @@ export interface OoxmlSheetInfo {
   extent: Range | null;
   /** Rows beyond the read limit were skipped: the grid is not the whole sheet. */
   capped: boolean;
+  /** The worksheet part as read, so that the annotator does not inflate it again. */
+  xml?: string;
 }
 
 export interface OoxmlBook {
@@ -557,12 +559,13 @@ export function readOoxml(buf: Buffer, limits: ReadLimits): { sheets: Sheet[]; b
     const relsPath = path.replace(/^(.*)(\/)([^/]*)$/, '$1/_rels/$3.rels');
     const sheetRels = zip.text(relsPath);
     if (sheetRels !== null && /comments|threadedComment/i.test(sheetRels)) unsupported('comments');
-    const p = parseSheet(zip.text(path)!, strs, st, limits);
+    const xml = zip.text(path)!;
+    const p = parseSheet(xml, strs, st, limits);
     const merges = p.merges
       .filter((mg) => mg.s.r < limits.maxRows && mg.s.c < limits.maxCols)
       .map((mg) => ({ s: { ...mg.s }, e: { r: Math.min(mg.e.r, limits.maxRows - 1), c: Math.min(mg.e.c, limits.maxCols - 1) } }));
     sheets.push(makeSheet(name, p.rows, merges));
-    infos.push({ name, path, relsPath, extent: p.extent, capped: p.capped || (p.extent !== null && (p.extent.e.r >= limits.maxRows || p.extent.e.c >= limits.maxCols)) });
+    infos.push({ name, path, relsPath, xml, extent: p.extent, capped: p.capped || (p.extent !== null && (p.extent.e.r >= limits.maxRows || p.extent.e.c >= limits.maxCols)) });
   }
   if (!sheets.length) unsupported('no sheets');
   return { sheets, book: { zip, sheets: infos } };

@@ -31,7 +31,19 @@ function toCell(r: number, c: number, cell: XLSX.CellObject): Cell {
   else if (cell.t === 'd') raw = cell.w ?? String(cell.v);
   const out: Cell = { r, c, addr: a1(r, c), raw, text: cell.t === 'z' ? '' : displayed(cell) };
   if (typeof cell.z === 'string') out.fmt = cell.z;
+  const notes = (cell.c ?? []).filter((n) => n.t).map((n) => ({ author: repairUtf8(n.a ?? ''), text: n.t }));
+  if (notes.length) out.notes = notes;
   return out;
+}
+
+/** SheetJS 0.20.3 reads comment author names without UTF-8 decoding (`填报人` arrives as `å¡«æ¥äºº`): repair. */
+function repairUtf8(text: string): string {
+  if (!/[\u0080-\u00ff]/.test(text) || /[^\u0000-\u00ff]/.test(text)) return text;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(text, 'latin1'));
+  } catch {
+    return text;
+  }
 }
 
 function sheetFrom(name: string, ws: XLSX.WorkSheet, limits: ReadLimits): Sheet {
@@ -45,14 +57,16 @@ function sheetFrom(name: string, ws: XLSX.WorkSheet, limits: ReadLimits): Sheet 
     const colLimit = Math.min(src.length, limits.maxCols);
     for (let c = 0; c < colLimit; c++) {
       const cell = src[c];
-      if (cell) row[c] = toCell(r, c, cell);
+      // cellStyles makes SheetJS keep blank cells that only carry a style: they are no cells to a reader.
+      if (cell && !(cell.t === 'z' && !cell.c?.length)) row[c] = toCell(r, c, cell);
     }
     rows[r] = row;
   }
   const merges: Range[] = ((ws['!merges'] ?? []) as Range[])
     .filter((m) => m.s.r < limits.maxRows && m.s.c < limits.maxCols)
     .map((m) => ({ s: { ...m.s }, e: { r: Math.min(m.e.r, limits.maxRows - 1), c: Math.min(m.e.c, limits.maxCols - 1) } }));
-  return makeSheet(name, rows, merges);
+  const widths = ((ws['!cols'] ?? []) as (XLSX.ColInfo | undefined)[]).slice(0, limits.maxCols).map((col) => (col?.hidden ? undefined : (col?.width ?? col?.wch)));
+  return makeSheet(name, rows, merges, widths);
 }
 
 function classify(err: unknown, container: 'zip' | 'cfb' | 'other'): ReadError {
@@ -94,7 +108,8 @@ export function readSpreadsheetWithSource(buf: Buffer, limits: ReadLimits, conta
 export function readWithSheetJS(buf: Buffer, limits: ReadLimits, container: 'zip' | 'cfb' | 'other'): Sheet[] {
   let wb: XLSX.WorkBook;
   try {
-    wb = XLSX.read(buf, { ...SHEETJS_READ_OPTIONS, sheetRows: limits.maxRows });
+    // cellStyles for the column widths, which a copy of an .xls keeps (SHEETJS_READ_OPTIONS stays the floor's).
+    wb = XLSX.read(buf, { ...SHEETJS_READ_OPTIONS, cellStyles: true, sheetRows: limits.maxRows });
   } catch (err) {
     throw classify(err, container);
   }

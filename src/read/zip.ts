@@ -126,10 +126,10 @@ export type ZipOut = { name: string; data: Buffer } | { name: string; from: ZipA
 const DOS_DATE = (0 << 9) | (1 << 5) | 1;
 
 /**
- * Writes a ZIP: copied entries keep their compressed bytes, CRC and date; new ones are deflated (level 6) unless
- * that does not make them smaller.
+ * Writes a ZIP: copied entries keep their compressed bytes, CRC and date; new ones are deflated (at `level`, 6 by
+ * default) unless that does not make them smaller.
  */
-export function writeZip(parts: ZipOut[]): Buffer {
+export function writeZip(parts: ZipOut[], level = 6): Buffer {
   const chunks: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
@@ -144,7 +144,7 @@ export function writeZip(parts: ZipOut[]): Buffer {
     if ('data' in part) {
       size = part.data.length;
       crc = zlib.crc32(part.data) >>> 0;
-      const deflated = size > 0 ? zlib.deflateRawSync(part.data, { level: 6 }) : part.data;
+      const deflated = size > 0 ? zlib.deflateRawSync(part.data, { level }) : part.data;
       if (deflated.length < size) {
         method = 8;
         body = deflated;

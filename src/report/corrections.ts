@@ -1,11 +1,10 @@
 import fs from 'node:fs';
-import * as XLSX from 'xlsx';
 import type { Finding } from '../rules/types.js';
 import { departmentOf } from './findings-json.js';
 import { SEVERITY_ZH } from './labels.js';
 import { insideDir, neutralize, safeFileName } from './safety.js';
 import { sortFindings } from './sort.js';
-import { sheetFromRows, writeXlsx, type CellValue } from './xlsx-util.js';
+import { type CellValue, reportSheet, writeXlsxFile } from './xlsx-writer.js';
 
 export const CORRECTION_HEADERS = [
   '序号',
@@ -59,9 +58,9 @@ export function toCsv(rows: string[][]): string {
   return `\uFEFF${rows.map((r) => `${r.map(csvField).join(',')}\r\n`).join('')}`;
 }
 
-function correctionSheet(rows: string[][]): XLSX.WorkSheet {
-  const cells: CellValue[][] = rows.map((r, i) => (i === 0 ? r : [Number(r[0]), ...r.slice(1)]));
-  return sheetFromRows(cells);
+/** 序号 as a number in the workbook, so that Excel sorts and sums it as one. */
+function correctionCells(rows: string[][]): CellValue[][] {
+  return rows.map((r, i) => (i === 0 ? r : [Number(r[0]), ...r.slice(1)]));
 }
 
 function writeFiles(
@@ -73,9 +72,7 @@ function writeFiles(
   const xlsxPath = insideDir(outDir, 'corrections', `${baseName}.xlsx`);
   const csvPath = insideDir(outDir, 'corrections', `${baseName}.csv`);
   const rows = correctionRows(findings, ruleTitles);
-  const wb = XLSX.utils.book_new();
-  XLSX.utils.book_append_sheet(wb, correctionSheet(rows), CORRECTIONS_SHEET);
-  writeXlsx(wb, xlsxPath);
+  writeXlsxFile(xlsxPath, [reportSheet(CORRECTIONS_SHEET, correctionCells(rows))]);
   fs.writeFileSync(csvPath, toCsv(rows), 'utf8');
   return { xlsx: xlsxPath, csv: csvPath };
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 const NUMBER_LIKE = /^[+-]?\d+(\.\d+)?%?$/;
@@ -50,4 +51,30 @@ export function insideDir(root: string, ...parts: string[]): string {
     throw new Error(`path escapes the output folder: ${target} is not inside ${base}`);
   }
   return target;
+}
+
+/**
+ * `mkdir -p` that cannot spin: Node 20's recursive mkdirSync loops forever where mkdir answers ENOENT for a parent
+ * that exists (under /proc, for one). An existing folder costs one stat.
+ */
+export function ensureDir(dir: string): void {
+  const target = path.resolve(dir);
+  const chain: string[] = [];
+  for (let d = target; ; d = path.dirname(d)) {
+    try {
+      if (fs.statSync(d).isDirectory()) break;
+      throw Object.assign(new Error(`not a folder: ${d}`), { code: 'ENOTDIR' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    chain.push(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (const d of chain.reverse()) {
+    try {
+      fs.mkdirSync(d);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !fs.statSync(d).isDirectory()) throw err;
+    }
+  }
 }

@@ -1,9 +1,8 @@
-import * as XLSX from 'xlsx';
 import type { Finding, Severity } from '../rules/types.js';
 import { compareInputs, departmentOf, type InputRecord } from './findings-json.js';
 import { SEVERITY_ZH, STATUS_ZH } from './labels.js';
 import { neutralize } from './safety.js';
-import { sheetFromRows, writeXlsx, type CellValue } from './xlsx-util.js';
+import { type CellValue, reportSheet, writeXlsxFile } from './xlsx-writer.js';
 
 function cmpStr(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -92,9 +91,9 @@ export function writeSummaryWorkbook(
   ruleTitles: Record<string, string>,
   fileDepartments: Record<string, string>,
 ): void {
-  const wb = XLSX.utils.book_new();
-  XLSX.utils.book_append_sheet(wb, sheetFromRows(departmentRows(findings, fileDepartments)), '按部门');
-  XLSX.utils.book_append_sheet(wb, sheetFromRows(ruleRows(findings, ruleTitles)), '按规则');
-  XLSX.utils.book_append_sheet(wb, sheetFromRows(fileRows(inputs, findings, fileDepartments)), '文件');
-  writeXlsx(wb, file);
+  writeXlsxFile(file, [
+    reportSheet('按部门', departmentRows(findings, fileDepartments)),
+    reportSheet('按规则', ruleRows(findings, ruleTitles)),
+    reportSheet('文件', fileRows(inputs, findings, fileDepartments)),
+  ]);
 }

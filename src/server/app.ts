@@ -5,7 +5,7 @@ import fastifyMultipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import yazl from 'yazl';
 import { departmentFileNames } from '../report/corrections.js';
-import { type InputRecord, type Summary, annotatedPath, insideDir } from '../report/index.js';
+import { type InputRecord, type Summary, annotatedPath, ensureDir, insideDir } from '../report/index.js';
 import type { Finding } from '../rules/index.js';
 import { allRuleMetas } from '../rules/index.js';
 import { HttpError, contentDisposition, drainRequest } from './http-util.js';
@@ -180,7 +180,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         reply.header('retry-after', '60');
         throw new HttpError(503, `排队的审核已有 ${store.queued} 个，请稍后再上传`);
       }
-      mkdirSync(dir, { recursive: true });
+      ensureDir(dir);
       upload = await receiveUpload(req, dir, limits);
     } catch (err) {
       // Nothing of a refused or broken upload is kept, and no audit starts from it.

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AuditSetupError, runAudit } from '../audit/run.js';
 import type { Summary } from '../report/index.js';
-import { insideDir } from '../report/index.js';
+import { ensureDir, insideDir } from '../report/index.js';
 import { RulesConfigError } from '../rules/index.js';
 
 export type AuditStatus = 'queued' | 'running' | 'done' | 'failed';
@@ -70,7 +70,7 @@ export class AuditStore {
     private readonly log: (msg: string, err?: unknown) => void = () => {},
   ) {
     this.auditsDir = path.resolve(dataDir, 'audits');
-    mkdirSync(this.auditsDir, { recursive: true });
+    ensureDir(this.auditsDir);
     this.loadExisting();
     this.pump();
   }

@@ -1,9 +1,9 @@
-import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
-import { insideDir, safeFileName } from '../report/index.js';
+import { ensureDir, insideDir, safeFileName } from '../report/index.js';
 import { RulesConfigError, parseRulesConfig } from '../rules/index.js';
 import { HttpError, formatBytes } from './http-util.js';
 import { INPUT_DIR, LEDGER_DIR, RULES_FILE } from './store.js';
@@ -187,7 +187,7 @@ export async function receiveUpload(req: FastifyRequest, dir: string, limits: Up
       }
       if (result.files.length >= limits.maxFiles) throw tooManyFiles(limits);
       const target = freePath(insideDir(inputDir, ...uploadSegments(name)));
-      mkdirSync(path.dirname(target), { recursive: true });
+      ensureDir(path.dirname(target));
       await pipeline(part.file, count, createWriteStream(target));
       if (part.file.truncated) throw tooLargeFile(name, limits);
       result.files.push(path.relative(inputDir, target).split(path.sep).join('/'));
@@ -200,7 +200,7 @@ export async function receiveUpload(req: FastifyRequest, dir: string, limits: Up
         throw new HttpError(400, `台账须为 .csv、.xlsx 或 .xls 文件，收到的是“${name}”`);
       }
       const target = insideDir(dir, LEDGER_DIR, base);
-      mkdirSync(path.dirname(target), { recursive: true });
+      ensureDir(path.dirname(target));
       await pipeline(part.file, count, createWriteStream(target));
       if (part.file.truncated) throw tooLargeFile(name, limits);
       result.ledger = base;
