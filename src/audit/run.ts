@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { builtinMappingDir, loadMappings } from '../map/index.js';
+import { loadMappings, mappingSourcesWith } from '../map/index.js';
 import { defaultReadLimits, type ReadLimits, readBufferWithSource } from '../read/index.js';
 import {
   type Finding,
@@ -114,7 +114,7 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
 export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   const cwd = o.cwd ?? process.cwd();
   const outDir = path.resolve(cwd, o.outDir);
-  const mappingSources = (o.mappingSources?.length ? o.mappingSources : [builtinMappingDir]).map((m) => path.resolve(cwd, m));
+  const mappingSources = mappingSourcesWith(o.mappingSources).map((m) => path.resolve(cwd, m));
   const limits = o.limits ?? defaultReadLimits;
   // Set-up problems surface here, in the main thread, before any file is touched.
   loadMappings(mappingSources);

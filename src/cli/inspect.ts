@@ -1,16 +1,42 @@
 import path from 'node:path';
 import type { Mapping, RawTable, Slot } from '../map/index.js';
+import type { IndicatorValue, NumberField, ProjectTable } from '../model/index.js';
 import { loadTables } from '../audit/tables.js';
 
-const show = (slot: Slot | null | undefined): string => {
-  if (slot === undefined) return '—';
-  if (slot === null) return '（未找到标签）';
-  const t = slot.cell?.text.replace(/\s+/g, ' ').trim() ?? '';
-  const short = t.length > 40 ? `${t.slice(0, 40)}…` : t;
-  return `${slot.addr.padEnd(5)} ${short === '' ? '（空）' : short}`;
-};
+const STATE_ZH: Record<string, string> = { dirty: '含多余字符，按此数处理', unreadable: '无法识别为数字', empty: '无值' };
 
-function describe(raw: RawTable): string[] {
+/** How the model read each cell: the number (and its state) or the parsed comparison, by address. */
+function readings(t: ProjectTable | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!t) return out;
+  const num = (f: NumberField | undefined) => {
+    if (!f?.cell || (f.state === 'ok' && f.value?.toFixed() === f.text.trim())) return;
+    const note = STATE_ZH[f.state];
+    out.set(f.cell, f.value ? `数值 ${f.value.toFixed()}${note ? `（${note}）` : ''}` : (note ?? ''));
+  };
+  const cmp = (v: IndicatorValue | null) => {
+    if (v?.cell && v.comparison) out.set(v.cell, `${v.comparison.op} ${v.comparison.value.toFixed()}${v.comparison.unit ? ` ${v.comparison.unit}` : ''}`);
+  };
+  for (const row of [...(t.funds.total ? [t.funds.total] : []), ...t.funds.sources]) for (const f of Object.values(row.values)) num(f);
+  for (const i of t.indicators) {
+    num(i.weight);
+    num(i.score);
+    for (const v of [i.targetInitial, i.targetAdjusted, i.target, i.actual]) cmp(v);
+  }
+  num(t.total);
+  return out;
+}
+
+function describe(raw: RawTable, table: ProjectTable | undefined): string[] {
+  const read = readings(table);
+  const show = (slot: Slot | null | undefined): string => {
+    if (slot === undefined) return '—';
+    if (slot === null) return '（未找到标签）';
+    const t = slot.cell?.text.replace(/\s+/g, ' ').trim() ?? '';
+    const short = t.length > 40 ? `${t.slice(0, 40)}…` : t;
+    const how = read.get(slot.addr);
+    return `${slot.addr.padEnd(5)} ${short === '' ? '（空）' : short}${how && how !== short ? `  → ${how}` : ''}`;
+  };
   const out: string[] = [];
   for (const [k, v] of Object.entries(raw.fields)) out.push(`  ${k.padEnd(12)} ${show(v)}`);
   out.push(`  funds (${raw.amountUnit}) columns: ${raw.fundColumns.join(', ')}`);
@@ -39,7 +65,7 @@ export async function inspect(file: string, mappings: Mapping[]): Promise<string
   const lines = [`${file}: ${res.status}${res.failure ? ` (${res.failure.code}: ${res.failure.detail})` : ''}`];
   for (const s of res.sheets) {
     lines.push(`sheet "${s.name}": ${s.layout ? `mapping ${s.layout}` : 'no mapping matched (not a table)'}`);
-    if (s.raw) lines.push(...describe(s.raw));
+    if (s.raw) lines.push(...describe(s.raw, res.tables.find((t) => t.sheet === s.name)));
   }
   return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { MappingError, builtinMappingDir, loadMappings } from '../map/index.js';
+import { MappingError, loadMappings, mappingSourcesWith } from '../map/index.js';
 import { inspect } from './inspect.js';
 import { UsageError } from './errors.js';
 
@@ -15,7 +15,7 @@ const USAGE = `用法 / usage:
               [--max-file-mb N] [--max-files N]`;
 
 function mappingsFrom(values: string[] | undefined) {
-  return loadMappings(values?.length ? values : [builtinMappingDir]);
+  return loadMappings(mappingSourcesWith(values));
 }
 
 export async function main(argv: string[]): Promise<number> {

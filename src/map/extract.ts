@@ -233,10 +233,26 @@ export function extract(sheet: Sheet, m: Mapping, idx = new LabelIndex(sheet)): 
   };
 }
 
-/** How well a mapping fits a sheet: null when a required label is missing, else the number of labels found. */
+/**
+ * Whether the two blocks of the form stand on the sheet as blocks: 全年预算数 beside 全年执行数 in one header band,
+ * 三级指标 beside 分值 and 得分 in another. A 填表说明 sheet names every label too, but one under the other.
+ */
+function blocksStand(m: Mapping, idx: LabelIndex): boolean {
+  const band = (anchor: Cell, depth: number, others: Cell[] = []) => (c: Cell) =>
+    c.r >= anchor.r - depth + 1 && c.r < anchor.r + depth && c.c !== anchor.c && !others.some((o) => o.c === c.c);
+  const budget = idx.find(m.funds.columns.budget!);
+  if (!budget || !idx.find(m.funds.columns.executed!, 'exact', band(budget, 3))) return false;
+  const level3 = idx.find(m.indicators.columns.level3!);
+  if (!level3) return false;
+  const weight = idx.find(m.indicators.columns.weight!, 'exact', band(level3, 2));
+  return !!weight && !!idx.find(m.indicators.columns.score!, 'exact', band(level3, 2, [weight]));
+}
+
+/** How well a mapping fits a sheet: null when a required label or block is missing, else the number of labels found. */
 export function fitness(sheet: Sheet, m: Mapping, idx = new LabelIndex(sheet)): number | null {
   if (!m.match.all.every((l) => idx.find([l]))) return null;
   if (m.match.none.some((l) => idx.find([l]))) return null;
+  if (!blocksStand(m, idx)) return null;
   const groups = [
     ...Object.values(m.funds.columns),
     ...Object.values(m.indicators.columns),

@@ -6,7 +6,7 @@ import type { RawTable } from './raw.js';
 
 export * from './schema.js';
 export * from './raw.js';
-export { loadMappings, parseMapping, MappingError, builtinMappingDir } from './load.js';
+export { loadMappings, mappingSourcesWith, parseMapping, MappingError, builtinMappingDir } from './load.js';
 export { labelMatches } from './labels.js';
 export { extract } from './extract.js';
 

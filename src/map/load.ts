@@ -27,23 +27,34 @@ function readJson(file: string): unknown {
 
 /**
  * Loads table mappings from files or folders (a folder: every `*.json` in it that is a table mapping; files whose
- * `kind` is `ledger` are the ledger's and are skipped). Ids must be unique; order is by file name.
+ * `kind` is `ledger` are the ledger's and are skipped), in the order given, each folder's files by name. Within one
+ * source ids must be unique; a later source's mapping replaces an earlier one of the same id (a bureau's own copy
+ * of a built-in layout).
  */
 export function loadMappings(sources: string[] = [builtinMappingDir]): Mapping[] {
-  const files: string[] = [];
-  for (const src of sources) {
-    if (statSync(src).isDirectory())
-      files.push(...readdirSync(src).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(src, f)));
-    else files.push(src);
-  }
-  const out: Mapping[] = [];
-  for (const file of files) {
-    const json = readJson(file) as { kind?: string };
-    if (json && json.kind === 'ledger') continue;
-    const m = parseMapping(json, file);
-    if (out.some((o) => o.id === m.id)) throw new MappingError(`${file}: duplicate mapping id ${m.id}`);
-    out.push(m);
-  }
-  if (!out.length) throw new MappingError(`no table mapping in ${sources.join(', ')}`);
-  return out;
+  const byId = new Map<string, { mapping: Mapping; source: number }>();
+  const seen = new Set<string>();
+  sources.forEach((src, k) => {
+    const files = statSync(src).isDirectory() ? readdirSync(src).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(src, f)) : [src];
+    for (const file of files) {
+      const resolved = path.resolve(file);
+      if (seen.has(resolved)) continue;
+      seen.add(resolved);
+      const json = readJson(file) as { kind?: string };
+      if (json && json.kind === 'ledger') continue;
+      const m = parseMapping(json, file);
+      const before = byId.get(m.id);
+      if (before && before.source === k) throw new MappingError(`${file}: duplicate mapping id ${m.id}`);
+      // Re-inserted, so the order is that of the sources.
+      byId.delete(m.id);
+      byId.set(m.id, { mapping: m, source: k });
+    }
+  });
+  if (!byId.size) throw new MappingError(`no table mapping in ${sources.join(', ')}`);
+  return [...byId.values()].map((x) => x.mapping);
+}
+
+/** What `--mapping` means: the built-in layouts, plus (or, by id, instead of) the bureau's own. */
+export function mappingSourcesWith(given: readonly string[] | undefined): string[] {
+  return [builtinMappingDir, ...(given ?? [])];
 }

@@ -1,6 +1,6 @@
 import type { RawTable, Slot } from '../map/index.js';
 import type { FundKey } from '../map/schema.js';
-import { parseComparison, parseNumber, splitCodeName } from './values.js';
+import { isNoValue, parseComparison, parseNumber, splitCodeName } from './values.js';
 import { fold } from './text.js';
 import {
   type CodeName,
@@ -28,7 +28,7 @@ export const FUND_COLUMN_NAMES: Record<FundColumn, string> = {
 function text(slot: Slot | null | undefined): TextField {
   if (!slot) return { value: null, cell: null };
   const t = slot.cell?.text.trim();
-  return { value: t ? t : null, cell: slot.addr };
+  return { value: t && !isNoValue(t) ? t : null, cell: slot.addr };
 }
 
 function codeName(slot: Slot | null | undefined): CodeName {

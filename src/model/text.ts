@@ -21,7 +21,8 @@ function memo(f: (s: string) => string, max = 4_096, longest = 48): (s: string) 
   };
 }
 
-export const fold: (s: string) => string = memo((s) => s.normalize('NFKC'));
+// NFKC leaves U+2212 MINUS SIGN as it is; text pasted from Word has it in `−0.7`.
+export const fold: (s: string) => string = memo((s) => s.normalize('NFKC').replace(/\u2212/g, '-'));
 
 /** Labels compare without any white space, line breaks or a trailing colon: `总     分`, `项\n目`, `资金总额：`. */
 export const normLabel: (s: string) => string = memo((s) =>

@@ -19,6 +19,11 @@ export interface CellInput {
 }
 
 const EMPTY_MARKERS = new Set(['', '—', '-', '/', '无', '－', '——', '--', '\\', 'N/A', 'n/a']);
+
+/** SPEC.md's "no value": empty, `—`, `-`, `/`, `无` (and their doubled or full-width forms), in any field. */
+export function isNoValue(text: string): boolean {
+  return EMPTY_MARKERS.has(fold(text).replace(/[\s\u3000]+/g, ''));
+}
 const CLEAN = /^[+-]?(\d+(\.\d+)?|\.\d+)%?$/;
 const GROUPED = /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?%?$/;
 const NUMBER_IN_TEXT = /[+-]?\d+(?:,\d{3})*(?:\.\d+)?/g;

@@ -57,7 +57,15 @@ export interface FigureCheck {
   data: Record<string, string>;
   /** Appended to expected/actual in the finding's columns (`%` for rates). */
   suffix?: string;
+  /**
+   * A blank figure is reported too, with this message, when the computed one is not zero: a blank claims "nothing",
+   * so 0.305 left blank is wrong even though it rounds to 0. `exact` shows amounts as computed, else at 2 decimals.
+   */
+  blank?: { messageId: string; exact: boolean };
 }
+
+/** What the finding's 表中为 says of a blank cell. */
+export const BLANK = '（空）';
 
 /**
  * Reports a figure that disagrees under the rounding rule, with the expected value shown at the reported
@@ -67,7 +75,14 @@ export function checkFigure(
   ctx: { params: { tolerance: Decimal }; report(r: { messageId: string; cell: string | null; data: Record<string, string>; expected: string; actual: string }): void },
   c: FigureCheck,
 ): void {
-  if (agrees(c.computed, c.reported, ctx.params.tolerance)) return;
+  if (c.reported.state === 'empty') {
+    if (!c.blank || c.computed.abs().lte(ctx.params.tolerance)) return;
+    const expected = c.blank.exact ? plain(c.computed) : shown(c.computed, 2);
+    const suffix = c.suffix ?? '';
+    ctx.report({ messageId: c.blank.messageId, cell: c.reported.cell, data: { ...c.data, expected }, expected: `${expected}${suffix}`, actual: BLANK });
+    return;
+  }
+  if (!usable(c.reported) || agrees(c.computed, c.reported, ctx.params.tolerance)) return;
   const expected = shown(c.computed, c.reported.decimals);
   const actual = asShown(c.reported);
   const suffix = c.suffix ?? '';

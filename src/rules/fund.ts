@@ -1,8 +1,8 @@
 import { Decimal } from '../model/decimal.js';
 import { FUND_COLUMN_NAMES, type FundColumn } from '../model/index.js';
-import { agrees, asShown, checkFigure, plain, shown, usable, usableOrZero } from './figures.js';
+import { checkFigure, plain, shown, usable, usableOrZero } from './figures.js';
 import { defineRule } from './rule.js';
-import { allRows, computedRate, rateWeight, rowName } from './table-access.js';
+import { allRows, cappedRate, computedRate, rateScore, rateWeight, rowName } from './table-access.js';
 
 const AMOUNT_COLUMNS: FundColumn[] = ['declared', 'initial', 'budget', 'executed', 'balance'];
 
@@ -41,26 +41,23 @@ export const fundBalance = defineRule({
     severity: 'error',
     title: '结余计算错误',
     docs: '资金结(转)余 = 全年预算数 − 全年执行数, per row.',
-    messages: { balance: '{row}的资金结(转)余应为 {expected}（{budget} − {executed}），表中为 {actual}' },
+    messages: {
+      balance: '{row}的资金结(转)余应为 {expected}（{budget} − {executed}），表中为 {actual}',
+      blank: '{row}的资金结(转)余未填写，应为 {expected}（{budget} − {executed}）',
+    },
   },
   check(t, ctx) {
     for (const row of allRows(t)) {
       const reported = row.values.balance;
       const budget = usable(row.values.budget);
       const executed = usable(row.values.executed);
-      if (!reported || !budget || !executed || reported.state === 'unreadable') continue;
-      const computed = budget.minus(executed);
-      // A blank balance claims "nothing left": it agrees only with an exact zero, not with 0.305 rounded to 0.
-      const ok = reported.state === 'empty' ? computed.abs().lte(ctx.params.tolerance) : agrees(computed, reported, ctx.params.tolerance);
-      if (ok) continue;
-      const expected = reported.state === 'empty' ? plain(computed) : shown(computed, reported.decimals);
-      const actual = reported.state === 'empty' ? '（空）' : asShown(reported);
-      ctx.report({
+      if (!reported || !budget || !executed) continue;
+      checkFigure(ctx, {
         messageId: 'balance',
-        cell: reported.cell,
-        data: { row: rowName(row), expected, budget: plain(budget), executed: plain(executed), actual },
-        expected,
-        actual,
+        reported,
+        computed: budget.minus(executed),
+        data: { row: rowName(row), budget: plain(budget), executed: plain(executed) },
+        blank: { messageId: 'blank', exact: true },
       });
     }
   },
@@ -72,19 +69,23 @@ export const fundRate = defineRule({
     severity: 'error',
     title: '执行率计算错误',
     docs: '执行率 = 全年执行数 ÷ 全年预算数 × 100, per row (no rate when 全年预算数 is 0).',
-    messages: { rate: '{row}的执行率应为 {expected}%（{executed} ÷ {budget} × 100），表中为 {actual}%' },
+    messages: {
+      rate: '{row}的执行率应为 {expected}%（{executed} ÷ {budget} × 100），表中为 {actual}%',
+      blank: '{row}的执行率未填写，应为 {expected}%（{executed} ÷ {budget} × 100）',
+    },
   },
   check(t, ctx) {
     for (const row of allRows(t)) {
       const reported = row.values.rate;
       const rate = computedRate(row);
-      if (!reported || !rate || !usable(reported)) continue;
+      if (!reported || !rate) continue;
       checkFigure(ctx, {
         messageId: 'rate',
         reported,
         computed: rate,
         data: { row: rowName(row), executed: plain(usable(row.values.executed)!), budget: plain(usable(row.values.budget)!) },
         suffix: '%',
+        blank: { messageId: 'blank', exact: false },
       });
     }
   },
@@ -96,20 +97,23 @@ export const fundRateScore = defineRule({
     severity: 'error',
     title: '执行率得分错误',
     docs: '执行率得分 = 分值 (10 unless the table says otherwise) × min(computed rate, 100%).',
-    messages: { score: '{row}的执行率得分应为 {expected}（{weight} × {rate}%），表中为 {actual}' },
+    messages: {
+      score: '{row}的执行率得分应为 {expected}（{weight} × {rate}%），表中为 {actual}',
+      blank: '{row}的执行率得分未填写，应为 {expected}（{weight} × {rate}%）',
+    },
   },
   check(t, ctx) {
     const weight = rateWeight(t, ctx.params).value;
     for (const row of allRows(t)) {
       const reported = row.values.score;
-      const rate = computedRate(row);
-      if (!reported || !rate || !usable(reported)) continue;
-      const capped = Decimal.min(rate, 100);
+      const capped = cappedRate(row);
+      if (!reported || !capped) continue;
       checkFigure(ctx, {
         messageId: 'score',
         reported,
-        computed: weight.times(capped).div(100),
+        computed: rateScore(weight, capped),
         data: { row: rowName(row), weight: plain(weight), rate: shown(capped, 2) },
+        blank: { messageId: 'blank', exact: false },
       });
     }
   },

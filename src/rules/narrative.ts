@@ -1,6 +1,6 @@
 import { Decimal } from '../model/decimal.js';
-import { type FundColumn, type NumberField, fold } from '../model/index.js';
-import { plain, usable } from './figures.js';
+import { type FundColumn, type FundRow, type NumberField, fold } from '../model/index.js';
+import { asShown, plain, shown, usable } from './figures.js';
 import { defineRule } from './rule.js';
 import { computedRate, mainRow } from './table-access.js';
 
@@ -14,12 +14,15 @@ interface Claim {
 }
 
 const GAP = '[^0-9，。；,;、！!？?]{0,6}?';
-const AMOUNT = '(\\d+(?:\\.\\d+)?)\\s*(万元|元)';
+// A budget keyword followed by 执行/支出/支付/结余/到位/下达 speaks of another figure (全年预算执行数6.695万元).
+const BUDGET_GAP = '[^0-9，。；,;、！!？?执支付结余到下]{0,6}?';
+const NUMBER = '(\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?)';
+const AMOUNT = `${NUMBER}\\s*(万元|元)`;
 const CLAIMS: Claim[] = [
-  { kind: 'initial', pattern: new RegExp(`(年初预算)${GAP}${AMOUNT}`, 'g') },
-  { kind: 'budget', pattern: new RegExp(`(全年预算|年度预算)${GAP}${AMOUNT}`, 'g') },
+  { kind: 'initial', pattern: new RegExp(`(年初预算)${BUDGET_GAP}${AMOUNT}`, 'g') },
+  { kind: 'budget', pattern: new RegExp(`(全年预算|年度预算)${BUDGET_GAP}${AMOUNT}`, 'g') },
   { kind: 'executed', pattern: new RegExp(`(实际执行|实际支付|实际支出|执行数)${GAP}${AMOUNT}`, 'g') },
-  { kind: 'rate', pattern: new RegExp(`(执行率)${GAP}(\\d+(?:\\.\\d+)?)\\s*(%)`, 'g') },
+  { kind: 'rate', pattern: new RegExp(`(执行率)${GAP}${NUMBER}\\s*(%)`, 'g') },
   { kind: 'balance', pattern: new RegExp(`(结余|结转)${GAP}${AMOUNT}`, 'g') },
 ];
 
@@ -44,10 +47,57 @@ export function statedFigures(text: string): StatedFigure[] {
   const out: StatedFigure[] = [];
   for (const c of CLAIMS)
     for (const m of s.matchAll(c.pattern)) {
-      const num = m[2]!;
+      const num = m[2]!.replace(/,/g, '');
       out.push({ kind: c.kind, phrase: m[0], value: new Decimal(num), decimals: num.split('.')[1]?.length ?? 0, unit: m[3]! });
     }
   return out;
+}
+
+/** What the table says of a figure the text states: its value, how to show it, and how precisely it is known. */
+interface TableFigure {
+  value: Decimal;
+  shown: string;
+  /** Decimals the table shows; null when the figure is exact (an amount, or a rate computed from two amounts). */
+  decimals: number | null;
+}
+
+function tableFigure(row: FundRow, kind: Claim['kind']): TableFigure | null {
+  const field = (k: FundColumn): NumberField | undefined => row.values[k];
+  const reported = (f: NumberField | undefined, precise: boolean): TableFigure | null => {
+    const v = usable(f);
+    return v ? { value: v, shown: asShown(f!), decimals: precise ? null : f!.decimals } : null;
+  };
+  switch (kind) {
+    case 'rate': {
+      const stated = reported(field('rate'), false);
+      if (stated) return stated;
+      const rate = computedRate(row);
+      return rate ? { value: rate, shown: `${shown(rate, 2)}（${plain(usable(field('executed'))!)} ÷ ${plain(usable(field('budget'))!)} × 100）`, decimals: null } : null;
+    }
+    case 'initial':
+      return reported(field('initial'), true) ?? reported(field('declared'), true) ?? reported(field('budget'), true);
+    case 'balance': {
+      const b = reported(field('balance'), true);
+      if (b) return b;
+      const budget = usable(field('budget'));
+      const executed = usable(field('executed'));
+      return budget && executed ? { value: budget.minus(executed), shown: `${plain(budget.minus(executed))}（${plain(budget)} − ${plain(executed)}）`, decimals: null } : null;
+    }
+    default:
+      return reported(field(kind), true);
+  }
+}
+
+/**
+ * SPEC.md's rounding rule between two figures: the text agrees when the table's figure, rounded to the text's
+ * decimals, equals it; a rate the table itself shows rounded (96 for 95.64…%) also agrees with a text that is more
+ * precise (95.64%) when both round alike at the table's precision.
+ */
+function statedAgrees(f: StatedFigure, inTable: Decimal, tableDecimals: number | null, tolerance: Decimal): boolean {
+  const close = (a: Decimal, b: Decimal) => a.minus(b).abs().lte(tolerance);
+  if (close(inTable.toDecimalPlaces(f.decimals, Decimal.ROUND_HALF_UP), f.value)) return true;
+  if (tableDecimals === null || tableDecimals >= f.decimals) return false;
+  return close(f.value.toDecimalPlaces(tableDecimals, Decimal.ROUND_HALF_UP), inTable.toDecimalPlaces(tableDecimals, Decimal.ROUND_HALF_UP));
 }
 
 export const narrativeMismatch = defineRule({
@@ -56,40 +106,30 @@ export const narrativeMismatch = defineRule({
     severity: 'warning',
     title: '文字说明与表内数据不符',
     docs: 'Figures in the analysis text (年初/全年/年度预算…万元, 实际执行/支付/支出…万元, 执行率…%, 结余…万元) contradict the table.',
-    messages: { mismatch: '分析说明称“{phrase}”，与表中{name} {table}{unit} 不符' },
+    messages: { mismatch: '分析说明称“{phrase}”，与表中{name} {table} 不符' },
   },
   check(t, ctx) {
     const row = mainRow(t);
     if (!row) return;
-    const field = (k: FundColumn): NumberField | undefined => row.values[k];
-    const tableValue = (kind: Claim['kind']): Decimal | null => {
-      if (kind === 'rate') return usable(field('rate')) ?? computedRate(row);
-      if (kind === 'initial') return usable(field('initial')) ?? usable(field('declared')) ?? usable(field('budget'));
-      if (kind === 'balance') {
-        const b = usable(field('balance'));
-        if (b) return b;
-        const budget = usable(field('budget'));
-        const executed = usable(field('executed'));
-        return budget && executed ? budget.minus(executed) : null;
-      }
-      return usable(field(kind));
-    };
     for (const a of t.analysis) {
       if (!a.text.value) continue;
       for (const f of statedFigures(a.text.value)) {
-        const inTable = tableValue(f.kind);
-        if (!inTable) continue;
-        // Compare in the text's own unit and precision: 66950 元 is checked to the yuan, 95.6428…% stated as 95.64% agrees.
-        const unit = f.kind === 'rate' ? '%' : t.amountUnit;
-        const actual = f.kind === 'rate' || f.unit === t.amountUnit ? inTable : f.unit === '元' ? inTable.times(10000) : inTable.div(10000);
-        if (actual.toDecimalPlaces(f.decimals, Decimal.ROUND_HALF_UP).eq(f.value)) continue;
-        const stated = f.kind === 'rate' || f.unit === t.amountUnit ? f.value : f.unit === '元' ? f.value.div(10000) : f.value.times(10000);
+        const fig = tableFigure(row, f.kind);
+        if (!fig) continue;
+        // Compared in the text's own unit: 66950 元 is checked to the yuan against 6.695 万元.
+        const isRate = f.kind === 'rate';
+        const factor = isRate || f.unit === t.amountUnit ? new Decimal(1) : f.unit === '元' ? new Decimal(10000) : new Decimal(1).div(10000);
+        const tol = ctx.params.tolerance.times(factor);
+        if (statedAgrees(f, fig.value.times(factor), factor.eq(1) ? fig.decimals : null, tol)) continue;
+        const unit = isRate ? '%' : t.amountUnit;
+        // `0.305 万元（7 − 6.695）`: the unit goes with the figure, before how it was computed.
+        const [figure = '', how = ''] = fig.shown.split(/(?=（)/);
         ctx.report({
           messageId: 'mismatch',
           cell: a.text.cell,
-          data: { phrase: f.phrase, name: TABLE_NAME[f.kind], table: plain(inTable), unit: unit === '%' ? '%' : ` ${unit}` },
-          expected: `${plain(inTable)}${unit === '%' ? '%' : unit}`,
-          actual: `${plain(stated)}${unit === '%' ? '%' : unit}`,
+          data: { phrase: f.phrase, name: TABLE_NAME[f.kind], table: `${figure}${isRate ? '%' : ` ${unit}`}${how}` },
+          expected: `${figure}${unit}`,
+          actual: `${plain(f.value.div(factor))}${unit}`,
         });
       }
     }

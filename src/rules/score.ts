@@ -1,8 +1,8 @@
 import { Decimal } from '../model/decimal.js';
 import { normLabel } from '../model/index.js';
-import { asShown, checkFigure, plain, usable } from './figures.js';
+import { asShown, checkFigure, plain, shown, usable } from './figures.js';
 import { defineRule } from './rule.js';
-import { levelGroups, mainRow, rateWeight, sumOf } from './table-access.js';
+import { cappedRate, levelGroups, mainRow, rateScore, rateWeight, sumOf } from './table-access.js';
 
 export const scoreWeightsTotal = defineRule({
   meta: {
@@ -128,10 +128,13 @@ export const scoreTotal = defineRule({
     if (!usable(t.total) || !t.indicators.length) return;
     const indicators = sumOf(t.indicators, (i) => i.score);
     const row = mainRow(t);
-    const rateScore = row?.values.score;
-    if (!indicators || (rateScore && rateScore.state === 'unreadable')) return;
-    const rate = usable(rateScore) ?? new Decimal(0);
-    checkFigure(ctx, { messageId: 'total', reported: t.total, computed: indicators.plus(rate), data: { indicators: plain(indicators), rate: plain(rate) } });
+    const reported = row?.values.score;
+    if (!indicators || (reported && reported.state === 'unreadable')) return;
+    // A blank 执行率得分 is fund.rate-score's to report; the total is then checked against what it should be.
+    const capped = row ? cappedRate(row) : null;
+    const rate = usable(reported) ?? (capped ? rateScore(rateWeight(t, ctx.params).value, capped) : new Decimal(0));
+    const rateText = usable(reported) || !capped ? plain(rate) : `${shown(rate, 2)}（按执行率计算）`;
+    checkFigure(ctx, { messageId: 'total', reported: t.total, computed: indicators.plus(rate), data: { indicators: plain(indicators), rate: rateText } });
   },
 });
 

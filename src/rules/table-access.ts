@@ -27,6 +27,17 @@ export function computedRate(row: FundRow): Decimal | null {
   return executed.div(budget).times(100);
 }
 
+/** The rate that scores: the computed rate, capped at 100%. */
+export function cappedRate(row: FundRow): Decimal | null {
+  const rate = computedRate(row);
+  return rate ? Decimal.min(rate, 100) : null;
+}
+
+/** 执行率得分 for a capped rate: 分值 × rate ÷ 100. */
+export function rateScore(weight: Decimal, capped: Decimal): Decimal {
+  return weight.times(capped).div(100);
+}
+
 /** 分值 of the execution rate: as the table states it, else the configured default. */
 export function rateWeight(t: ProjectTable, params: RulesConfig): { value: Decimal; field: NumberField | null } {
   for (const row of allRows(t)) {

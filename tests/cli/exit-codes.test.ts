@@ -31,6 +31,10 @@ function expectUsage(r: { code: number | null; stderr: string; stdout: string },
 }
 
 describe.concurrent('recon audit exit codes', () => {
+  it.runIf(process.platform === 'linux')('2 at once when --out cannot be made (under /proc, where mkdir -p would spin)', async () => {
+    expectUsage(await runAudit(['clean', '--out', '/proc/perf-recon/out'], root), /输出文件夹无法创建/);
+  });
+
   it('0 for a folder with only clean tables', async () => {
     const r = await runAudit(['clean', '--out', 'out-clean'], root);
     expect(r.code, r.stderr).toBe(0);

@@ -29,10 +29,15 @@ export interface CliResult {
 
 /** `node --import tsx src/cli/main.ts audit …args` in `cwd`; never rejects, the exit code is in the result. */
 export function runAudit(args: string[], cwd: string): Promise<CliResult> {
+  return runCli(['audit', ...args], cwd);
+}
+
+/** `node --import tsx src/cli/main.ts …args` in `cwd`, any command. */
+export function runCli(args: string[], cwd: string): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', tsxLoader, mainTs, 'audit', ...args],
+      ['--import', tsxLoader, mainTs, ...args],
       { cwd, timeout: 60_000, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
       (err: ExecFileException | null, stdout: string, stderr: string) => {
         const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;

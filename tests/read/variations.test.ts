@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { expectedFigures, figures } from '../helpers/project.js';
 import { insurance, load, roundTrip, seedTables, sheetOf, spec, workbookBuffer, xueliang } from '../helpers/workbooks.js';
 import { readBuffer } from '../../src/read/index.js';
+import { formRequired } from '../../src/rules/form.js';
+import { checkTable } from '../../src/rules/index.js';
 
 describe('the same fields are read whatever the submission looks like', () => {
   const variants = {
@@ -84,6 +86,37 @@ describe('the same fields are read whatever the submission looks like', () => {
     const res = load(workbookBuffer([{ name: '通讯录', ws }]));
     expect(res.status).toBe('unrecognized');
     expect(res.sheets).toEqual([{ name: '通讯录', layout: null, project: null }]);
+  });
+
+  it('skips a 填表说明 sheet that names every label of the form, one under the other', () => {
+    const glossary = XLSX.utils.aoa_to_sheet([
+      ['字段', '说明'],
+      ['项目名称', '按预算批复的项目全称填写'],
+      ['预算单位', '填写单位代码及名称'],
+      ['全年预算数', '单位：万元'],
+      ['全年执行数', '单位：万元'],
+      ['三级指标', '按申报的绩效目标填写'],
+      ['分值', '各项分值合计为100'],
+      ['得分', '不超过分值'],
+      ['总分', '指标得分与执行率得分之和'],
+    ]);
+    const res = load(workbookBuffer([{ name: '填表说明', ws: glossary }, { name: '表1', ws: sheetOf(insurance) }]));
+    expect(res.sheets.map((s) => [s.name, s.layout])).toEqual([
+      ['填表说明', null],
+      ['表1', 'shanxi-county-2022'],
+    ]);
+  });
+
+  it('still reads a table whose 总分 row is gone, so that the missing 总分 can be reported', () => {
+    const ws = sheetOf(insurance);
+    for (const addr of Object.keys(ws)) if (!addr.startsWith('!') && /^[A-Z]+20$/.test(addr)) delete ws[addr];
+    ws['!merges'] = (ws['!merges'] ?? []).filter((m) => m.s.r !== 19);
+    const res = load(workbookBuffer([{ name: '表1', ws }]));
+    expect(res.status).toBe('audited');
+    const t = res.tables[0]!;
+    expect(t.indicators).toHaveLength(insurance.indicators.length);
+    expect(t.total.state).toBe('absent');
+    expect(checkTable(t, [formRequired]).map((f) => f.message)).toEqual(['缺少必填项：总分']);
   });
 
   it('reads BIFF8 .xls the same as .xlsx', () => {

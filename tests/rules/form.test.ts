@@ -32,6 +32,16 @@ ruleTester(formRequired, {
       errors: [{ cell: 'C4', message: '缺少必填项：项目名称', expected: '项目名称', actual: '（空）' }],
     },
     {
+      name: 'a project name that is only a dash (— means no value)',
+      table: spec(insurance, (t) => void (t.project = '—')),
+      errors: [{ cell: 'C4', message: '缺少必填项：项目名称', expected: '项目名称', actual: '（空）' }],
+    },
+    {
+      name: 'a unit given as / (no value)',
+      table: spec(insurance, (t) => void (t.unit = ' / ')),
+      errors: [{ cell: 'H5', message: '缺少必填项：预算单位（实施单位）', expected: '预算单位（实施单位）', actual: '（空）' }],
+    },
+    {
       name: 'no department',
       table: spec(insurance, (t) => void (t.department = '')),
       errors: [{ cell: 'C5', message: '缺少必填项：主管部门', expected: '主管部门', actual: '（空）' }],

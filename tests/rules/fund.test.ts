@@ -132,8 +132,8 @@ ruleTester(fundBalance, {
         setText(t, '网格员意外伤害保险费年度预算资金7万元，实际执行6.3万元，预算执行率90%。');
       }),
       errors: [
-        { cell: 'G8', message: '资金总额的资金结(转)余应为 0.7（7 − 6.3），表中为 （空）', expected: '0.7', actual: '（空）' },
-        { cell: 'G9', message: '市县区财政资金的资金结(转)余应为 0.7（7 − 6.3），表中为 （空）', expected: '0.7', actual: '（空）' },
+        { cell: 'G8', message: '资金总额的资金结(转)余未填写，应为 0.7（7 − 6.3）', expected: '0.7', actual: '（空）' },
+        { cell: 'G9', message: '市县区财政资金的资金结(转)余未填写，应为 0.7（7 − 6.3）', expected: '0.7', actual: '（空）' },
       ],
     },
   ],
@@ -166,6 +166,16 @@ ruleTester(fundRateScore, {
     },
   ],
   invalid: [
+    {
+      name: 'the rate score left blank: reported where it belongs, with what it should be (not as a wrong 总分)',
+      table: spec(insurance, (t) => {
+        for (const f of t.funds) f.score = null;
+      }),
+      errors: [
+        { cell: 'I8', message: '资金总额的执行率得分未填写，应为 9.56（10 × 95.64%）', expected: '9.56', actual: '（空）' },
+        { cell: 'I9', message: '市县区财政资金的执行率得分未填写，应为 9.56（10 × 95.64%）', expected: '9.56', actual: '（空）' },
+      ],
+    },
     {
       name: 'the total row scores 9.65 (digits swapped)',
       table: spec(insurance, (t) => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { narrativeMismatch, statedFigures } from '../../src/rules/narrative.js';
 import { ruleTester } from '../helpers/rule-tester.js';
-import { type TableSpec, insurance, spec } from '../helpers/workbooks.js';
+import { checkTable } from '../../src/rules/index.js';
+import { type TableSpec, insurance, roundTrip, spec } from '../helpers/workbooks.js';
 
 /*
  * The insurance seed table in the seed layout: 全年预算数 7, 全年执行数 6.695, 结余 0.305, 执行率 95.64 (万元);
@@ -53,10 +54,23 @@ ruleTester(narrativeMismatch, {
         for (const f of t.funds) Object.assign(f, { declared: 8, initial: 8 });
       }),
     },
+    {
+      name: 'a rate the table shows rounded (96) and the text states precisely (95.64%)',
+      table: spec(insurance, (t) => {
+        for (const f of t.funds) f.rate = 96;
+      }),
+    },
+    { name: '全年预算执行数6.695万元 is the executed amount, not the budget', table: saying('实际执行6.695万元', '全年预算执行数6.695万元') },
+    { name: 'within the rules file tolerance: 95.65% for 95.64 with 0.01', table: saying('预算执行率95.64%', '预算执行率95.65%'), params: { tolerance: '0.01' } },
     { name: 'the central layout has no analysis text', table: saying('年度预算资金7万元', '年度预算资金8万元'), layout: 'central' },
     { name: 'messy labels, no merges, shifted', table: insurance, render: { messyLabels: true, noMerges: true, offsetRows: 3, offsetCols: 2 } },
   ],
   invalid: [
+    {
+      name: 'an amount with thousands separators: 1,392.31万元 is read as 1392.31',
+      table: saying('年度预算资金7万元', '年度预算资金1,392.31万元'),
+      errors: [{ cell: 'E21', message: '分析说明称“年度预算资金1,392.31万元”，与表中全年预算数 7 万元 不符', expected: '7万元', actual: '1392.31万元' }],
+    },
     {
       name: 'budget: 8万元 against 7',
       table: saying('年度预算资金7万元', '年度预算资金8万元'),
@@ -124,4 +138,21 @@ ruleTester(narrativeMismatch, {
       errors: [{ cell: 'G24', message: '分析说明称“年度预算资金8万元”，与表中全年预算数 7 万元 不符' }],
     },
   ],
+});
+
+describe('narrative.mismatch where the table has no rate of its own', () => {
+  it('words the computed rate, rounded and explained, not as a long decimal', () => {
+    const t = roundTrip(
+      spec(insurance, (x) => {
+        for (const f of x.funds) f.rate = null;
+        x.analysis[0]!.text = SEED_TEXT.replace('预算执行率95.64%', '预算执行率90%');
+      }),
+      'seed',
+      {},
+    );
+    const found = checkTable(t, [narrativeMismatch]);
+    expect(found.map((f) => [f.cell, f.message, f.expected, f.actual])).toEqual([
+      ['E21', '分析说明称“执行率90%”，与表中执行率 95.64%（6.695 ÷ 7 × 100） 不符', '95.64%', '90%'],
+    ]);
+  });
 });

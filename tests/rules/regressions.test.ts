@@ -16,8 +16,8 @@ ruleTester(fundBalance, {
         t.analysis[0]!.text = t.analysis[0]!.text.replace('，结余资金0.305万元', '');
       }),
       errors: [
-        { cell: 'G8', message: '资金总额的资金结(转)余应为 0.305（7 − 6.695），表中为 （空）' },
-        { cell: 'G9', message: '市县区财政资金的资金结(转)余应为 0.305（7 − 6.695），表中为 （空）' },
+        { cell: 'G8', message: '资金总额的资金结(转)余未填写，应为 0.305（7 − 6.695）' },
+        { cell: 'G9', message: '市县区财政资金的资金结(转)余未填写，应为 0.305（7 − 6.695）' },
       ],
     },
   ],
