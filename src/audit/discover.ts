@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 
@@ -25,6 +25,38 @@ function isWorkbookName(name: string): boolean {
 function folderOf(rel: string): string | null {
   const parts = rel.split('/');
   return parts.length > 1 ? parts[0]! : null;
+}
+
+/** A folder an audit wrote: it holds a findings.json whose tool is perf-recon. */
+export function isOutputFolder(dir: string): boolean {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path.join(dir, 'findings.json'), 'r');
+    const head = Buffer.alloc(200);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return /^\s*\{\s*"tool"\s*:\s*\{\s*"name"\s*:\s*"perf-recon"/.test(head.toString('utf8', 0, n));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/** Folders under `dir` that earlier audits wrote their reports into (their copies and lists are no submissions). */
+async function outputFoldersUnder(dir: string): Promise<string[]> {
+  const marks = await fg('**/findings.json', { cwd: dir, ignore: IGNORE, dot: false, onlyFiles: true, followSymbolicLinks: false });
+  return marks.map((m) => path.join(dir, path.dirname(m))).filter(isOutputFolder);
+}
+
+/** For inputs that share a relative name: the shortest tail of their folders' paths that tells them apart. */
+function distinctPrefixes(roots: string[]): string[] {
+  const parts = roots.map((r) => path.resolve(r).split(path.sep).filter(Boolean));
+  const longest = Math.max(...parts.map((p) => p.length));
+  for (let k = 1; k <= longest; k++) {
+    const tails = parts.map((p) => p.slice(-k).join('/'));
+    if (new Set(tails).size === tails.length) return tails;
+  }
+  return parts.map((p) => p.join('/'));
 }
 
 const isInside = (dir: string, file: string) => {
@@ -56,7 +88,8 @@ export async function discover(
     }
     if (st?.isDirectory()) {
       const files = await fg(PATTERN, { cwd: abs, caseSensitiveMatch: false, ignore: IGNORE, dot: false, onlyFiles: true, followSymbolicLinks: false });
-      for (const f of files) add(path.join(abs, f), f, abs);
+      const old = await outputFoldersUnder(abs);
+      for (const f of files) if (!old.some((d) => isInside(d, path.join(abs, f)))) add(path.join(abs, f), f, abs);
     } else if (st?.isFile()) {
       add(abs, path.basename(abs), path.dirname(abs));
     } else if (fg.isDynamicPattern(input)) {
@@ -67,12 +100,16 @@ export async function discover(
       for (const f of matched) add(path.resolve(cwd, f), path.relative(path.resolve(cwd, base), path.resolve(cwd, f)), path.resolve(cwd, base));
     } else missing.push(input);
   }
-  // Two input folders holding the same relative path would give two inputs one name: name those by their folder too.
+  // Two input folders holding the same relative path would give two inputs one name: name those by as much of their
+  // folders' paths as tells them apart (教育局 and 教育局 under bureau1 and bureau2: bureau1/教育局/…, bureau2/教育局/…).
   const all = [...byPath.values()];
-  const count = new Map<string, number>();
-  for (const d of all) count.set(d.file, (count.get(d.file) ?? 0) + 1);
-  const found: Discovered[] = all
-    .map(({ root, ...d }) => ((count.get(d.file) ?? 0) > 1 ? { ...d, file: `${path.basename(root)}/${d.file}` } : d))
-    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.path < b.path ? -1 : 1));
+  const groups = new Map<string, (Discovered & { root: string })[]>();
+  for (const d of all) groups.set(d.file, [...(groups.get(d.file) ?? []), d]);
+  const found: Discovered[] = [];
+  for (const group of groups.values()) {
+    const prefixes = group.length > 1 ? distinctPrefixes(group.map((d) => d.root)) : null;
+    group.forEach(({ root: _root, ...d }, i) => found.push(prefixes ? { ...d, file: `${prefixes[i]}/${d.file}` } : d));
+  }
+  found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.path < b.path ? -1 : 1));
   return { found, missing };
 }

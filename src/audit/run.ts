@@ -1,8 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadMappings, mappingSourcesWith } from '../map/index.js';
-import { defaultReadLimits, type ReadLimits, readBufferWithSource } from '../read/index.js';
+import { ReadError, defaultReadLimits, type ReadLimits, readBufferWithSource } from '../read/index.js';
 import {
   type Finding,
   type RulesConfig,
@@ -25,14 +25,14 @@ import {
   type Summary,
   annotateWorkbook,
   ensureDir,
-  annotatedPath,
+  annotatedPaths,
   findingsDocument,
   insideDir,
   summarize,
   writeAllCorrections,
   writeSummaryWorkbook,
 } from '../report/index.js';
-import { type Discovered, discover } from './discover.js';
+import { type Discovered, discover, isOutputFolder } from './discover.js';
 import { FilePool } from './pool.js';
 import { type AuditSetup, type FileResult, loadLedger } from './worker-task.js';
 
@@ -72,6 +72,8 @@ const FAILURE_ZH: Record<string, string> = {
   unsupported: '格式不支持',
 };
 
+export const NO_WORKBOOK = '没有找到可审核的工作簿（.xlsx、.xls、.csv）';
+
 /** A problem with the run itself (nothing to audit, a bad ledger or rules file): exit code 2. */
 export class AuditSetupError extends Error {}
 
@@ -92,10 +94,19 @@ function fileFinding(params: RulesConfig, r: FileResult, department: string | nu
 }
 
 /** The annotated copy of a file named by batch findings, made again with them (the worker's copy lacks them). */
-function annotateAgain(d: Discovered, outDir: string, findings: Finding[], limits: ReadLimits): void {
+function annotateAgain(d: Discovered, to: string, findings: Finding[], limits: ReadLimits): void {
   const buf = readFileSync(d.path);
   const { workbook, book } = readBufferWithSource(buf, d.path, limits);
-  annotateWorkbook(buf, annotatedPath(outDir, d.file), findings, ruleTitles, { format: workbook.format, sheets: workbook.sheets, book });
+  annotateWorkbook(buf, to, findings, ruleTitles, { format: workbook.format, sheets: workbook.sheets, book });
+}
+
+/** What an earlier run into the same --out left: removed, so that no old correction list passes for a new one. */
+const OUTPUTS = ['findings.json', 'summary.xlsx', 'corrections', 'annotated'];
+
+function clearOutputs(outDir: string): void {
+  // Only a folder an earlier run wrote into: a findings.json of ours says so. Anything else there is not ours to remove.
+  if (!isOutputFolder(outDir)) return;
+  for (const name of OUTPUTS) rmSync(insideDir(outDir, name), { recursive: true, force: true });
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time, in order of start. */
@@ -143,16 +154,18 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
       try {
         ledger = await loadLedger(ledgerPath, o.ledgerMappingFile ?? null, limits);
       } catch (err) {
-        throw new AuditSetupError(`台账无法读取 (ledger unreadable): ${ledgerPath}: ${err instanceof Error ? err.message : String(err)}`);
+        const why = err instanceof ReadError ? (err.code === 'unsupported' ? err.detail : `${FAILURE_ZH[err.code] ?? err.code}（${err.detail}）`) : err instanceof Error ? err.message : String(err);
+        throw new AuditSetupError(`台账无法读取 (ledger unreadable): ${ledgerPath}: ${why}`);
       }
     }
     const discovered = await discover(o.inputs, cwd, [outDir]);
     // The ledger often sits beside the submissions; it is not one of them.
     found = discovered.found.filter((d) => d.path !== ledgerPath);
     missing = discovered.missing;
-    if (!found.length) throw new AuditSetupError(`no workbook (.xlsx, .xls, .csv) found in: ${o.inputs.join(', ')}`);
+    if (!found.length) throw new AuditSetupError(`${NO_WORKBOOK} (no workbook found)：${o.inputs.join('、')}`);
     try {
       ensureDir(outDir);
+      clearOutputs(outDir);
     } catch (err) {
       throw new AuditSetupError(`输出文件夹无法创建 (cannot create --out): ${outDir}: ${(err as Error).message}`);
     }
@@ -160,6 +173,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
     await pool.close();
     throw err;
   }
+  const copies = annotatedPaths(outDir, found.map((d) => d.file));
 
   const inputs: InputRecord[] = [];
   const findings: Finding[] = [];
@@ -170,12 +184,15 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   try {
     // A batch of any size holds only these few files at a time.
     await forEachLimited(found, inFlight, async (d) => {
-      const outcome = await pool.run({ path: d.path, file: d.file });
+      const outcome = await pool.run({ path: d.path, file: d.file, annotated: copies.get(d.file) ?? null });
       const r: FileResult = outcome.ok
         ? outcome.result
         : { input: { file: d.file, sha256: null, status: 'unreadable', sheets: [] }, findings: [], keys: [], failure: { code: outcome.code, detail: outcome.detail }, sheetNames: [] };
       const department = r.keys.find((k) => k.department)?.department ?? d.folder;
       inputs.push(r.input);
+      // A table without a 主管部门 is filed where its file is: under the file's other table, else its folder.
+      for (const f of r.findings) f.department ??= department;
+      for (const k of r.keys) k.department ??= department;
       findings.push(...r.findings);
       keys.push(...r.keys);
       tables += r.keys.length;
@@ -207,7 +224,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   const batchFiles = new Set(findings.filter((f) => f.rule === batchDuplicateMeta.id).map((f) => f.file));
   for (const d of found)
     if (batchFiles.has(d.file))
-      annotateAgain(d, outDir, findings.filter((f) => f.file === d.file), limits);
+      annotateAgain(d, copies.get(d.file)!, findings.filter((f) => f.file === d.file), limits);
 
   const findingsFile = insideDir(outDir, 'findings.json');
   writeFileSync(findingsFile, findingsDocument(toolInfo(), inputs, findings, tables));

@@ -18,7 +18,7 @@ import {
   tableRules,
   unitOf,
 } from '../rules/index.js';
-import { type InputRecord, annotateWorkbook, annotatedPath } from '../report/index.js';
+import { type InputRecord, annotateWorkbook } from '../report/index.js';
 import { tablesFromBuffer } from './tables.js';
 
 /** Everything a worker needs to set itself up; plain data so it crosses thread boundaries. */
@@ -34,6 +34,8 @@ export interface AuditSetup {
 export interface FileTask {
   path: string;
   file: string;
+  /** Where its annotated copy goes (annotatedPaths), when the audit writes them. */
+  annotated: string | null;
 }
 
 export interface FileResult {
@@ -63,7 +65,7 @@ export async function loadLedger(file: string, mappingFile: string | null, limit
       return { file: display, rows, index: new LedgerIndex(rows) };
     }
   }
-  throw new ReadError('unsupported', `no ledger header (${m.columns.projectName.join('/')}, ${m.columns.budget.join('/')}) in ${file}`);
+  throw new ReadError('unsupported', `找不到台账表头（须有 ${m.columns.projectName.join('/')}、${m.columns.budget.join('/')}、${m.columns.executed.join('/')} 列）`);
 }
 
 export interface Prepared {
@@ -112,7 +114,7 @@ export async function auditFile(p: Prepared, task: FileTask): Promise<FileResult
       ledgerRow: hit ? ledgerRowId(hit) : null,
     });
   }
-  if (res.status === 'audited' && p.setup.outDir) annotateWorkbook(buf, annotatedPath(p.setup.outDir, task.file), findings, ruleTitles, res.source);
+  if (res.status === 'audited' && task.annotated) annotateWorkbook(buf, task.annotated, findings, ruleTitles, res.source);
   const input: InputRecord = { file: task.file, sha256: res.sha256, status: res.status, sheets: res.sheets.map(({ name, layout, project }) => ({ name, layout, project })) };
   return { input, findings, keys, sheetNames: res.sheets.map((s) => s.name), ...(res.failure ? { failure: res.failure } : {}) };
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AuditSetupError, runAudit } from '../audit/run.js';
 import { RulesConfigError } from '../rules/index.js';
-import { UsageError } from './errors.js';
+import { UsageError, wholeOption } from './errors.js';
 import { progressBar } from './progress.js';
 
 /** `recon audit <paths…> --out DIR [--ledger FILE] [--mapping FILE|DIR] [--rules FILE] [--jobs N] [--timeout S] [--memory MB]` */
@@ -22,14 +22,11 @@ export async function runAuditCommand(args: string[]): Promise<number> {
       quiet: { type: 'boolean', short: 'q' },
     },
   });
-  if (!positionals.length) throw new UsageError('audit needs at least one file, folder or glob');
-  if (!values.out) throw new UsageError('audit needs --out DIR');
-  const jobs = values.jobs === undefined ? undefined : Number.parseInt(values.jobs, 10);
-  if (jobs !== undefined && !(jobs >= 1)) throw new UsageError('--jobs takes a whole number ≥ 1');
-  const timeoutS = values.timeout === undefined ? undefined : Number.parseInt(values.timeout, 10);
-  if (timeoutS !== undefined && !(timeoutS >= 1)) throw new UsageError('--timeout takes seconds ≥ 1');
-  const memoryMb = values.memory === undefined ? undefined : Number.parseInt(values.memory, 10);
-  if (memoryMb !== undefined && !(memoryMb >= 32)) throw new UsageError('--memory takes megabytes ≥ 32');
+  if (!positionals.length) throw new UsageError('audit 需要至少一个文件、文件夹或通配符 (audit needs a file, folder or glob)');
+  if (!values.out) throw new UsageError('audit 需要 --out 输出文件夹 (audit needs --out DIR)');
+  const jobs = wholeOption('--jobs', values.jobs, 1, 256);
+  const timeoutS = wholeOption('--timeout', values.timeout, 1, 86_400);
+  const memoryMb = wholeOption('--memory', values.memory, 32, 65_536);
   const bar = !values.quiet && process.stderr.isTTY ? progressBar(process.stderr) : null;
   try {
     const res = await runAudit({
@@ -45,16 +42,16 @@ export async function runAuditCommand(args: string[]): Promise<number> {
       onProgress: bar ? (d, t) => bar.update(d, t) : undefined,
     });
     bar?.done();
-    for (const m of res.missingInputs) console.error(`warning: nothing found for ${m}`);
+    for (const m of res.missingInputs) console.error(`提示：${m} 下没有找到工作簿 (nothing found)`);
     const s = res.summary;
     const relative = path.relative(process.cwd(), res.outDir) || '.';
     const rel = relative.startsWith('..') ? res.outDir : relative;
     if (!values.quiet) {
       console.log(
-        `${s.files} files (${s.audited} audited, ${s.unreadable} unreadable, ${s.unrecognized} unrecognized), ${s.tables} tables: ` +
-          `${s.errors} errors, ${s.warnings} warnings, ${s.infos} info, ${s.departments} departments`,
+        `共 ${s.files} 个文件（已审核 ${s.audited}，无法读取 ${s.unreadable}，无法识别 ${s.unrecognized}），${s.tables} 张表：` +
+          `错误 ${s.errors}，警告 ${s.warnings}，提示 ${s.infos}，涉及 ${s.departments} 个部门`,
       );
-      console.log(`reports: ${rel}/findings.json, ${rel}/summary.xlsx, ${rel}/corrections/ (${Object.keys(res.corrections).length} 整改清单), ${rel}/annotated/`);
+      console.log(`报告：${rel}/findings.json、${rel}/summary.xlsx、${rel}/corrections/（${Object.keys(res.corrections).length} 份整改清单）、${rel}/annotated/`);
     }
     return res.exitCode;
   } catch (err) {

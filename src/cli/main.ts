@@ -32,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
           allowPositionals: true,
           options: { mapping: { type: 'string', multiple: true } },
         });
-        if (positionals.length !== 1) throw new UsageError('inspect takes one FILE');
+        if (positionals.length !== 1) throw new UsageError('inspect 需要一个文件 (inspect takes one FILE)');
         console.log(await inspect(positionals[0]!, mappingsFrom(values.mapping)));
         return 0;
       }
@@ -51,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
         console.log(USAGE);
         return command === undefined ? EXIT_USAGE : 0;
       default:
-        throw new UsageError(`unknown command: ${command}`);
+        throw new UsageError(`没有这个命令 (unknown command)：${command}`);
     }
   } catch (err) {
     if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
@@ -59,10 +59,12 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT_USAGE;
     }
     if (err instanceof MappingError) {
-      console.error(`mapping error: ${err.message}`);
+      console.error(`映射文件有误 (mapping error)：${err.message}`);
       return EXIT_USAGE;
     }
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    // A message, not a traceback: RECON_DEBUG=1 shows where it came from.
+    const text = err instanceof Error ? (process.env.RECON_DEBUG ? (err.stack ?? err.message) : err.message) : String(err);
+    console.error(`出错 (error)：${text}`);
     return EXIT_USAGE;
   }
 }

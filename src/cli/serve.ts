@@ -1,13 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { UsageError } from './errors.js';
-
-function whole(name: string, value: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new UsageError(`--${name} takes a whole number from ${min} to ${max}`);
-  return n;
-}
+import { UsageError, wholeOption } from './errors.js';
 
 /**
  * `recon serve [--port 8080] [--host 127.0.0.1] [--data ./recon-data] [--jobs N] [--timeout S] [--memory MB] [--max-file-mb N]
@@ -29,18 +22,20 @@ export async function runServeCommand(args: string[]): Promise<number> {
       'max-files': { type: 'string' },
     },
   });
-  if (positionals.length) throw new UsageError(`serve takes no arguments: ${positionals.join(' ')}`);
-  const port = whole('port', values.port, 0, 65535) ?? 8080;
+  if (positionals.length) throw new UsageError(`serve 不接受其他参数 (serve takes no arguments)：${positionals.join(' ')}`);
+  const port = wholeOption('--port', values.port, 0, 65535) ?? 8080;
   const host = values.host ?? '127.0.0.1';
   const dataDir = path.resolve(values.data ?? './recon-data');
-  const jobs = whole('jobs', values.jobs, 1, 256);
-  const timeoutS = whole('timeout', values.timeout, 1, 3600);
-  const memoryMb = whole('memory', values.memory, 32, 65536);
-  const maxFileMb = whole('max-file-mb', values['max-file-mb'], 1, 4096);
-  const maxFiles = whole('max-files', values['max-files'], 1, 100_000);
+  const jobs = wholeOption('--jobs', values.jobs, 1, 256);
+  const timeoutS = wholeOption('--timeout', values.timeout, 1, 3600);
+  const memoryMb = wholeOption('--memory', values.memory, 32, 65536);
+  const maxFileMb = wholeOption('--max-file-mb', values['max-file-mb'], 1, 4096);
+  const maxFiles = wholeOption('--max-files', values['max-files'], 1, 100_000);
 
   const { startServer } = await import('../server/index.js');
-  const { app, url } = await startServer({
+  let started;
+  try {
+    started = await startServer({
     port,
     host,
     dataDir,
@@ -50,7 +45,13 @@ export async function runServeCommand(args: string[]): Promise<number> {
     maxFileBytes: maxFileMb === undefined ? undefined : maxFileMb * 1024 * 1024,
     maxFiles,
     logger: { level: 'warn' },
-  });
+    });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    console.error(e.code === 'EADDRINUSE' ? `端口 ${port} 已被占用 (port in use)` : `服务无法启动 (cannot start)：${e.message}（数据目录 ${dataDir}）`);
+    return 2;
+  }
+  const { app, url } = started;
   console.log(`绩效自评表审核服务已启动：${url}`);
   console.log(`数据目录：${dataDir}（按 Ctrl+C 停止）`);
 

@@ -23,6 +23,8 @@ export const LedgerMapping = z.object({
     budget: Labels,
     executed: Labels,
   }),
+  /** Rows that are no project: a 合计 under the projects (in the project, unit or department column). */
+  skipRows: z.array(z.string().min(1)).default(['合计', '总计', '小计']),
 });
 export type LedgerMapping = z.infer<typeof LedgerMapping>;
 export type LedgerKey = keyof LedgerMapping['columns'];
@@ -60,6 +62,7 @@ function unitOf(cell: Cell | undefined): '元' | '万元' {
 /** Finds the header row (the first within 20 rows holding the project name, budget and executed headers). */
 export function mapLedger(sheet: Sheet, m: LedgerMapping): RawLedger | null {
   const keys = Object.keys(m.columns) as LedgerKey[];
+  const skip = new Set(m.skipRows.map(normLabel));
   for (let r = 0; r < Math.min(sheet.rowCount, 20); r++) {
     const found: Partial<Record<LedgerKey, number>> = {};
     for (let c = 0; c < sheet.colCount; c++) {
@@ -73,6 +76,7 @@ export function mapLedger(sheet: Sheet, m: LedgerMapping): RawLedger | null {
       const values: RawLedgerRow['values'] = {};
       for (const k of keys) if (found[k] !== undefined) values[k] = { addr: a1(rr, found[k]!), cell: sheet.own(rr, found[k]!) };
       if (!values.projectName?.cell?.text.trim()) continue;
+      if ([values.projectName, values.unitName, values.departmentName, values.unitCode].some((v) => v?.cell && skip.has(normLabel(v.cell.text)))) continue;
       rows.push({ sheet: sheet.name, row: rr, values });
     }
     return {

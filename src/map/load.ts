@@ -35,7 +35,13 @@ export function loadMappings(sources: string[] = [builtinMappingDir]): Mapping[]
   const byId = new Map<string, { mapping: Mapping; source: number }>();
   const seen = new Set<string>();
   sources.forEach((src, k) => {
-    const files = statSync(src).isDirectory() ? readdirSync(src).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(src, f)) : [src];
+    let isDir: boolean;
+    try {
+      isDir = statSync(src).isDirectory();
+    } catch {
+      throw new MappingError(`找不到映射文件或文件夹 (no such mapping): ${src}`);
+    }
+    const files = isDir ? readdirSync(src).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(src, f)) : [src];
     for (const file of files) {
       const resolved = path.resolve(file);
       if (seen.has(resolved)) continue;

@@ -38,7 +38,8 @@ export function normalizeLedger(raw: RawLedger, file: string): LedgerRow[] {
     const split = unitText ? splitCodeName(unitText) : { code: null, name: null };
     const deptText = str(v.departmentName);
     const dsplit = deptText ? splitCodeName(deptText) : { code: null, name: null };
-    return LedgerRow.parse({
+    // Built under the schema's own type, like the tables (tests check rows against the zod schema).
+    const row: LedgerRow = {
       file,
       sheet: r.sheet,
       row: r.row,
@@ -50,7 +51,8 @@ export function normalizeLedger(raw: RawLedger, file: string): LedgerRow[] {
       projectName: { value: str(v.projectName), cell: v.projectName?.addr ?? null },
       budget: amount(v.budget, raw.units.budget),
       executed: amount(v.executed, raw.units.executed),
-      sourceUnit: raw.units,
-    });
+      sourceUnit: { budget: raw.units.budget, executed: raw.units.executed },
+    };
+    return row;
   });
 }

@@ -53,8 +53,11 @@ export function colName(c: number): string {
   return s;
 }
 
+/** Column names of the first columns, which every cell address of a form uses. */
+const COLUMN_NAMES = Array.from({ length: 256 }, (_, c) => colName(c));
+
 export function a1(r: number, c: number): string {
-  return `${colName(c)}${r + 1}`;
+  return `${c < 256 ? COLUMN_NAMES[c] : colName(c)}${r + 1}`;
 }
 
 /** `A1:D4`, or `A1` for a single cell (as SheetJS writes ranges). */

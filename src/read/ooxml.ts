@@ -246,27 +246,67 @@ const STYLES_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml
 const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const WORKSHEET_REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet';
 
+/**
+ * Parsed package parts by their stored bytes. Workbooks made by one program (one template, one budget system) carry
+ * byte-identical [Content_Types].xml, styles and relationships: each is parsed once per thread. The stored bytes are
+ * compared in full, so a hit is the same part, never a look-alike.
+ */
+class PartMemo<T> {
+  private readonly byKey = new Map<string, { raw: Buffer; value: T }>();
+
+  constructor(private readonly max = 256) {}
+
+  get(zip: ZipArchive, name: string, parse: (xml: string) => T): T | null {
+    const e = zip.entries.get(name);
+    if (!e) return null;
+    const key = `${e.crc32}:${e.size}:${e.compressedSize}:${e.method}`;
+    const raw = zip.raw(e);
+    const hit = this.byKey.get(key);
+    if (hit && hit.raw.equals(raw)) return hit.value;
+    const value = parse(zip.text(name)!);
+    if (this.byKey.size >= this.max) this.byKey.clear();
+    this.byKey.set(key, { raw: Buffer.from(raw), value });
+    return value;
+  }
+}
+
 function front(p: string): string {
   return p.charAt(0) === '/' ? p.slice(1) : p;
 }
 
-function contentTypes(zip: ZipArchive): { workbook: string; sst: string | null; styles: string | null } {
-  const xml = zip.text('[Content_Types].xml') ?? unsupported('no [Content_Types].xml');
+interface ContentTypes {
+  workbooks: string[];
+  sst: string | null;
+  styles: string | null;
+  /** Why the fast path cannot take the package, if it cannot. */
+  unsupported: string | null;
+}
+
+function parseContentTypes(xml: string): ContentTypes {
+  const out: ContentTypes = { workbooks: [], sst: null, styles: null, unsupported: null };
   const root = /<(?:(\w+):)?Types\b[^>]*>/.exec(xml);
-  if (!root || root[1] || attributes(root[0]).xmlns !== CT_NS) unsupported('content types namespace');
-  const workbooks: string[] = [];
-  let sst: string | null = null;
-  let styles: string | null = null;
+  if (!root || root[1] || attributes(root[0]).xmlns !== CT_NS) return { ...out, unsupported: 'content types namespace' };
   for (const { tag, name } of tags(xml)) {
     if (localName(name) !== 'Override') continue;
     const a = attributes(tag);
     const ct = a.ContentType ?? '';
     const part = a.PartName ?? '';
-    if (WORKBOOK_TYPES.has(ct)) workbooks.push(part);
-    else if (/binary\.macroEnabled\.main|sheet\.binary/.test(ct)) unsupported('xlsb');
-    else if (ct === SST_TYPE) sst ??= part;
-    else if (ct === STYLES_TYPE) styles ??= part;
+    if (WORKBOOK_TYPES.has(ct)) out.workbooks.push(part);
+    else if (/binary\.macroEnabled\.main|sheet\.binary/.test(ct)) return { ...out, unsupported: 'xlsb' };
+    else if (ct === SST_TYPE) out.sst ??= part;
+    else if (ct === STYLES_TYPE) out.styles ??= part;
   }
+  return out;
+}
+
+const contentTypesMemo = new PartMemo<ContentTypes>();
+const relationshipsMemo = new PartMemo<Map<string, { type: string; target: string }>>();
+const stylesMemo = new PartMemo<Styles>();
+
+function contentTypes(zip: ZipArchive): { workbook: string; sst: string | null; styles: string | null } {
+  const parsed = contentTypesMemo.get(zip, '[Content_Types].xml', parseContentTypes) ?? unsupported('no [Content_Types].xml');
+  if (parsed.unsupported) unsupported(parsed.unsupported);
+  const { workbooks, sst, styles } = parsed;
   if (workbooks.length > 1) unsupported('several workbook parts');
   const workbook = workbooks[0] ? front(workbooks[0]) : zip.has('xl/workbook.xml') ? 'xl/workbook.xml' : unsupported('no workbook part');
   if (workbook !== 'xl/workbook.xml') unsupported(`workbook at ${workbook}`);
@@ -299,13 +339,20 @@ interface Styles {
   /** numFmtId per cellXfs index (undefined: the xf names none). */
   xfFormats: (number | undefined)[] | null;
   table: Record<number, string>;
+  unsupported?: string;
 }
 
 function styles(zip: ZipArchive, part: string | null): Styles {
+  if (!part) return { xfFormats: null, table: { ...defaultFormats() } };
+  const st = stylesMemo.get(zip, part, parseStyles) ?? unsupported('styles part missing');
+  if (st.unsupported) unsupported(st.unsupported);
+  return st;
+}
+
+function parseStyles(input: string): Styles {
+  let xml = input;
   const table: Record<number, string> = { ...defaultFormats() };
-  if (!part) return { xfFormats: null, table };
-  let xml = zip.text(part) ?? unsupported('styles part missing');
-  if (xml.includes('<!--') || xml.includes('<!DOCTYPE')) unsupported('comments in styles');
+  if (xml.includes('<!--') || xml.includes('<!DOCTYPE')) return { xfFormats: null, table, unsupported: 'comments in styles' };
   const numberFmt: Record<number, string> = { ...table };
   const nf = matchXml(xml, 'numFmts');
   if (nf) {
@@ -352,16 +399,38 @@ const CELL_START = /<(?:\w+:)?c[ />]/;
 const R_ATTR = /r=["']([^"']*)["']/;
 const MERGE = /<(?:\w+:)?mergeCell ref=["'][A-Z0-9:]+['"]\s*[/]?>/g;
 
-const PLAIN_CELL_TAG = /^<c((?: [rst]="[^"<>&]*")*)\s*\/?>$/;
-const PLAIN_ATTR = / ([rst])="([^"]*)"/g;
 
-/** The attributes of a <c> start tag; the usual `<c r="A1" s="3" t="s">` without the general parser. */
+/**
+ * The attributes of a <c> start tag; the usual `<c r="A1" s="3" t="s">` scanned by hand (it is most of the cells of
+ * a sheet), anything else by the general parser. What the tag /^<c((?: [rst]="[^"<>&]*")*)\s*\/?>$/ would give.
+ */
 function cellAttributes(tag: string): Record<string, string> {
-  const m = PLAIN_CELL_TAG.exec(tag);
-  if (!m) return attributes(tag);
+  return plainCellAttributes(tag) ?? attributes(tag);
+}
+
+function plainCellAttributes(tag: string): Record<string, string> | null {
+  const n = tag.length;
+  if (n < 3 || tag.charCodeAt(0) !== 60 || tag.charCodeAt(1) !== 99 || tag.charCodeAt(n - 1) !== 62) return null;
   const z: Record<string, string> = {};
-  for (const a of m[1]!.matchAll(PLAIN_ATTR)) z[a[1]!] = a[2]!;
-  return z;
+  let i = 2;
+  // ` r="A1"` … : one of r, s, t; a value without < > & "
+  while (i + 3 < n && tag.charCodeAt(i) === 32) {
+    const name = tag.charCodeAt(i + 1);
+    if ((name !== 114 && name !== 115 && name !== 116) || tag.charCodeAt(i + 2) !== 61 || tag.charCodeAt(i + 3) !== 34) break;
+    let j = i + 4;
+    for (; j < n; j++) {
+      const ch = tag.charCodeAt(j);
+      if (ch === 34) break;
+      if (ch === 60 || ch === 62 || ch === 38) return null;
+    }
+    if (j >= n) return null;
+    z[name === 114 ? 'r' : name === 115 ? 's' : 't'] = tag.slice(i + 4, j);
+    i = j + 1;
+  }
+  // then white space, an optional `/`, and the closing `>`
+  while (i < n - 1 && /\s/.test(tag.charAt(i))) i++;
+  if (i === n - 2 && tag.charCodeAt(i) === 47) i++;
+  return i === n - 1 ? z : null;
 }
 
 /** matchXml(d, 'v'), the plain `<v>…</v>` found without regular expressions. */
@@ -540,7 +609,7 @@ export function readOoxml(buf: Buffer, limits: ReadLimits): { sheets: Sheet[]; b
   const root = /<workbook\b[^>]*>/.exec(wbXml);
   if (!root || attributes(root[0]).xmlns !== MAIN_NS) unsupported('workbook namespace');
   const wbRelsPath = 'xl/_rels/workbook.xml.rels';
-  const rels = relationships(zip.text(wbRelsPath) ?? unsupported('no workbook relationships'));
+  const rels = relationshipsMemo.get(zip, wbRelsPath, relationships) ?? unsupported('no workbook relationships');
   const strs = sharedStrings(zip, ct.sst);
   const st = styles(zip, ct.styles);
   const infos: OoxmlSheetInfo[] = [];

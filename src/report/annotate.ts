@@ -177,6 +177,25 @@ export function annotatedPath(outDir: string, relFile: string): string {
   return insideDir(outDir, 'annotated', ...safe);
 }
 
+/**
+ * The annotated copy of every input, by input file: `annotatedPath`, made unique where two inputs would meet in one
+ * copy (`a:b.xlsx` and `a_b.xlsx`; `X.xls` and `X.xls.xlsx`; names that differ only in case, as Windows sees them):
+ * the later one in file order gets `_2`, `_3`, …. A function of the list alone, so that the CLI and the web service
+ * name the same copies.
+ */
+export function annotatedPaths(outDir: string, files: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const file of [...new Set(files)].sort()) {
+    const base = annotatedPath(outDir, file);
+    let p = base;
+    for (let n = 2; taken.has(p.toLowerCase()); n++) p = `${base.slice(0, -'.xlsx'.length)}_${n}.xlsx`;
+    taken.add(p.toLowerCase());
+    out.set(file, p);
+  }
+  return out;
+}
+
 // -----------------------------------------------------------------------------------------------------------------
 // The fast path for .xlsx: the original package is kept part for part (copied compressed, as stored) and only the
 // commented sheets change: a comments part, its VML drawing, two relationships, a <legacyDrawing> and a fitted

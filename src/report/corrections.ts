@@ -84,7 +84,7 @@ export function writeCorrections(
   findings: Finding[],
   ruleTitles: Record<string, string>,
 ): { xlsx: string; csv: string } {
-  return writeFiles(outDir, safeFileName(department), findings, ruleTitles);
+  return writeFiles(outDir, safeFileName(department, '部门'), findings, ruleTitles);
 }
 
 function cmpStr(a: string, b: string): number {
@@ -99,7 +99,8 @@ export function departmentFileNames(departments: string[]): Record<string, strin
   const out = Object.create(null) as Record<string, string>;
   const used = new Set<string>();
   for (const dept of [...new Set(departments)].sort(cmpStr)) {
-    const base = safeFileName(dept);
+    // A name with nothing usable in it (`..`) must not take the file of findings without a department.
+    const base = safeFileName(dept, '部门');
     let name = base;
     for (let n = 2; used.has(name.toLowerCase()); n++) name = `${base}_${n}`;
     used.add(name.toLowerCase());

@@ -1,4 +1,4 @@
-export { neutralize, safeFileName, insideDir, ensureDir } from './safety.js';
+export { neutralize, safeFileName, safeFileNameWithExt, insideDir, ensureDir } from './safety.js';
 export { SEVERITY_ZH, STATUS_ZH, UNKNOWN_DEPARTMENT, type FileStatus } from './labels.js';
 export { compareFindings, compareCells, sortFindings } from './sort.js';
 export {
@@ -20,5 +20,5 @@ export {
   ruleLabel,
 } from './corrections.js';
 export { writeSummaryWorkbook } from './summary-xlsx.js';
-export { annotateWorkbook, annotatedPath, type AnnotateSource, COMMENT_AUTHOR, OPINIONS_SHEET } from './annotate.js';
+export { annotateWorkbook, annotatedPath, annotatedPaths, type AnnotateSource, COMMENT_AUTHOR, OPINIONS_SHEET } from './annotate.js';
 export { xlsxBuffer, writeXlsxFile, reportSheet, type WriteSheet } from './xlsx-writer.js';

@@ -42,6 +42,16 @@ export function safeFileName(name: string, fallback = '未知部门'): string {
   return s;
 }
 
+/**
+ * A file name made safe as `safeFileName` makes it, with its extension kept: a long or odd stem is cleaned and cut,
+ * never the `.xlsx` that decides what the file is.
+ */
+export function safeFileNameWithExt(name: string, fallback: string): string {
+  const ext = path.extname(name);
+  if (!/^\.[A-Za-z0-9]{1,8}$/.test(ext)) return safeFileName(name, fallback);
+  return `${safeFileName(name.slice(0, -ext.length), fallback)}${ext}`;
+}
+
 /** `path.resolve(root, ...parts)`, refusing any result that is not inside `root` (or root itself). */
 export function insideDir(root: string, ...parts: string[]): string {
   const base = path.resolve(root);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { Decimal } from '../model/decimal.js';
+import { allRuleMetas } from './registry.js';
 
 const decimalText = z
   .union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/)])
@@ -44,6 +45,11 @@ export function parseRulesConfig(json: unknown, source = 'rules'): RulesConfig {
   const r = RulesConfig.safeParse(json);
   if (!r.success)
     throw new RulesConfigError(`${source}: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  // A mistyped id would leave the rule on (or its severity unchanged) without a word: refuse it.
+  const known = new Set(allRuleMetas.map((m) => m.id));
+  const unknown = [...r.data.disabled, ...Object.keys(r.data.severity)].filter((id) => !known.has(id));
+  if (unknown.length)
+    throw new RulesConfigError(`${source}: 没有这些规则 (unknown rule ids)：${[...new Set(unknown)].join('、')}；规则 id 见 README 的规则表`);
   return r.data;
 }
 

@@ -1,6 +1,6 @@
 import { Decimal } from '../model/decimal.js';
 import type { LedgerRow, NumberField } from '../model/index.js';
-import { agrees, asShown, plain, usable } from './figures.js';
+import { asShown, plain, usable } from './figures.js';
 import { defineRule } from './rule.js';
 import { mainRow } from './table-access.js';
 import type { Finding, RuleMeta } from './types.js';
@@ -28,7 +28,9 @@ export const ledgerMismatch = defineRule({
     for (const [column, field, ledger, unit] of pairs) {
       const mine = usable(field);
       const theirs = usable(ledger);
-      if (!field || !mine || !theirs || agrees(theirs, field, ctx.params.tolerance)) continue;
+      // Two reported figures: they agree only as they stand (plus the tolerance), not under the rounding rule for
+      // computed ones, which would let a table's `7` stand for anything from 65,000 to 74,999 元.
+      if (!field || !mine || !theirs || theirs.minus(mine).abs().lte(ctx.params.tolerance)) continue;
       ctx.report({
         messageId: 'mismatch',
         cell: field.cell,

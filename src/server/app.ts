@@ -5,7 +5,7 @@ import fastifyMultipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import yazl from 'yazl';
 import { departmentFileNames } from '../report/corrections.js';
-import { type InputRecord, type Summary, annotatedPath, ensureDir, insideDir } from '../report/index.js';
+import { type InputRecord, type Summary, annotatedPaths, ensureDir, insideDir } from '../report/index.js';
 import type { Finding } from '../rules/index.js';
 import { allRuleMetas } from '../rules/index.js';
 import { HttpError, contentDisposition, drainRequest } from './http-util.js';
@@ -279,8 +279,10 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     const s = finished(req);
     const out = store.outDir(s.id);
     const annotatedDir = insideDir(out, 'annotated');
-    return findingsDoc(s.id).inputs.map((i) => {
-      const p = annotatedPath(out, i.file);
+    const inputs = findingsDoc(s.id).inputs;
+    const copies = annotatedPaths(out, inputs.map((i) => i.file));
+    return inputs.map((i) => {
+      const p = copies.get(i.file)!;
       return { file: i.file, status: i.status, sheets: i.sheets, annotated: existsSync(p) ? path.relative(annotatedDir, p).split(path.sep).join('/') : null };
     });
   });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { AuditSetupError, runAudit } from '../audit/run.js';
+import { AuditSetupError, NO_WORKBOOK, runAudit } from '../audit/run.js';
 import type { Summary } from '../report/index.js';
 import { ensureDir, insideDir } from '../report/index.js';
 import { RulesConfigError } from '../rules/index.js';
@@ -304,7 +304,7 @@ export class AuditStore {
     const msg = scrub(errorText(err));
     if (err instanceof AuditSetupError) {
       if (msg.startsWith('台账')) return `台账无法读取，审核未进行：${msg.replace(/^台账无法读取\s*\(ledger unreadable\):\s*/, '')}`;
-      if (msg.startsWith('no workbook')) return '没有找到可审核的工作簿（.xlsx、.xls、.csv）';
+      if (msg.startsWith(NO_WORKBOOK)) return NO_WORKBOOK;
       return `审核无法开始：${msg}`;
     }
     if (err instanceof RulesConfigError) return `规则文件有误：${msg}`;

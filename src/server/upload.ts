@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
-import { ensureDir, insideDir, safeFileName } from '../report/index.js';
+import { ensureDir, insideDir, safeFileName, safeFileNameWithExt } from '../report/index.js';
 import { RulesConfigError, parseRulesConfig } from '../rules/index.js';
 import { HttpError, formatBytes } from './http-util.js';
 import { INPUT_DIR, LEDGER_DIR, RULES_FILE } from './store.js';
@@ -50,7 +50,7 @@ export function uploadSegments(filename: string): string[] {
     .filter((s) => s !== '' && s !== '.' && s !== '..');
   const kept = raw.slice(-MAX_DEPTH);
   const last = kept.pop() ?? '';
-  return [...kept.map((s) => safeFileName(s, '_')), safeFileName(last, '未命名')];
+  return [...kept.map((s) => safeFileName(s, '_')), safeFileNameWithExt(last, '未命名')];
 }
 
 /** A workbook the audit would look at: .xlsx/.xls/.csv, not hidden, not an Excel lock file, in no hidden folder. */

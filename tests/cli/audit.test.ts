@@ -72,7 +72,7 @@ function compareLocation(a: Finding, b: Finding): number {
 describe('recon audit on a bureau folder with a ledger', () => {
   it('exits 1 (there are errors) and prints a summary', () => {
     expect(run.code, run.stderr).toBe(1);
-    expect(run.stdout).toMatch(/12 files/);
+    expect(run.stdout).toMatch(/共 12 个文件/);
   });
 
   describe('findings.json inputs', () => {

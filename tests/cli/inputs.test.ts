@@ -71,4 +71,54 @@ describe('inputs', () => {
     expect(readFindings(path.join(root, 'out')).inputs.filter((i) => i.status === 'audited')).toHaveLength(2);
     expect(walk(path.join(root, 'out', 'annotated'))).toHaveLength(2);
   });
+
+  it('input folders of the same name under different parents are told apart by their parents', async () => {
+    const root = tempRoot();
+    write(path.join(root, 'bureau1', '教育局', '学生资助.xlsx'), tableXlsx(insurance));
+    write(path.join(root, 'bureau2', '教育局', '学生资助.xlsx'), tableXlsx(police('社区警务室建设')));
+    const r = await runAudit(['bureau1/教育局', 'bureau2/教育局', '--out', 'out'], root);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = readFindings(path.join(root, 'out'));
+    expect(doc.inputs.map((i) => i.file)).toEqual(['bureau1/教育局/学生资助.xlsx', 'bureau2/教育局/学生资助.xlsx']);
+    expect(walk(path.join(root, 'out', 'annotated'))).toHaveLength(2);
+  });
+
+  it('two inputs whose annotated copies would share a name both keep one (a:b and a_b; X.xls and X.xls.xlsx)', async () => {
+    const root = tempRoot();
+    write(path.join(root, 'in', '部门', 'a:b.xlsx'), tableXlsx(insurance));
+    write(path.join(root, 'in', '部门', 'a_b.xlsx'), tableXlsx(police('社区警务室建设')));
+    write(path.join(root, 'in', '部门', 'X.xls'), tableXlsx(police('反诈宣传经费'), 'biff8'));
+    write(path.join(root, 'in', '部门', 'X.xls.xlsx'), tableXlsx(police('执法记录仪购置')));
+    const r = await runAudit(['in', '--out', 'out'], root);
+    expect(r.code, r.stderr).toBe(0);
+    expect(walk(path.join(root, 'out', 'annotated')).sort()).toEqual(['部门/X.xls.xlsx', '部门/X.xls_2.xlsx', '部门/a_b.xlsx', '部门/a_b_2.xlsx']);
+  });
+
+  it('an earlier run’s reports left in the input folder are no submissions, and a rerun into the same --out leaves no old lists', async () => {
+    const root = tempRoot();
+    write(path.join(root, 'b', '政法委', '保险.xlsx'), tableXlsx(insurance));
+    write(path.join(root, 'b', '公安局', '警务.xlsx'), tableXlsx(police('社区警务室建设', (t) => void (t.total = 90))));
+    expect((await runAudit(['b', '--out', 'b/old-run'], root)).code).toBe(1);
+    expect(walk(path.join(root, 'b', 'old-run', 'corrections')).length).toBeGreaterThan(0);
+    // another --out: b/old-run is somebody's earlier output, not submissions
+    const again = await runAudit(['b', '--out', 'new'], root);
+    expect(readFindings(path.join(root, 'new')).inputs.map((i) => i.file)).toEqual(['公安局/警务.xlsx', '政法委/保险.xlsx']);
+    expect(again.code).toBe(1);
+    // the same --out with only the clean folder: the 公安局 list of the first run is gone
+    expect((await runAudit(['b/政法委', '--out', 'new'], root)).code).toBe(0);
+    expect(walk(path.join(root, 'new', 'corrections')).some((f) => f.includes('公安局'))).toBe(false);
+    expect(walk(path.join(root, 'new', 'annotated'))).toEqual(['保险.xlsx']);
+  });
+
+  it('a table without a 主管部门 is filed under its folder, and a department named .. does not take 未知部门’s list', async () => {
+    const root = tempRoot();
+    write(path.join(root, 'b', '公安局', '无部门.xlsx'), tableXlsx(police('社区警务室建设', (t) => void (t.department = ''))));
+    write(path.join(root, 'b', '点点.xlsx'), tableXlsx(police('反诈宣传经费', (t) => void (t.department = '..'))));
+    write(path.join(root, 'b', '空.xlsx'), '');
+    const r = await runAudit(['b', '--out', 'out'], root);
+    expect(r.code).toBe(1);
+    const doc = readFindings(path.join(root, 'out'));
+    expect(doc.findings.find((f) => f.file === '公安局/无部门.xlsx' && f.rule === 'form.required')?.department).toBe('公安局');
+    expect(walk(path.join(root, 'out', 'corrections'))).toEqual(['公安局.csv', '公安局.xlsx', '未知部门.csv', '未知部门.xlsx', '部门.csv', '部门.xlsx']);
+  });
 });

@@ -67,3 +67,13 @@ describe('--rules', () => {
     expect(doc.findings.filter((f) => f.severity === 'error').map((f) => f.rule)).toEqual(['narrative.mismatch', 'narrative.mismatch']);
   });
 });
+
+describe('--rules with a rule id that does not exist', () => {
+  it('is refused (exit 2, naming the id), so that a typo never leaves a rule on', async () => {
+    write(path.join(root, 'typo.json'), JSON.stringify({ disabled: ['narative.mismatch'], severity: { 'no.such': 'error' } }));
+    const run = await runAudit(['政法委', '--out', 'out-typo', '--rules', 'typo.json'], root);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('narative.mismatch');
+    expect(run.stderr).toContain('no.such');
+  });
+});

@@ -120,7 +120,7 @@ describe('writeCorrections', () => {
       }
     }
     expect(fs.readdirSync(path.join(out, 'corrections')).sort()).toEqual(
-      ['CON_.csv', 'CON_.xlsx', '_._x.csv', '_._x.xlsx', 'a_b_c_d.csv', 'a_b_c_d.xlsx', '未知部门.csv', '未知部门.xlsx'].sort(),
+      ['CON_.csv', 'CON_.xlsx', '_._x.csv', '_._x.xlsx', 'a_b_c_d.csv', 'a_b_c_d.xlsx', '部门.csv', '部门.xlsx'].sort(),
     );
     expect(fs.readdirSync(out)).toEqual(['corrections']);
   });

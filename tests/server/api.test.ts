@@ -88,6 +88,11 @@ describe('upload helpers', () => {
     expect(uploadSegments('..\\..\\a\\b.csv')).toEqual(['a', 'b.csv']);
     expect(uploadSegments('/etc/x.xls')).toEqual(['etc', 'x.xls']);
     expect(uploadSegments('a/<con>:?.xlsx')).toEqual(['a', '_con___.xlsx']);
+    // a long or odd name keeps its extension, or the audit would never see the file
+    const long = `${'很长的文件名'.repeat(15)}.xlsx`;
+    const [dir, kept] = uploadSegments(`部门/${long}`);
+    expect([dir, kept?.endsWith('.xlsx'), Array.from(kept ?? '').length <= 85]).toEqual(['部门', true, true]);
+    expect(uploadSegments('部门/ .xlsx')).toEqual(['部门', '未命名.xlsx']);
     expect(isWorkbookUpload('a/b.XLSX')).toBe(true);
     expect(isWorkbookUpload('a/~$b.xlsx')).toBe(false);
     expect(isWorkbookUpload('.git/b.xlsx')).toBe(false);
