@@ -1,4 +1,5 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadMappings, mappingSourcesWith } from '../map/index.js';
@@ -34,6 +35,7 @@ import {
 } from '../report/index.js';
 import { type Discovered, discover, isOutputFolder } from './discover.js';
 import { FilePool } from './pool.js';
+import { LedgerBroadcast } from './ledger-channel.js';
 import { type AuditSetup, type FileResult, loadLedger } from './worker-task.js';
 
 export interface AuditOptions {
@@ -100,6 +102,33 @@ function annotateAgain(d: Discovered, to: string, findings: Finding[], limits: R
   annotateWorkbook(buf, to, findings, ruleTitles, { format: workbook.format, sheets: workbook.sheets, book });
 }
 
+/**
+ * Writes the annotated copies the workers made, on libuv's threads, while the workers go on with the next files:
+ * creating thousands of files would otherwise stop a worker for each. A copy with nothing to say is the original,
+ * copied file to file.
+ */
+class CopyWriter {
+  private readonly pending: Promise<void>[] = [];
+  private readonly dirs = new Set<string>();
+
+  write(from: string, to: string, copy: { bytes: Uint8Array | null; same: boolean }): void {
+    const dir = path.dirname(to);
+    if (!this.dirs.has(dir)) {
+      ensureDir(dir);
+      this.dirs.add(dir);
+    }
+    const written = copy.same || !copy.bytes ? copyFile(from, to) : writeFile(to, copy.bytes);
+    // Reported by done(); until then a failure must not count as unhandled.
+    written.catch(() => {});
+    this.pending.push(written);
+  }
+
+  /** Every copy on disk; the first failure (a full disk) fails the audit. */
+  async done(): Promise<void> {
+    await Promise.all(this.pending);
+  }
+}
+
 /** What an earlier run into the same --out left: removed, so that no old correction list passes for a new one. */
 const OUTPUTS = ['findings.json', 'summary.xlsx', 'corrections', 'annotated'];
 
@@ -131,11 +160,11 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   loadMappings(mappingSources);
   const params = o.rulesFile ? loadRulesConfig(path.resolve(cwd, o.rulesFile)) : defaultRulesConfig;
   const ledgerPath = o.ledger ? path.resolve(cwd, o.ledger) : null;
+  const broadcast = ledgerPath ? new LedgerBroadcast() : null;
   const setup: AuditSetup = {
     mappingSources,
     rulesFile: o.rulesFile ? path.resolve(cwd, o.rulesFile) : null,
-    ledgerFile: ledgerPath,
-    ledgerMappingFile: o.ledgerMappingFile ?? null,
+    ledgerChannel: broadcast?.name ?? null,
     outDir,
     limits,
   };
@@ -153,6 +182,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
     if (ledgerPath) {
       try {
         ledger = await loadLedger(ledgerPath, o.ledgerMappingFile ?? null, limits);
+        broadcast!.publish(ledger);
       } catch (err) {
         const why = err instanceof ReadError ? (err.code === 'unsupported' ? err.detail : `${FAILURE_ZH[err.code] ?? err.code}（${err.detail}）`) : err instanceof Error ? err.message : String(err);
         throw new AuditSetupError(`台账无法读取 (ledger unreadable): ${ledgerPath}: ${why}`);
@@ -171,9 +201,11 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
     }
   } catch (err) {
     await pool.close();
+    broadcast?.close();
     throw err;
   }
   const copies = annotatedPaths(outDir, found.map((d) => d.file));
+  const writes = new CopyWriter();
 
   const inputs: InputRecord[] = [];
   const findings: Finding[] = [];
@@ -189,6 +221,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
         ? outcome.result
         : { input: { file: d.file, sha256: null, status: 'unreadable', sheets: [] }, findings: [], keys: [], failure: { code: outcome.code, detail: outcome.detail }, sheetNames: [] };
       const department = r.keys.find((k) => k.department)?.department ?? d.folder;
+      if (r.annotated) writes.write(d.path, copies.get(d.file)!, r.annotated);
       inputs.push(r.input);
       // A table without a 主管部门 is filed where its file is: under the file's other table, else its folder.
       for (const f of r.findings) f.department ??= department;
@@ -203,7 +236,9 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
     });
   } finally {
     await pool.close();
+    broadcast?.close();
   }
+  await writes.done();
 
   if (!params.disabled.includes(batchDuplicateMeta.id))
     for (const { key, first } of findDuplicates(keys))

@@ -18,15 +18,16 @@ import {
   tableRules,
   unitOf,
 } from '../rules/index.js';
-import { type InputRecord, annotateWorkbook } from '../report/index.js';
+import { type InputRecord, annotatedCopy } from '../report/index.js';
 import { tablesFromBuffer } from './tables.js';
+import { receiveLedger } from './ledger-channel.js';
 
 /** Everything a worker needs to set itself up; plain data so it crosses thread boundaries. */
 export interface AuditSetup {
   mappingSources: string[];
   rulesFile: string | null;
-  ledgerFile: string | null;
-  ledgerMappingFile: string | null;
+  /** The BroadcastChannel the main thread sends the ledger on (ledger-channel.ts), when the audit has one. */
+  ledgerChannel: string | null;
   outDir: string | null;
   limits: ReadLimits;
 }
@@ -40,6 +41,11 @@ export interface FileTask {
 
 export interface FileResult {
   input: InputRecord;
+  /**
+   * The annotated copy, for the main thread to write while this thread reads the next file: its bytes, or `same`
+   * when it is the submitted file as it is.
+   */
+  annotated?: { bytes: Uint8Array | null; same: boolean };
   findings: Finding[];
   keys: TableKey[];
   failure?: { code: ReadError['code']; detail: string };
@@ -80,7 +86,7 @@ export async function prepare(setup: AuditSetup): Promise<Prepared> {
     setup,
     mappings: loadMappings(setup.mappingSources),
     params: setup.rulesFile ? loadRulesConfig(setup.rulesFile) : defaultRulesConfig,
-    ledger: setup.ledgerFile ? await loadLedger(setup.ledgerFile, setup.ledgerMappingFile, setup.limits) : null,
+    ledger: setup.ledgerChannel ? await receiveLedger(setup.ledgerChannel) : null,
   };
 }
 
@@ -114,7 +120,11 @@ export async function auditFile(p: Prepared, task: FileTask): Promise<FileResult
       ledgerRow: hit ? ledgerRowId(hit) : null,
     });
   }
-  if (res.status === 'audited' && task.annotated) annotateWorkbook(buf, task.annotated, findings, ruleTitles, res.source);
+  let annotated: FileResult['annotated'];
+  if (res.status === 'audited' && task.annotated) {
+    const copy = annotatedCopy(buf, findings, ruleTitles, res.source);
+    annotated = { bytes: copy.same ? null : copy.bytes, same: copy.same };
+  }
   const input: InputRecord = { file: task.file, sha256: res.sha256, status: res.status, sheets: res.sheets.map(({ name, layout, project }) => ({ name, layout, project })) };
-  return { input, findings, keys, sheetNames: res.sheets.map((s) => s.name), ...(res.failure ? { failure: res.failure } : {}) };
+  return { input, findings, keys, sheetNames: res.sheets.map((s) => s.name), ...(annotated ? { annotated } : {}), ...(res.failure ? { failure: res.failure } : {}) };
 }

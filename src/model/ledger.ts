@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RawLedger, Slot } from '../map/index.js';
 import { NumberField, TextField } from './schema.js';
 import { parseNumber, splitCodeName } from './values.js';
+import { Decimal } from './decimal.js';
 
 /** One project row of the bureau's ledger, amounts converted to 万元 (the unit of the tables). */
 export const LedgerRow = z.object({
@@ -55,4 +56,20 @@ export function normalizeLedger(raw: RawLedger, file: string): LedgerRow[] {
     };
     return row;
   });
+}
+
+/** A ledger row as plain data, for another thread: its amounts as decimal text. */
+export type PlainLedgerRow = Omit<LedgerRow, 'budget' | 'executed'> & {
+  budget: Omit<NumberField, 'value'> & { value: string | null };
+  executed: Omit<NumberField, 'value'> & { value: string | null };
+};
+
+export function toPlainLedger(rows: readonly LedgerRow[]): PlainLedgerRow[] {
+  const plain = (f: NumberField) => ({ ...f, value: f.value ? f.value.toFixed() : null });
+  return rows.map((r) => ({ ...r, budget: plain(r.budget), executed: plain(r.executed) }));
+}
+
+export function fromPlainLedger(rows: readonly PlainLedgerRow[]): LedgerRow[] {
+  const exact = (f: PlainLedgerRow['budget']): NumberField => ({ ...f, value: f.value === null ? null : new Decimal(f.value) });
+  return rows.map((r) => ({ ...r, budget: exact(r.budget), executed: exact(r.executed) }));
 }

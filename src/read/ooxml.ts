@@ -329,10 +329,42 @@ function sharedStrings(zip: ZipArchive, part: string | null): string[] {
   const xml = zip.text(part) ?? unsupported('shared strings part missing');
   const sst = matchXml(xml, 'sst');
   if (!sst) return [];
-  return sst[1]
+  return plainStrings(sst[1]) ?? sst[1]
     .replace(/<(?:\w+:)?(?:si|sstItem)>/g, '')
     .split(/<\/(?:\w+:)?(?:si|sstItem)>/)
     .map((s) => stringItem(s.trim()));
+}
+
+/**
+ * The usual shared strings, `<si><t>…</t></si>` with no prefixes and no rich text, read with indexOf to what the
+ * split above gives (its trailing empty item included); null for anything else.
+ */
+function plainStrings(body: string): string[] | null {
+  if (/<\w+:|<si |<sstItem/.test(body)) return null;
+  const out: string[] = [];
+  let at = 0;
+  for (;;) {
+    const open = body.indexOf('<si>', at);
+    if (open < 0) {
+      if (body.slice(at).trim() !== '') return null;
+      out.push('');
+      return out;
+    }
+    if (body.slice(at, open).trim() !== '') return null;
+    const close = body.indexOf('</si>', open);
+    if (close < 0) return null;
+    const item = body.slice(open + 4, close).trim();
+    at = close + 5;
+    if (!item.startsWith('<t>') && !item.startsWith('<t xml:space="preserve">')) {
+      out.push(stringItem(item));
+      continue;
+    }
+    const start = item.indexOf('>') + 1;
+    const end = item.indexOf('</t>', start);
+    // one <t> and nothing after it; else the general reader
+    if (end < 0 || item.indexOf('<', start) !== end || end + 4 !== item.length) out.push(stringItem(item));
+    else out.push(unescapexml(item.slice(start, end), true));
+  }
 }
 
 interface Styles {
@@ -450,21 +482,164 @@ interface SheetParse {
   capped: boolean;
 }
 
+/** The cells of a sheet as they are made, with the extent of every cell that holds a value. */
+class SheetCells {
+  readonly rows: (Cell | undefined)[][] = [];
+  minR = Infinity;
+  minC = Infinity;
+  maxR = -1;
+  maxC = -1;
+
+  constructor(
+    private readonly strs: string[],
+    private readonly st: Styles,
+    private readonly limits: ReadLimits,
+  ) {}
+
+  /**
+   * One <c>: its attributes and what follows its start tag, made into the cell SheetJS makes of it (parse_ws_xml_data,
+   * step by step), or none. `ref` is where it stands when it names no place itself.
+   */
+  add(tag: Record<string, string>, d: string, ref: string): void {
+    const vm = valueOf(d);
+    const v: string | undefined = vm != null && vm[1] !== '' ? unescapexml(vm[1]) : undefined;
+    if (tag.t == null && v === undefined) return;
+    const t = tag.t || 'n';
+    let raw: string | number | boolean | null;
+    let w: string | undefined;
+    let value: unknown;
+    switch (t) {
+      case 'n':
+        if (v == '' || v == null) return;
+        value = raw = parseFloat(v);
+        break;
+      case 's': {
+        if (v === undefined) return;
+        const s = this.strs[parseInt(v, 10)];
+        if (s === undefined) unsupported('shared string index out of range');
+        value = raw = s;
+        break;
+      }
+      case 'str':
+        // SheetJS decodes these in two passes around its UTF-8 step; only plain text is read alike
+        if (vm != null && /&#|_x[\da-f]{4}_/i.test(vm[1])) unsupported('character reference in a formula string');
+        value = raw = v != null ? unescapexml(v, true) : '';
+        break;
+      case 'inlineStr': {
+        const is = matchXml(d, 'is');
+        value = raw = is != null ? stringItem(is[1]) : '';
+        break;
+      }
+      case 'b':
+        value = raw = v === '1' || v === 'true';
+        break;
+      case 'e':
+        w = v;
+        raw = null;
+        value = undefined;
+        break;
+      default:
+        return unsupported(`cell type ${t}`);
+    }
+    // safe_format
+    let fmtid = 0;
+    const xfFormats = this.st.xfFormats;
+    if (xfFormats && tag.s !== undefined) {
+      const f = xfFormats[tag.s as unknown as number];
+      if (f != null) fmtid = f;
+    }
+    const z = this.st.table[fmtid];
+    if (z == null) unsupported(`number format ${fmtid} not in the table`);
+    try {
+      if (t === 'e') w = w || undefined;
+      else if (fmtid === 0) w = typeof value === 'string' ? value : typeof value === 'number' && (value | 0) === value ? value.toString(10) : general(value);
+      else w = XLSX.SSF.format(z, value);
+    } catch {
+      w = undefined;
+    }
+    const pos = decodeCell(ref);
+    const r = pos.r;
+    const c = pos.c;
+    if (!(r >= 0 && c >= 0)) unsupported(`cell reference ${ref}`);
+    if (r < this.minR) this.minR = r;
+    if (r > this.maxR) this.maxR = r;
+    if (c < this.minC) this.minC = c;
+    if (c > this.maxC) this.maxC = c;
+    if (r >= this.limits.maxRows) return;
+    const row = (this.rows[r] ??= []);
+    if (c >= this.limits.maxCols) return;
+    row[c] = { r, c, addr: a1(r, c), raw, text: w !== undefined ? w : value === undefined || value === null ? '' : String(value), fmt: z };
+  }
+}
+
+/**
+ * The sheetData of the usual sheet — every row and cell with its `r`, plain `<c r s t>` tags, no namespace prefixes —
+ * walked with indexOf in one pass instead of SheetJS's splits and per-cell regular expressions, to the same cells.
+ * False (and nothing added) for anything else, which the faithful port below then reads.
+ */
+function scanPlainSheetData(data: string, cells: SheetCells, maxRows: number): { capped: boolean } | null {
+  if (/<\w+:/.test(data) || data.includes('<![CDATA[')) return null;
+  const found: [Record<string, string>, string][] = [];
+  let capped = false;
+  let at = 0;
+  for (;;) {
+    const rowAt = data.indexOf('<row', at);
+    // Between and after the rows only white space: anything else SheetJS would take for a row of its own.
+    if (data.slice(at, rowAt < 0 ? data.length : rowAt).trim() !== '') return null;
+    if (rowAt < 0) break;
+    const rowEnd = data.indexOf('>', rowAt);
+    if (rowEnd < 0) return null;
+    const rowTag = data.slice(rowAt, rowEnd + 1);
+    const rAttr = / r="(\d+)"/.exec(rowTag);
+    if (!rAttr) return null;
+    if (rowTag.charCodeAt(rowTag.length - 2) === 47) {
+      at = rowEnd + 1; // an empty row, <row r="5"/>
+      continue;
+    }
+    const close = data.indexOf('</row>', rowEnd);
+    if (close < 0) return null;
+    const tagr = parseInt(rAttr[1]!, 10);
+    at = close + 6;
+    if (maxRows && maxRows < tagr) {
+      capped = true;
+      continue;
+    }
+    const body = data.slice(rowEnd + 1, close);
+    if (body.includes('<row')) return null;
+    let p = body.indexOf('<c');
+    if (p < 0) {
+      if (body.trim() !== '') return null;
+      continue;
+    }
+    if (body.slice(0, p).trim() !== '') return null;
+    while (p >= 0) {
+      const next = body.indexOf('<c', p + 2);
+      const chunk = next < 0 ? body.slice(p) : body.slice(p, next);
+      const ch = chunk.charCodeAt(2);
+      if (ch !== 32 && ch !== 62 && ch !== 47) return null;
+      const tagEnd = chunk.indexOf('>');
+      if (tagEnd < 0) return null;
+      const tag = plainCellAttributes(chunk.slice(0, tagEnd + 1));
+      if (!tag || tag.r === undefined) return null;
+      found.push([tag, chunk.slice(tagEnd + 1)]);
+      p = next;
+    }
+  }
+  for (const [tag, d] of found) cells.add(tag, d, tag.r!);
+  return { capped };
+}
+
 function parseSheet(xml: string, strs: string[], st: Styles, limits: ReadLimits): SheetParse {
   if (xml.includes('<!--')) unsupported('comment in sheet XML');
   if (/<(?:\w+:)?hyperlink\b/.test(xml)) unsupported('hyperlinks');
   const mtch = matchXml(xml, 'sheetData');
   const data2 = mtch ? xml.slice(xml.indexOf(mtch[0]) + mtch[0].length) : xml;
-  const rows: (Cell | undefined)[][] = [];
-  let minR = Infinity;
-  let minC = Infinity;
-  let maxR = -1;
-  let maxC = -1;
+  const cells = new SheetCells(strs, st, limits);
   let capped = false;
   const sheetRows = limits.maxRows;
-  const xfFormats = st.xfFormats;
-  const table = st.table;
-  if (mtch) {
+  const plain = mtch ? scanPlainSheetData(mtch[1], cells, sheetRows) : null;
+  if (plain) capped = plain.capped;
+  else if (mtch) {
     let tagr = 0;
     let tagc = 0;
     for (const chunk of mtch[1].split(ROW_END)) {
@@ -490,12 +665,12 @@ function parseSheet(xml: string, strs: string[], st: Styles, limits: ReadLimits)
         capped = true;
         continue;
       }
-      let cells = x.slice(ri).split(CELL_START);
+      let row = x.slice(ri).split(CELL_START);
       let rslice = 0;
-      for (; rslice !== cells.length; ++rslice) if (cells[rslice]!.trim().charAt(0) !== '<') break;
-      cells = cells.slice(rslice);
-      for (let k = 0; k !== cells.length; ++k) {
-        x = cells[k]!.trim();
+      for (; rslice !== row.length; ++rslice) if (row[rslice]!.trim().charAt(0) !== '<') break;
+      row = row.slice(rslice);
+      for (let k = 0; k !== row.length; ++k) {
+        x = row[k]!.trim();
         if (x.length === 0) continue;
         const cref = x.match(R_ATTR);
         if (cref != null && cref.length === 2) {
@@ -515,78 +690,12 @@ function parseSheet(xml: string, strs: string[], st: Styles, limits: ReadLimits)
         const startTag = x.slice(0, i);
         if (startTag.includes(':')) unsupported('prefixed cell attribute');
         const tag = cellAttributes(startTag);
-        const ref = tag.r || a1(tagr - 1, tagc);
-        const d = x.slice(i);
-        const vm = valueOf(d);
-        const v: string | undefined = vm != null && vm[1] !== '' ? unescapexml(vm[1]) : undefined;
-        if (tag.t == null && v === undefined) continue;
-        const t = tag.t || 'n';
-        let raw: string | number | boolean | null;
-        let w: string | undefined;
-        let value: unknown;
-        switch (t) {
-          case 'n':
-            if (v == '' || v == null) continue;
-            value = raw = parseFloat(v);
-            break;
-          case 's': {
-            if (v === undefined) continue;
-            const s = strs[parseInt(v, 10)];
-            if (s === undefined) unsupported('shared string index out of range');
-            value = raw = s;
-            break;
-          }
-          case 'str':
-            // SheetJS decodes these in two passes around its UTF-8 step; only plain text is read alike
-            if (vm != null && /&#|_x[\da-f]{4}_/i.test(vm[1])) unsupported('character reference in a formula string');
-            value = raw = v != null ? unescapexml(v, true) : '';
-            break;
-          case 'inlineStr': {
-            const is = matchXml(d, 'is');
-            value = raw = is != null ? stringItem(is[1]) : '';
-            break;
-          }
-          case 'b':
-            value = raw = v === '1' || v === 'true';
-            break;
-          case 'e':
-            w = v;
-            raw = null;
-            value = undefined;
-            break;
-          default:
-            return unsupported(`cell type ${t}`);
-        }
-        // safe_format
-        let fmtid = 0;
-        if (xfFormats && tag.s !== undefined) {
-          const f = xfFormats[tag.s as unknown as number];
-          if (f != null) fmtid = f;
-        }
-        const z = table[fmtid];
-        if (z == null) unsupported(`number format ${fmtid} not in the table`);
-        try {
-          if (t === 'e') w = w || undefined;
-          else if (fmtid === 0) w = typeof value === 'string' ? value : typeof value === 'number' && (value | 0) === value ? value.toString(10) : general(value);
-          else w = XLSX.SSF.format(z, value);
-        } catch {
-          w = undefined;
-        }
-        const pos = decodeCell(ref);
-        const r = pos.r;
-        const c = pos.c;
-        if (!(r >= 0 && c >= 0)) unsupported(`cell reference ${ref}`);
-        if (r < minR) minR = r;
-        if (r > maxR) maxR = r;
-        if (c < minC) minC = c;
-        if (c > maxC) maxC = c;
-        if (r >= limits.maxRows) continue;
-        const row = (rows[r] ??= []);
-        if (c >= limits.maxCols) continue;
-        row[c] = { r, c, addr: a1(r, c), raw, text: w !== undefined ? w : value === undefined || value === null ? '' : String(value), fmt: z };
+        cells.add(tag, x.slice(i), tag.r || a1(tagr - 1, tagc));
       }
     }
   }
+  const { rows } = cells;
+  let { minR, minC, maxR, maxC } = cells;
   const merges: Range[] = [];
   for (const m of data2.match(MERGE) ?? []) {
     const rg = decodeRange(m.slice(m.indexOf('=') + 2));

@@ -146,23 +146,35 @@ function readSource(buf: Buffer): AnnotateSource {
 }
 
 /**
- * Writes the workbook again as .xlsx with a comment (author perf-recon) on every cell named by a finding — one line
- * per finding, `[严重程度] 问题类型：message`. Findings that name no cell, or a sheet or cell that is not in the
- * workbook, are listed in an appended sheet 审核意见 (规则, 问题说明), so nothing is lost. An .xlsx is annotated in its
- * own package wherever possible, so that it keeps everything Excel put in it.
+ * The workbook again as .xlsx with a comment (author perf-recon) on every cell named by a finding — one line per
+ * finding, `[严重程度] 问题类型：message`. Findings that name no cell, or a sheet or cell that is not in the workbook,
+ * are listed in an appended sheet 审核意见 (规则, 问题说明), so nothing is lost. An .xlsx is annotated in its own
+ * package wherever possible, so that it keeps everything Excel put in it; one with nothing to say is the original,
+ * and `same` says so (the caller copies the file rather than the bytes).
  */
+export function annotatedCopy(
+  srcBuf: Buffer,
+  findings: Finding[],
+  ruleTitles: Record<string, string>,
+  /** What the reader already made of the file (readBufferWithSource), so that it is not parsed again. */
+  source?: AnnotateSource | null,
+): { bytes: Buffer; same: boolean } {
+  const src = source ?? readSource(srcBuf);
+  const fast = src.format === 'xlsx' ? annotateOoxml(srcBuf, findings, ruleTitles, src.book) : null;
+  if (fast) return { bytes: fast, same: fast === srcBuf };
+  return { bytes: annotatedFromGrid(src, findings, ruleTitles), same: false };
+}
+
+/** annotatedCopy, written to `outFile`. */
 export function annotateWorkbook(
   srcBuf: Buffer,
   outFile: string,
   findings: Finding[],
   ruleTitles: Record<string, string>,
-  /** What the reader already made of the file (readBufferWithSource), so that it is not parsed again. */
   source?: AnnotateSource | null,
 ): void {
-  const src = source ?? readSource(srcBuf);
-  const fast = src.format === 'xlsx' ? annotateOoxml(srcBuf, findings, ruleTitles, src.book) : null;
   ensureDir(path.dirname(outFile));
-  fs.writeFileSync(outFile, fast ?? annotatedFromGrid(src, findings, ruleTitles));
+  fs.writeFileSync(outFile, annotatedCopy(srcBuf, findings, ruleTitles, source).bytes);
 }
 
 /**

@@ -20,5 +20,5 @@ export {
   ruleLabel,
 } from './corrections.js';
 export { writeSummaryWorkbook } from './summary-xlsx.js';
-export { annotateWorkbook, annotatedPath, annotatedPaths, type AnnotateSource, COMMENT_AUTHOR, OPINIONS_SHEET } from './annotate.js';
+export { annotateWorkbook, annotatedCopy, annotatedPath, annotatedPaths, type AnnotateSource, COMMENT_AUTHOR, OPINIONS_SHEET } from './annotate.js';
 export { xlsxBuffer, writeXlsxFile, reportSheet, type WriteSheet } from './xlsx-writer.js';

@@ -19,12 +19,21 @@ export function allRows(t: ProjectTable): FundRow[] {
   return [...(t.funds.total ? [t.funds.total] : []), ...t.funds.sources];
 }
 
-/** The execution rate computed from a row, as a percentage; null when it cannot be (no budget or 0). */
+const rates = new WeakMap<FundRow, Decimal | null>();
+
+/**
+ * The execution rate computed from a row, as a percentage; null when it cannot be (no budget or 0). Four rules
+ * need it; the division is the costliest step of decimal arithmetic, so it is done once per row.
+ */
 export function computedRate(row: FundRow): Decimal | null {
-  const budget = usable(row.values.budget);
-  const executed = usable(row.values.executed);
-  if (!budget || !executed || budget.isZero()) return null;
-  return executed.div(budget).times(100);
+  let rate = rates.get(row);
+  if (rate === undefined) {
+    const budget = usable(row.values.budget);
+    const executed = usable(row.values.executed);
+    rate = !budget || !executed || budget.isZero() ? null : executed.div(budget).times(100);
+    rates.set(row, rate);
+  }
+  return rate;
 }
 
 /** The rate that scores: the computed rate, capped at 100%. */

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FindingsDoc, readFindings, removeTempRoots, runAudit, tableXlsx, tempRoot, write } from './helpers.js';
+import { type FindingsDoc, ZFW_UNIT_NAME, ledgerCsv, readFindings, removeTempRoots, runAudit, tableXlsx, tempRoot, write } from './helpers.js';
 import { insurance, xueliang } from '../helpers/workbooks.js';
 
 afterAll(removeTempRoots);
@@ -29,7 +29,7 @@ beforeAll(() => {
 
 async function audit(args: string[]): Promise<{ code: number | null; doc: FindingsDoc }> {
   const out = path.join(path.dirname(bureau), `out-${args.join('-')}`);
-  const run = await runAudit([bureau, '--out', out, '--jobs', '2', ...args], path.dirname(bureau));
+  const run = await runAudit([bureau, '--out', out, ...(args.includes('--jobs') ? [] : ['--jobs', '2']), ...args], path.dirname(bureau));
   if (!fs.existsSync(path.join(out, 'findings.json'))) throw new Error(`no findings.json; exit ${run.code}\n${run.stderr}`);
   return { code: run.code, doc: readFindings(out) };
 }
@@ -45,6 +45,15 @@ describe('per-file limits', () => {
     expect(f[0]).toMatchObject({ file: '政法委/巨大的附件.csv', severity: 'error', cell: null, actual: '读取超时', department: '政法委' });
     expect(f[0]!.message).toContain('1 秒');
     expect(doc.summary.tables).toBe(2);
+  });
+
+  it('the worker that replaces a stopped one gets the ledger too: the files after the hostile one are checked against it', async () => {
+    const ledger = path.join(path.dirname(bureau), 'ledger.csv');
+    write(ledger, ledgerCsv([['007001', ZFW_UNIT_NAME, '网格员意外伤害保险', '70,000.00', '66,950.00'], ['007001', ZFW_UNIT_NAME, '“雪亮工程”建设项目', '5,000,000.00', '4,900,000.00']]));
+    // one worker: the hostile file goes first (file order), the other two run on its replacement
+    const { doc } = await audit(['--timeout', '1', '--jobs', '1', '--ledger', ledger]);
+    expect(doc.inputs.map((i) => i.status)).toEqual(['unreadable', 'audited', 'audited']);
+    expect(doc.findings.filter((x) => x.rule.startsWith('ledger.')).map((x) => [x.rule, x.file, x.cell])).toEqual([['ledger.mismatch', '政法委/雪亮工程.xlsx', 'F8']]);
   });
 
   it('a file over the memory limit is file.unreadable (内存超限); the others are audited', async () => {
