@@ -31,10 +31,21 @@ interface Entry extends Norm {
   cell: Cell;
 }
 
+/** The normalised forms of a list of labels, once per list (mappings are loaded once and their lists kept). */
+const labelSets = new WeakMap<readonly string[], Set<string>>();
+
+function labelSet(labels: readonly string[]): Set<string> {
+  let set = labelSets.get(labels);
+  if (!set) labelSets.set(labels, (set = new Set(labels.map(normLabel))));
+  return set;
+}
+
 /** Every text cell of a sheet in reading order with its normalised label, built once per sheet. */
 export class LabelIndex {
   private readonly entries: Entry[] = [];
   private readonly byCell = new Map<Cell, Entry>();
+  /** Exact lookups: entries by their label and by their label without a trailing note, in reading order. */
+  private readonly byLabel = new Map<string, Entry[]>();
 
   constructor(readonly sheet: Sheet) {
     for (let r = 0; r < sheet.rowCount; r++)
@@ -44,15 +55,27 @@ export class LabelIndex {
           const e = { cell, ...toNorm(cell.text) };
           this.entries.push(e);
           this.byCell.set(cell, e);
+          if (!e.norm) continue;
+          this.under(e.norm, e);
+          if (e.bare !== e.norm) this.under(e.bare, e);
         }
       }
+  }
+
+  private under(key: string, e: Entry): void {
+    const list = this.byLabel.get(key);
+    if (list) list.push(e);
+    else this.byLabel.set(key, [e]);
   }
 
   /** The first cell matching any of the labels, trying the labels in the order given. */
   find(labels: readonly string[], mode: MatchMode = 'exact', where?: (c: Cell) => boolean): Cell | undefined {
     for (const label of labels) {
       const want = normLabel(label);
-      const hit = this.entries.find((e) => matchesNorm(e, want, mode) && (!where || where(e.cell)));
+      const hit =
+        mode === 'exact'
+          ? this.byLabel.get(want)?.find((e) => !where || where(e.cell))
+          : this.entries.find((e) => matchesNorm(e, want, mode) && (!where || where(e.cell)));
       if (hit) return hit.cell;
     }
     return undefined;
@@ -61,6 +84,8 @@ export class LabelIndex {
   /** Whether a cell's text is one of the labels (used to stop a value scan at the next label). */
   isLabel(cell: Cell, labels: readonly string[]): boolean {
     const n = this.byCell.get(cell) ?? toNorm(cell.text);
-    return labels.some((l) => matchesNorm(n, normLabel(l), 'exact'));
+    if (!n.norm) return false;
+    const set = labelSet(labels);
+    return set.has(n.norm) || set.has(n.bare);
   }
 }

@@ -7,8 +7,8 @@
  * The same few hundred labels and figures come back in every table of a batch, and NFKC is the costliest step of
  * matching them (bench/README.md): results are kept, up to a bound, for the life of the thread.
  */
-function memo(f: (s: string) => string, max = 4_096, longest = 48): (s: string) => string {
-  const seen = new Map<string, string>();
+export function memo<T>(f: (s: string) => T, max = 4_096, longest = 48): (s: string) => T {
+  const seen = new Map<string, T>();
   return (s) => {
     // Long texts (project names, analysis paragraphs) are one-offs: keeping them would only grow the heap with the batch.
     if (s.length > longest) return f(s);

@@ -1,5 +1,5 @@
 import { Decimal } from './decimal.js';
-import { fold } from './text.js';
+import { fold, memo } from './text.js';
 
 /** What a cell held, as far as a number goes. */
 export type NumState = 'ok' | 'empty' | 'dirty' | 'unreadable';
@@ -33,9 +33,16 @@ function decimalsOf(s: string): number {
   return m ? m[1]!.length : 0;
 }
 
-/** A double as a person would have typed it: 0.30000000000000004 → 0.3. */
+const doubles = new Map<number, Decimal>();
+
+/** A double as a person would have typed it: 0.30000000000000004 → 0.3. Kept per value, as figures repeat. */
 export function decimalFromDouble(n: number): Decimal {
-  return new Decimal(Number.isInteger(n) ? n.toString() : n.toPrecision(15));
+  let d = doubles.get(n);
+  if (d === undefined) {
+    if (doubles.size >= 4_096) doubles.clear();
+    doubles.set(n, (d = new Decimal(Number.isInteger(n) ? n.toString() : n.toPrecision(15))));
+  }
+  return d;
 }
 
 function isPercentFormat(fmt: string | undefined): boolean {
@@ -62,7 +69,13 @@ export function parseNumber(cell: CellInput | undefined, kind: 'plain' | 'percen
   return parseNumberText(String(cell.raw));
 }
 
-export function parseNumberText(input: string): ParsedNumber {
+/**
+ * The same figures (`10`, `100%`, `＝3个`, `≥95%`) fill every table of a batch: their readings are kept, like
+ * labels (text.ts). The results are shared, so nobody may change them; Decimals cannot be changed anyway.
+ */
+export const parseNumberText: (input: string) => ParsedNumber = memo(readNumberText);
+
+function readNumberText(input: string): ParsedNumber {
   const s = fold(input).replace(/[\s\u3000]+/g, '');
   if (EMPTY_MARKERS.has(s)) return { state: 'empty', value: null, decimals: 0 };
   if (CLEAN.test(s)) return { state: 'ok', value: new Decimal(s.replace('%', '')), decimals: decimalsOf(s) };
@@ -103,7 +116,9 @@ const OPS: [string, ComparisonOp][] = [
  * An indicator value such as `＝3个`, `≥90%`, `≤340元`, `＝3.69万元/人`, or a bare `98%`.
  * Qualitative values (`及时`, `达成预期指标`, `分别为564路、50套`) give null: they are not judged.
  */
-export function parseComparison(input: string): Comparison | null {
+export const parseComparison: (input: string) => Comparison | null = memo(readComparison);
+
+function readComparison(input: string): Comparison | null {
   let s = fold(input).replace(/[\s\u3000]+/g, '');
   let op: ComparisonOp = '=';
   for (const [tok, o] of OPS) {

@@ -42,7 +42,12 @@ export interface StatedFigure {
   unit: string;
 }
 
+/** A text that names none of the figures (most 效益/满意度 paragraphs) is not searched five times over. */
+const MAY_STATE = /[0-9０-９]/;
+const KEYWORDS = /预算|执行|支付|支出|结余|结转/;
+
 export function statedFigures(text: string): StatedFigure[] {
+  if (!MAY_STATE.test(text) || !KEYWORDS.test(text)) return [];
   const s = fold(text);
   const out: StatedFigure[] = [];
   for (const c of CLAIMS)
@@ -56,7 +61,8 @@ export function statedFigures(text: string): StatedFigure[] {
 /** What the table says of a figure the text states: its value, how to show it, and how precisely it is known. */
 interface TableFigure {
   value: Decimal;
-  shown: string;
+  /** How the report shows it (made only for a figure that is reported): `95.60`, `0.305（7 − 6.695）`. */
+  shown: () => string;
   /** Decimals the table shows; null when the figure is exact (an amount, or a rate computed from two amounts). */
   decimals: number | null;
 }
@@ -65,14 +71,14 @@ function tableFigure(row: FundRow, kind: Claim['kind']): TableFigure | null {
   const field = (k: FundColumn): NumberField | undefined => row.values[k];
   const reported = (f: NumberField | undefined, precise: boolean): TableFigure | null => {
     const v = usable(f);
-    return v ? { value: v, shown: asShown(f!), decimals: precise ? null : f!.decimals } : null;
+    return v ? { value: v, shown: () => asShown(f!), decimals: precise ? null : f!.decimals } : null;
   };
   switch (kind) {
     case 'rate': {
       const stated = reported(field('rate'), false);
       if (stated) return stated;
       const rate = computedRate(row);
-      return rate ? { value: rate, shown: `${shown(rate, 2)}（${plain(usable(field('executed'))!)} ÷ ${plain(usable(field('budget'))!)} × 100）`, decimals: null } : null;
+      return rate ? { value: rate, shown: () => `${shown(rate, 2)}（${plain(usable(field('executed'))!)} ÷ ${plain(usable(field('budget'))!)} × 100）`, decimals: null } : null;
     }
     case 'initial':
       return reported(field('initial'), true) ?? reported(field('declared'), true) ?? reported(field('budget'), true);
@@ -81,12 +87,18 @@ function tableFigure(row: FundRow, kind: Claim['kind']): TableFigure | null {
       if (b) return b;
       const budget = usable(field('budget'));
       const executed = usable(field('executed'));
-      return budget && executed ? { value: budget.minus(executed), shown: `${plain(budget.minus(executed))}（${plain(budget)} − ${plain(executed)}）`, decimals: null } : null;
+      if (!budget || !executed) return null;
+      const left = budget.minus(executed);
+      return { value: left, shown: () => `${plain(left)}（${plain(budget)} − ${plain(executed)}）`, decimals: null };
     }
     default:
       return reported(field(kind), true);
   }
 }
+
+const ONE = new Decimal(1);
+const WAN = new Decimal(10000);
+const PER_WAN = ONE.div(WAN);
 
 /**
  * SPEC.md's rounding rule between two figures: the text agrees when the table's figure, rounded to the text's
@@ -94,6 +106,7 @@ function tableFigure(row: FundRow, kind: Claim['kind']): TableFigure | null {
  * precise (95.64%) when both round alike at the table's precision.
  */
 function statedAgrees(f: StatedFigure, inTable: Decimal, tableDecimals: number | null, tolerance: Decimal): boolean {
+  if (inTable.eq(f.value)) return true;
   const close = (a: Decimal, b: Decimal) => a.minus(b).abs().lte(tolerance);
   if (close(inTable.toDecimalPlaces(f.decimals, Decimal.ROUND_HALF_UP), f.value)) return true;
   if (tableDecimals === null || tableDecimals >= f.decimals) return false;
@@ -118,12 +131,12 @@ export const narrativeMismatch = defineRule({
         if (!fig) continue;
         // Compared in the text's own unit: 66950 元 is checked to the yuan against 6.695 万元.
         const isRate = f.kind === 'rate';
-        const factor = isRate || f.unit === t.amountUnit ? new Decimal(1) : f.unit === '元' ? new Decimal(10000) : new Decimal(1).div(10000);
-        const tol = ctx.params.tolerance.times(factor);
-        if (statedAgrees(f, fig.value.times(factor), factor.eq(1) ? fig.decimals : null, tol)) continue;
+        const factor = isRate || f.unit === t.amountUnit ? ONE : f.unit === '元' ? WAN : PER_WAN;
+        const same = factor === ONE;
+        if (statedAgrees(f, same ? fig.value : fig.value.times(factor), same ? fig.decimals : null, same ? ctx.params.tolerance : ctx.params.tolerance.times(factor))) continue;
         const unit = isRate ? '%' : t.amountUnit;
         // `0.305 万元（7 − 6.695）`: the unit goes with the figure, before how it was computed.
-        const [figure = '', how = ''] = fig.shown.split(/(?=（)/);
+        const [figure = '', how = ''] = fig.shown().split(/(?=（)/);
         ctx.report({
           messageId: 'mismatch',
           cell: a.text.cell,
