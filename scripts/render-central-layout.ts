@@ -4,7 +4,7 @@
  * 分值 before 执行率 and no 资金结(转)余, 年度指标值, 总分 without a grade, no analysis, no 备注.
  */
 import type * as XLSX from 'xlsx';
-import { SheetBuilder, layoutCells, runs, type RenderOptions, type TableCells } from './render-common.js';
+import { SheetBuilder, indicatorGroupLabels, layoutCells, type RenderOptions, type TableCells } from './render-common.js';
 import type { TableSpec } from './table-spec.js';
 
 export type { RenderOptions, TableCells } from './render-common.js';
@@ -84,12 +84,7 @@ export function renderCentralLayout(t: TableSpec, o: RenderOptions = {}): XLSX.W
   s.label('绩效指标', h, A, lastInd, A);
   const heads = ['一级指标', '二级指标', '三级指标', '年度指标值', '实际完成值', '分值', '得分', '偏差原因分析及改进措施'];
   heads.forEach((label, k) => s.label(label, h, B + k));
-  for (const [a, b] of runs(t.indicators, (x) => x.level1)) {
-    s.label(t.indicators[a]?.level1 ?? '', firstInd + a, B, firstInd + b, B);
-  }
-  for (const [a, b] of runs(t.indicators, (x) => `${x.level1}\u0000${x.level2}`)) {
-    s.label(t.indicators[a]?.level2 ?? '', firstInd + a, C, firstInd + b, C);
-  }
+  indicatorGroupLabels(s, t, firstInd, B, C);
   t.indicators.forEach((x, i) => {
     const r = firstInd + i;
     s.data(x.level3, r, D);

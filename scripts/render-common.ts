@@ -233,6 +233,13 @@ export function runs<T>(items: readonly T[], key: (x: T) => string): [number, nu
   return out;
 }
 
+/** The 一级 and 二级 indicator labels, each merged down over the rows it heads (both layouts draw them so). */
+export function indicatorGroupLabels(s: SheetBuilder, t: TableSpec, firstRow: number, level1Col: number, level2Col: number): void {
+  for (const [a, b] of runs(t.indicators, (x) => x.level1)) s.label(t.indicators[a]?.level1 ?? '', firstRow + a, level1Col, firstRow + b, level1Col);
+  for (const [a, b] of runs(t.indicators, (x) => `${x.level1}\u0000${x.level2}`))
+    s.label(t.indicators[a]?.level2 ?? '', firstRow + a, level2Col, firstRow + b, level2Col);
+}
+
 /**
  * Where a rendered table put each field (A1 addresses, offsets applied; the top-left cell of a merge).
  * Used by the benchmark's ground truth. A layout without a column gives null for it.

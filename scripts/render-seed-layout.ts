@@ -3,7 +3,7 @@
  * optionally shifted, unmerged, with messy labels, full-width numbers or percent fractions.
  */
 import type * as XLSX from 'xlsx';
-import { SheetBuilder, layoutCells, runs, type RenderOptions, type TableCells } from './render-common.js';
+import { SheetBuilder, indicatorGroupLabels, layoutCells, runs, type RenderOptions, type TableCells } from './render-common.js';
 import type { TableSpec } from './table-spec.js';
 
 export type { RenderOptions, TableCells } from './render-common.js';
@@ -90,12 +90,7 @@ export function renderSeedLayout(t: TableSpec, o: RenderOptions = {}): XLSX.Work
   s.label('绩效指标', h, A, Math.max(lastInd, h + 1), A);
   const heads = ['一级指标', '二级指标', '三级指标', '年初指标值', '调整后指标值', '实际完成值', '分值', '得分', '偏差原因分析及改进措施'];
   heads.forEach((label, k) => s.label(label, h, B + k, h + 1, B + k));
-  for (const [a, b] of runs(t.indicators, (x) => x.level1)) {
-    s.label(t.indicators[a]?.level1 ?? '', firstInd + a, B, firstInd + b, B);
-  }
-  for (const [a, b] of runs(t.indicators, (x) => `${x.level1}\u0000${x.level2}`)) {
-    s.label(t.indicators[a]?.level2 ?? '', firstInd + a, C, firstInd + b, C);
-  }
+  indicatorGroupLabels(s, t, firstInd, B, C);
   t.indicators.forEach((x, i) => {
     const r = firstInd + i;
     s.data(x.level3, r, D);
