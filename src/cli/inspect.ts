@@ -53,7 +53,7 @@ function describe(raw: RawTable, table: ProjectTable | undefined): string[] {
   });
   for (const a of raw.analysis) out.push(`  analysis.${a.key.padEnd(14)} ${show(a.value)}`);
   if (raw.missed.length) {
-    out.push('  missed (the mapping names these, the sheet lacks them):');
+    out.push('  missed (the mapping names these, the sheet lacks them; 可选 = the table can do without):');
     for (const m of raw.missed) out.push(`    - ${m}`);
   }
   return out;

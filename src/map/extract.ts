@@ -6,6 +6,12 @@ import type { RawFundRow, RawIndicator, RawTable, Slot } from './raw.js';
 
 const MAX_BLOCK_ROWS = 300;
 
+/** What a table cannot do without; `inspect` marks the rest of what it did not find as optional. */
+const REQUIRED_FIELDS = new Set(['project', 'department', 'unit', 'total']);
+const REQUIRED_FUND_COLUMNS: ReadonlySet<string> = new Set(['budget', 'executed']);
+const REQUIRED_INDICATOR_COLUMNS: ReadonlySet<string> = new Set(['level3', 'weight', 'score']);
+const OPTIONAL = '（可选）';
+
 const hasText = (c: Cell | undefined): c is Cell => !!c && c.text.trim() !== '';
 
 /** Every label a mapping names: a value scan stops when it reaches one, so an empty value is not read from its neighbour. */
@@ -54,7 +60,7 @@ class Extractor {
     if (!f) return null;
     const label = this.idx.find(f.labels, f.match);
     if (!label) {
-      this.missed.push(`${name}: ${f.labels.join(' / ')}`);
+      this.missed.push(`${name}: ${f.labels.join(' / ')}${REQUIRED_FIELDS.has(name) ? '' : OPTIONAL}`);
       return null;
     }
     if (f.take === 'self') return { addr: label.addr, cell: label };
@@ -83,13 +89,13 @@ class Extractor {
   }
 
   /** Finds a block's columns by header synonyms within a few rows from `top`; returns them and the header's last row. */
-  private columns<K extends string>(cols: Partial<Record<K, string[]>>, top: number, depth: number) {
+  private columns<K extends string>(block: string, cols: Partial<Record<K, string[]>>, top: number, depth: number, required: ReadonlySet<string>) {
     const found: Partial<Record<K, number>> = {};
     let bottom = top;
     for (const [key, labels] of Object.entries(cols) as [K, string[]][]) {
       const cell = this.idx.find(labels, 'exact', (c) => c.r >= top && c.r < top + depth);
       if (!cell) {
-        this.missed.push(`column ${key}: ${labels.join(' / ')}`);
+        this.missed.push(`${block}.${key}: ${labels.join(' / ')}${required.has(key) ? '' : OPTIONAL}`);
         continue;
       }
       found[key] = cell.c;
@@ -117,7 +123,7 @@ class Extractor {
       return empty;
     }
     const top = budgetHeader.r;
-    const { found, bottom } = this.columns<FundKey>(f.columns, top, 3);
+    const { found, bottom } = this.columns<FundKey>('funds', f.columns, top, 3, REQUIRED_FUND_COLUMNS);
     const keys = Object.keys(found) as FundKey[];
     for (const k of keys) this.blockColumns.set(`funds.${k}`, found[k]!);
     const firstDataCol = Math.min(...keys.map((k) => found[k]!));
@@ -151,13 +157,13 @@ class Extractor {
     if (!g) return { target: null, actual: null };
     const header = this.idx.find(g.header);
     if (!header) {
-      this.missed.push(`goal: ${g.header.join(' / ')}`);
+      this.missed.push(`goal: ${g.header.join(' / ')}${OPTIONAL}`);
       return { target: null, actual: null };
     }
     const below = (labels: string[]): Slot | null => {
       const h = this.idx.find(labels, 'exact', (c) => c.r >= header.r && c.r <= this.endRow(header));
       if (!h) {
-        this.missed.push(`goal: ${labels.join(' / ')}`);
+        this.missed.push(`goal: ${labels.join(' / ')}${OPTIONAL}`);
         return null;
       }
       return slotAt(this.sheet, this.endRow(h) + 1, h.c);
@@ -172,7 +178,7 @@ class Extractor {
       this.missed.push(`indicators: ${t.columns.level3!.join(' / ')}`);
       return { indicatorColumns: [], indicators: [] };
     }
-    const { found, bottom } = this.columns<IndicatorKey>(t.columns, anchor.r, 2);
+    const { found, bottom } = this.columns<IndicatorKey>('indicators', t.columns, anchor.r, 2, REQUIRED_INDICATOR_COLUMNS);
     const keys = Object.keys(found) as IndicatorKey[];
     for (const k of keys) this.blockColumns.set(`indicators.${k}`, found[k]!);
     const out: RawIndicator[] = [];
