@@ -1,6 +1,7 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
+import { isOutputFolder } from './outputs.js';
 
 export interface Discovered {
   /** Absolute path. */
@@ -25,21 +26,6 @@ function isWorkbookName(name: string): boolean {
 function folderOf(rel: string): string | null {
   const parts = rel.split('/');
   return parts.length > 1 ? parts[0]! : null;
-}
-
-/** A folder an audit wrote: it holds a findings.json whose tool is perf-recon. */
-export function isOutputFolder(dir: string): boolean {
-  let fd: number | null = null;
-  try {
-    fd = openSync(path.join(dir, 'findings.json'), 'r');
-    const head = Buffer.alloc(200);
-    const n = readSync(fd, head, 0, head.length, 0);
-    return /^\s*\{\s*"tool"\s*:\s*\{\s*"name"\s*:\s*"perf-recon"/.test(head.toString('utf8', 0, n));
-  } catch {
-    return false;
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
 }
 
 /** Folders under `dir` that earlier audits wrote their reports into (their copies and lists are no submissions). */

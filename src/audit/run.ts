@@ -1,5 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { copyFile, writeFile } from 'node:fs/promises';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadMappings, mappingSourcesWith } from '../map/index.js';
@@ -33,7 +32,8 @@ import {
   writeAllCorrections,
   writeSummaryWorkbook,
 } from '../report/index.js';
-import { type Discovered, discover, isOutputFolder } from './discover.js';
+import { type Discovered, discover } from './discover.js';
+import { CopyWriter, clearOutputs } from './outputs.js';
 import { FilePool } from './pool.js';
 import { LedgerBroadcast } from './ledger-channel.js';
 import { type AuditSetup, type FileResult, loadLedger } from './worker-task.js';
@@ -100,42 +100,6 @@ function annotateAgain(d: Discovered, to: string, findings: Finding[], limits: R
   const buf = readFileSync(d.path);
   const { workbook, book } = readBufferWithSource(buf, d.path, limits);
   annotateWorkbook(buf, to, findings, ruleTitles, { format: workbook.format, sheets: workbook.sheets, book });
-}
-
-/**
- * Writes the annotated copies the workers made, on libuv's threads, while the workers go on with the next files:
- * creating thousands of files would otherwise stop a worker for each. A copy with nothing to say is the original,
- * copied file to file.
- */
-class CopyWriter {
-  private readonly pending: Promise<void>[] = [];
-  private readonly dirs = new Set<string>();
-
-  write(from: string, to: string, copy: { bytes: Uint8Array | null; same: boolean }): void {
-    const dir = path.dirname(to);
-    if (!this.dirs.has(dir)) {
-      ensureDir(dir);
-      this.dirs.add(dir);
-    }
-    const written = copy.same || !copy.bytes ? copyFile(from, to) : writeFile(to, copy.bytes);
-    // Reported by done(); until then a failure must not count as unhandled.
-    written.catch(() => {});
-    this.pending.push(written);
-  }
-
-  /** Every copy on disk; the first failure (a full disk) fails the audit. */
-  async done(): Promise<void> {
-    await Promise.all(this.pending);
-  }
-}
-
-/** What an earlier run into the same --out left: removed, so that no old correction list passes for a new one. */
-const OUTPUTS = ['findings.json', 'summary.xlsx', 'corrections', 'annotated'];
-
-function clearOutputs(outDir: string): void {
-  // Only a folder an earlier run wrote into: a findings.json of ours says so. Anything else there is not ours to remove.
-  if (!isOutputFolder(outDir)) return;
-  for (const name of OUTPUTS) rmSync(insideDir(outDir, name), { recursive: true, force: true });
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time, in order of start. */
