@@ -60,6 +60,9 @@ class Extractor {
     if (!f) return null;
     const label = this.idx.find(f.labels, f.match);
     if (!label) {
+      // `项目名称：xxx` in one cell: the value is the rest of the label's own cell.
+      const inline = f.take === 'self' ? undefined : this.idx.findInline(f.labels);
+      if (inline) return { addr: inline.cell.addr, cell: { ...inline.cell, raw: inline.value, text: inline.value } };
       this.missed.push(`${name}: ${f.labels.join(' / ')}${REQUIRED_FIELDS.has(name) ? '' : OPTIONAL}`);
       return null;
     }
@@ -256,7 +259,7 @@ function blocksStand(m: Mapping, idx: LabelIndex): boolean {
 
 /** How well a mapping fits a sheet: null when a required label or block is missing, else the number of labels found. */
 export function fitness(sheet: Sheet, m: Mapping, idx = new LabelIndex(sheet)): number | null {
-  if (!m.match.all.every((l) => idx.find([l]))) return null;
+  if (!m.match.all.every((l) => idx.find([l]) || idx.findInline([l]))) return null;
   if (m.match.none.some((l) => idx.find([l]))) return null;
   if (!blocksStand(m, idx)) return null;
   const groups = [

@@ -1,5 +1,5 @@
 import type { Cell, Sheet } from '../read/index.js';
-import { normLabel } from '../model/text.js';
+import { fold, normLabel } from '../model/text.js';
 
 export type MatchMode = 'exact' | 'prefix' | 'contains';
 
@@ -29,6 +29,18 @@ export function labelMatches(cellText: string, label: string, mode: MatchMode = 
 
 interface Entry extends Norm {
   cell: Cell;
+}
+
+const inlinePatterns = new Map<string, RegExp>();
+
+/** `项目名称` → /^\s*项\s*目\s*名\s*称\s*[:：]\s*(.+)$/s, folded as cell texts are. */
+function inlinePattern(label: string): RegExp {
+  let re = inlinePatterns.get(label);
+  if (!re) {
+    const chars = Array.from(normLabel(label)).map((ch) => ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    inlinePatterns.set(label, (re = new RegExp(`^\\s*${chars.join('\\s*')}\\s*[:：]\\s*(.+)$`, 's')));
+  }
+  return re;
 }
 
 /** The normalised forms of a list of labels, once per list (mappings are loaded once and their lists kept). */
@@ -77,6 +89,21 @@ export class LabelIndex {
           ? this.byLabel.get(want)?.find((e) => !where || where(e.cell))
           : this.entries.find((e) => matchesNorm(e, want, mode) && (!where || where(e.cell)));
       if (hit) return hit.cell;
+    }
+    return undefined;
+  }
+
+  /**
+   * A cell that holds a label and its value together, `项目名称：“雪亮工程”建设项目`: the first such cell for any of
+   * the labels, with the value's text. The label may be spaced out (`项 目 名 称：`); a colon must follow it.
+   */
+  findInline(labels: readonly string[]): { cell: Cell; value: string } | undefined {
+    for (const label of labels) {
+      const pattern = inlinePattern(label);
+      for (const e of this.entries) {
+        const m = pattern.exec(fold(e.cell.text));
+        if (m && m[1]!.trim() !== '') return { cell: e.cell, value: m[1]!.trim() };
+      }
     }
     return undefined;
   }

@@ -119,6 +119,25 @@ describe('the same fields are read whatever the submission looks like', () => {
     expect(checkTable(t, [formRequired]).map((f) => f.message)).toEqual(['缺少必填项：总分']);
   });
 
+  it('reads a label and its value written in one cell (项目名称：…), pinned to that cell', () => {
+    const ws = sheetOf(insurance);
+    const join = (labelAddr: string, valueAddr: string) => {
+      ws[labelAddr] = { t: 's', v: `${String(ws[labelAddr]!.v)}：${String(ws[valueAddr]!.v)}` };
+      delete ws[valueAddr];
+      ws['!merges'] = (ws['!merges'] ?? []).filter((m) => XLSX.utils.encode_cell(m.s) !== valueAddr);
+    };
+    join('A4', 'C4');
+    join('A5', 'C5');
+    join('G5', 'H5');
+    const res = load(workbookBuffer([{ name: '表1', ws }]));
+    expect(res.status).toBe('audited');
+    const t = res.tables[0]!;
+    expect([t.project.value, t.project.cell]).toEqual(['网格员意外伤害保险', 'A4']);
+    expect([t.department.code, t.department.cell]).toEqual(['007', 'A5']);
+    expect([t.unit.code, t.unit.cell]).toEqual(['007001', 'G5']);
+    expect(figures(t)).toEqual(expectedFigures(insurance));
+  });
+
   it('reads BIFF8 .xls the same as .xlsx', () => {
     for (const t of seedTables) expect(figures(roundTrip(t, 'seed', {}, 'biff8'))).toEqual(expectedFigures(t));
   });
