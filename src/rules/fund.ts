@@ -2,7 +2,7 @@ import { Decimal } from '../model/decimal.js';
 import { FUND_COLUMN_NAMES, type FundColumn } from '../model/index.js';
 import { checkFigure, plain, shown, usable, usableOrZero } from './figures.js';
 import { defineRule } from './rule.js';
-import { allRows, cappedRate, computedRate, rateScore, rateWeight, rowName } from './table-access.js';
+import { allRows, cappedRate, computedRate, mainRow, rateScore, rateWeight, rowName } from './table-access.js';
 
 const AMOUNT_COLUMNS: FundColumn[] = ['declared', 'initial', 'budget', 'executed', 'balance'];
 
@@ -75,6 +75,7 @@ export const fundRate = defineRule({
     },
   },
   check(t, ctx) {
+    const main = mainRow(t);
     for (const row of allRows(t)) {
       const reported = row.values.rate;
       const rate = computedRate(row);
@@ -85,7 +86,8 @@ export const fundRate = defineRule({
         computed: rate,
         data: { row: rowName(row), executed: plain(usable(row.values.executed)!), budget: plain(usable(row.values.budget)!) },
         suffix: '%',
-        blank: { messageId: 'blank', exact: false },
+        // Only the row that stands for the project must carry a rate: templates leave it blank under 其中.
+        ...(row === main ? { blank: { messageId: 'blank', exact: false } } : {}),
       });
     }
   },
@@ -104,6 +106,7 @@ export const fundRateScore = defineRule({
   },
   check(t, ctx) {
     const weight = rateWeight(t, ctx.params).value;
+    const main = mainRow(t);
     for (const row of allRows(t)) {
       const reported = row.values.score;
       const capped = cappedRate(row);
@@ -113,7 +116,7 @@ export const fundRateScore = defineRule({
         reported,
         computed: rateScore(weight, capped),
         data: { row: rowName(row), weight: plain(weight), rate: shown(capped, 2) },
-        blank: { messageId: 'blank', exact: false },
+        ...(row === main ? { blank: { messageId: 'blank', exact: false } } : {}),
       });
     }
   },
