@@ -11,6 +11,8 @@ const REQUIRED_FIELDS = new Set(['project', 'department', 'unit', 'total']);
 const REQUIRED_FUND_COLUMNS: ReadonlySet<string> = new Set(['budget', 'executed']);
 const REQUIRED_INDICATOR_COLUMNS: ReadonlySet<string> = new Set(['level3', 'weight', 'score']);
 const OPTIONAL = '（可选）';
+/** Fields that hold a code and a name. */
+const CODE_NAME_FIELDS = new Set(['department', 'unit']);
 
 const hasText = (c: Cell | undefined): c is Cell => !!c && c.text.trim() !== '';
 
@@ -82,13 +84,26 @@ class Extractor {
       if (!hasText(cell)) continue;
       if (this.idx.isLabel(cell, this.stops)) break;
       seen++;
-      if (seen === f.nth) return { addr: cell.addr, cell };
+      if (seen === f.nth) return CODE_NAME_FIELDS.has(name) && along ? this.withNameAfterCode(cell, limit) : { addr: cell.addr, cell };
       next = (along ? this.endCol(cell) : this.endRow(cell)) + 1;
     }
     // Empty: point at where the value belongs, so a missing value is still pinned to a cell.
     const pos = f.nth === 1 ? first : next;
     if (pos >= (along ? Math.max(s.colCount, first + 1) : s.rowCount + 1)) return { addr: a1(label.r, first), cell: undefined };
     return along ? slotAt(s, label.r, pos) : slotAt(s, pos, label.c);
+  }
+
+  /** `007` in one cell and the name in the next (`007 | 中国共产党…`): read as `007-中国共产党…`, pinned to the code. */
+  private withNameAfterCode(cell: Cell, limit: number): Slot {
+    if (!/^\s*\d{2,}\s*$/.test(cell.text)) return { addr: cell.addr, cell };
+    for (let c = this.endCol(cell) + 1; c < limit; c++) {
+      const name = this.sheet.own(cell.r, c);
+      if (!hasText(name)) continue;
+      if (this.idx.isLabel(name, this.stops) || /^\s*\d/.test(name.text)) break;
+      const text = `${cell.text.trim()}-${name.text.trim()}`;
+      return { addr: cell.addr, cell: { ...cell, raw: text, text } };
+    }
+    return { addr: cell.addr, cell };
   }
 
   /** Finds a block's columns by header synonyms within a few rows from `top`; returns them and the header's last row. */
@@ -132,6 +147,7 @@ class Extractor {
     const firstDataCol = Math.min(...keys.map((k) => found[k]!));
     const endLabels = [...f.end, ...(this.m.goal?.header ?? []), ...(this.m.indicators.columns.level1 ?? [])];
     const rows: RawFundRow[] = [];
+    let blank = 0;
     for (let r = bottom + 1; r < Math.min(this.sheet.rowCount, bottom + 1 + MAX_BLOCK_ROWS); r++) {
       if (this.rowHas(r, endLabels)) break;
       const label = this.rowLabel(r, firstDataCol, anchor);
@@ -139,20 +155,33 @@ class Extractor {
       for (const k of keys) values[k] = slotAt(this.sheet, r, found[k]!);
       const anyValue = keys.some((k) => hasText(values[k]!.cell));
       if (!label.cell && !anyValue) {
-        if (rows.length) break;
+        // One blank row inside the block is a spacer; two end it.
+        if (rows.length && ++blank >= 2) break;
         continue;
       }
+      blank = 0;
       const kind = label.cell && this.idx.isLabel(label.cell, f.totalRow) ? 'total' : 'source';
       rows.push({ kind, label, values });
     }
     const unitText = fold(anchor?.text ?? '') + fold(budgetHeader.text);
-    const amountUnit = /万元/.test(unitText) ? '万元' : /\(元\)|元/.test(unitText) ? '元' : f.defaultUnit;
+    const amountUnit = /万元/.test(unitText) ? '万元' : /\(元\)|元/.test(unitText) ? '元' : (this.statedUnit(bottom) ?? f.defaultUnit);
     return {
       fundAnchor: anchor ? { addr: anchor.addr, cell: anchor } : null,
       amountUnit,
       fundColumns: keys,
       fundRows: rows,
     };
+  }
+
+  /** A unit stated on its own above the fund block or in its header rows: `单位：元`, `（金额单位：万元）`. */
+  private statedUnit(bottom: number): '元' | '万元' | null {
+    for (let r = 0; r <= bottom; r++)
+      for (let c = 0; c < this.sheet.colCount; c++) {
+        const cell = this.sheet.own(r, c);
+        const m = cell && hasText(cell) ? /(?:金额|资金)?单位\s*[:：]\s*(万元|元)/.exec(fold(cell.text)) : null;
+        if (m) return m[1] as '元' | '万元';
+      }
+    return null;
   }
 
   goal(): RawTable['goal'] {
@@ -198,17 +227,25 @@ class Extractor {
       }
       const filled = (k: IndicatorKey) => hasText(values[k]?.cell);
       if (!filled('level3') && !filled('weight') && !filled('score')) continue;
-      if (values.level1 && filled('level1')) carry.level1 = values.level1;
+      // A 小计 row sums a group: no indicator of its own.
+      if ((['level1', 'level2', 'level3'] as const).some((k) => values[k]?.cell && this.idx.isLabel(values[k]!.cell!, t.skipRows))) continue;
+      if (values.level1 && filled('level1') && values.level1.addr !== carry.level1?.addr) {
+        carry.level1 = values.level1;
+        // A new 一级 group starts its own 二级 groups: nothing is carried over from the last one.
+        if (!filled('level2') && values.level2 === carry.level2) values.level2 = slotAt(this.sheet, r, found.level2!);
+        carry.level2 = undefined;
+      }
       if (values.level2 && filled('level2')) carry.level2 = values.level2;
       out.push({ values });
     }
     return { indicatorColumns: keys, indicators: out };
   }
 
+  /** Whether a row holds one of the labels, alone in its cell or followed by a colon and a value (`审核人：李四`). */
   private rowHas(r: number, labels: string[]): boolean {
     for (let c = 0; c < this.sheet.colCount; c++) {
       const cell = this.sheet.own(r, c);
-      if (hasText(cell) && this.idx.isLabel(cell, labels)) return true;
+      if (hasText(cell) && (this.idx.isLabel(cell, labels) || this.idx.startsWithLabel(cell, labels))) return true;
     }
     return false;
   }

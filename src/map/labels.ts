@@ -108,6 +108,12 @@ export class LabelIndex {
     return undefined;
   }
 
+  /** Whether a cell's text begins with one of the labels and a colon: `审核人：李四`, `总分：94.85`. */
+  startsWithLabel(cell: Cell, labels: readonly string[]): boolean {
+    const text = fold(cell.text);
+    return labels.some((l) => inlinePattern(l).test(text));
+  }
+
   /** Whether a cell's text is one of the labels (used to stop a value scan at the next label). */
   isLabel(cell: Cell, labels: readonly string[]): boolean {
     const n = this.byCell.get(cell) ?? toNorm(cell.text);

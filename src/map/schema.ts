@@ -74,8 +74,10 @@ export const Mapping = z
       .optional(),
     indicators: z.object({
       columns: Columns(INDICATOR_KEYS),
-      /** A row holding one of these labels ends the block (总分). */
+      /** A row holding one of these labels (alone, or with its value after a colon) ends the block (总分). */
       end: Labels,
+      /** Rows that are no indicator: a 小计 under a group. */
+      skipRows: z.array(z.string().min(1)).default(['小计', '合计', '总计']),
     }),
     analysis: z.record(z.string(), LabelField).default({}),
   })

@@ -1,6 +1,6 @@
 import type { RawTable, Slot } from '../map/index.js';
 import type { FundKey } from '../map/schema.js';
-import { isNoValue, parseComparison, parseNumber, splitCodeName } from './values.js';
+import { isExcelError, isNoValue, parseComparison, parseNumber, splitCodeName } from './values.js';
 import { fold } from './text.js';
 import {
   type CodeName,
@@ -28,7 +28,8 @@ export const FUND_COLUMN_NAMES: Record<FundColumn, string> = {
 function text(slot: Slot | null | undefined): TextField {
   if (!slot) return { value: null, cell: null };
   const t = slot.cell?.text.trim();
-  return { value: t && !isNoValue(t) ? t : null, cell: slot.addr };
+  // A cached #REF! is no project name either: what the formula pointed at is gone.
+  return { value: t && !isNoValue(t) && !isExcelError(t) ? t : null, cell: slot.addr };
 }
 
 function codeName(slot: Slot | null | undefined): CodeName {

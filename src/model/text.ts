@@ -27,7 +27,9 @@ export const fold: (s: string) => string = memo((s) => s.normalize('NFKC').repla
 /** Labels compare without any white space, line breaks or a trailing colon: `总     分`, `项\n目`, `资金总额：`. */
 export const normLabel: (s: string) => string = memo((s) =>
   fold(s)
-    .replace(/[\s\u3000\u00a0]+/g, '')
+    // white space, zero-width characters pasted with the text, a required-field mark in front, a trailing colon
+    .replace(/[\s\u3000\u00a0\u200b-\u200d\u2060\ufeff]+/g, '')
+    .replace(/^[*※★☆]+/, '')
     .replace(/[:：]+$/, ''),
 );
 

@@ -45,8 +45,16 @@ export function decimalFromDouble(n: number): Decimal {
   return d;
 }
 
+/** A format that scales by 100: a `%` that is not a literal (`"%"` or `\%` only print the sign). */
 function isPercentFormat(fmt: string | undefined): boolean {
-  return !!fmt && /%/.test(fmt.replace(/"[^"]*"/g, ''));
+  return !!fmt && /%/.test(fmt.replace(/"[^"]*"/g, '').replace(/\\./g, ''));
+}
+
+/** A formula's cached error (#REF!, #N/A, #DIV/0!…): something stood there, and it is not a number. */
+const EXCEL_ERROR = /^#(REF!|N\/A|DIV\/0!|VALUE!|NAME\?|NUM!|NULL!|GETTING_DATA|SPILL!|CALC!)$/;
+
+export function isExcelError(text: string): boolean {
+  return EXCEL_ERROR.test(text.trim());
 }
 
 /**
@@ -55,6 +63,7 @@ function isPercentFormat(fmt: string | undefined): boolean {
  * `percent` fields also accept a fraction in a percent-formatted cell (0.9564 in `0.00%` is 95.64).
  */
 export function parseNumber(cell: CellInput | undefined, kind: 'plain' | 'percent' = 'plain'): ParsedNumber {
+  if (cell && cell.raw === null && isExcelError(cell.text)) return { state: 'unreadable', value: null, decimals: 0 };
   if (!cell || cell.raw === null || cell.raw === '') return { state: 'empty', value: null, decimals: 0 };
   if (typeof cell.raw === 'number') {
     if (!Number.isFinite(cell.raw)) return { state: 'unreadable', value: null, decimals: 0 };
@@ -136,9 +145,13 @@ function readComparison(input: string): Comparison | null {
 /** `007-中国共产党…政法委员会` → code 007 and the name. */
 export function splitCodeName(input: string): { code: string | null; name: string } {
   const s = fold(input).trim();
-  const m = /^\[?(\d{2,})\]?\s*[-－—_:：\s]?\s*(.*)$/s.exec(s);
-  if (!m) return { code: null, name: s };
-  return { code: m[1]!, name: m[2]!.trim() };
+  // `007-名称`, `[007]名称`, `【007】名称`, `(007)名称`
+  const m = /^[[【(]?(\d{2,})[\]】)]?\s*[-－—_:：\s]?\s*(.*)$/s.exec(s);
+  if (m) return { code: m[1]!, name: m[2]!.trim() };
+  // `名称（007）`, `名称【007】`, `名称 007`
+  const t = /^(.*?\S)\s*(?:[(【[](\d{2,})[)】\]]|[-－—_\s](\d{2,}))$/s.exec(s);
+  if (t) return { code: (t[2] ?? t[3])!, name: t[1]!.trim() };
+  return { code: null, name: s };
 }
 
 /** A weight stated in a first-level label: `产出指标（50分）` → 50. */

@@ -32,6 +32,8 @@ export interface Sheet {
   merges: Range[];
   /** Column widths in characters, where the file sets them (for copies of the sheet; reading never needs them). */
   widths?: (number | undefined)[];
+  /** Hidden (or very hidden) in the workbook: nobody filling in the form sees it. */
+  hidden?: boolean;
   /** The cell as stored: covered cells of a merge are absent. */
   own(r: number, c: number): Cell | undefined;
   /** The cell as a person sees it: inside a merge, the merge's top-left cell. */
@@ -76,7 +78,7 @@ export function parseA1(addr: string): { r: number; c: number } {
 }
 
 /** Builds a Sheet from sparse rows of cells; shared by the xlsx and csv readers. */
-export function makeSheet(name: string, rows: (Cell | undefined)[][], merges: Range[], widths?: (number | undefined)[]): Sheet {
+export function makeSheet(name: string, rows: (Cell | undefined)[][], merges: Range[], widths?: (number | undefined)[], hidden = false): Sheet {
   let rowCount = 0;
   let colCount = 0;
   rows.forEach((row, r) => {
@@ -105,6 +107,7 @@ export function makeSheet(name: string, rows: (Cell | undefined)[][], merges: Ra
     colCount,
     merges,
     ...(widths?.length ? { widths } : {}),
+    ...(hidden ? { hidden } : {}),
     own,
     mergeAt: (r, c) => cover.get(key(r, c)),
     at(r, c) {

@@ -742,7 +742,7 @@ export function readOoxml(buf: Buffer, limits: ReadLimits): { sheets: Sheet[]; b
     const merges = p.merges
       .filter((mg) => mg.s.r < limits.maxRows && mg.s.c < limits.maxCols)
       .map((mg) => ({ s: { ...mg.s }, e: { r: Math.min(mg.e.r, limits.maxRows - 1), c: Math.min(mg.e.c, limits.maxCols - 1) } }));
-    sheets.push(makeSheet(name, p.rows, merges));
+    sheets.push(makeSheet(name, p.rows, merges, undefined, y.state === 'hidden' || y.state === 'veryHidden'));
     infos.push({ name, path, relsPath, xml, extent: p.extent, capped: p.capped || (p.extent !== null && (p.extent.e.r >= limits.maxRows || p.extent.e.c >= limits.maxCols)) });
   }
   if (!sheets.length) unsupported('no sheets');

@@ -46,7 +46,7 @@ function repairUtf8(text: string): string {
   }
 }
 
-function sheetFrom(name: string, ws: XLSX.WorkSheet, limits: ReadLimits): Sheet {
+function sheetFrom(name: string, ws: XLSX.WorkSheet, limits: ReadLimits, hidden: boolean): Sheet {
   const data = (ws['!data'] ?? []) as (XLSX.CellObject | undefined)[][];
   const rows: (Cell | undefined)[][] = [];
   const rowLimit = Math.min(data.length, limits.maxRows);
@@ -66,7 +66,7 @@ function sheetFrom(name: string, ws: XLSX.WorkSheet, limits: ReadLimits): Sheet 
     .filter((m) => m.s.r < limits.maxRows && m.s.c < limits.maxCols)
     .map((m) => ({ s: { ...m.s }, e: { r: Math.min(m.e.r, limits.maxRows - 1), c: Math.min(m.e.c, limits.maxCols - 1) } }));
   const widths = ((ws['!cols'] ?? []) as (XLSX.ColInfo | undefined)[]).slice(0, limits.maxCols).map((col) => (col?.hidden ? undefined : (col?.width ?? col?.wch)));
-  return makeSheet(name, rows, merges, widths);
+  return makeSheet(name, rows, merges, widths, hidden);
 }
 
 function classify(err: unknown, container: 'zip' | 'cfb' | 'other'): ReadError {
@@ -114,5 +114,5 @@ export function readWithSheetJS(buf: Buffer, limits: ReadLimits, container: 'zip
     throw classify(err, container);
   }
   if (!wb.SheetNames?.length) throw new ReadError('corrupt', 'no sheets');
-  return wb.SheetNames.map((name) => sheetFrom(name, wb.Sheets[name]!, limits));
+  return wb.SheetNames.map((name, i) => sheetFrom(name, wb.Sheets[name]!, limits, !!wb.Workbook?.Sheets?.[i]?.Hidden));
 }

@@ -14,7 +14,7 @@ export function dumpSheets(sheets: Sheet[]): unknown[] {
         const x = s.own(r, c);
         if (x) cells.push([x.r, x.c, x.addr, x.raw, x.text, x.fmt ?? null]);
       }
-    return { name: s.name, rowCount: s.rowCount, colCount: s.colCount, merges: s.merges, cells };
+    return { name: s.name, hidden: !!s.hidden, rowCount: s.rowCount, colCount: s.colCount, merges: s.merges, cells };
   });
 }
 
