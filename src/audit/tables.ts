@@ -66,21 +66,22 @@ export function tablesFromBuffer(
     const e = err instanceof ReadError ? err : new ReadError('corrupt', err instanceof Error ? err.message : String(err));
     return { ...base, status: 'unreadable', sheets: [], tables: [], failure: { code: e.code, detail: e.detail } };
   }
-  const mapped = workbook.sheets.map((sheet) => ({ sheet, mapped: mapSheet(sheet, mappings) }));
+  const mapped = workbook.sheets.map((sheet) => ({ sheet, found: mapSheet(sheet, mappings) }));
   // A hidden sheet is nobody's submission (a draft, a template) while a visible one holds a table; were all the tables
   // hidden, they are audited rather than lost.
-  const visibleTable = mapped.some((x) => x.mapped && !x.sheet.hidden);
+  const visibleTable = mapped.some((x) => x.found.length && !x.sheet.hidden);
   const outcomes: SheetOutcome[] = [];
   const tables: ProjectTable[] = [];
-  for (const { sheet, mapped: found } of mapped) {
-    if (!found || (sheet.hidden && visibleTable)) {
+  for (const { sheet, found } of mapped) {
+    if (!found.length || (sheet.hidden && visibleTable)) {
       outcomes.push({ name: sheet.name, layout: null, project: null });
       continue;
     }
-    const { mapping: m, raw } = found;
-    const table = normalize(raw, file);
-    tables.push(table);
-    outcomes.push({ name: sheet.name, layout: m.id, project: table.project.value, ...(opts.keepRaw ? { raw } : {}) });
+    for (const { mapping: m, raw } of found) {
+      const table = normalize(raw, file);
+      tables.push(table);
+      outcomes.push({ name: sheet.name, layout: m.id, project: table.project.value, ...(opts.keepRaw ? { raw } : {}) });
+    }
   }
   return { ...base, status: tables.length ? 'audited' : 'unrecognized', sheets: outcomes, tables, source: { format: workbook.format, sheets: workbook.sheets, book } };
 }

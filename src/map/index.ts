@@ -24,10 +24,55 @@ export function matchSheet(sheet: Sheet, mappings: Mapping[], idx = new LabelInd
   return best;
 }
 
-/** Match and extract, reading the sheet's labels once for both. */
-export function mapSheet(sheet: Sheet, mappings: Mapping[]): { mapping: Mapping; raw: RawTable } | null {
+/**
+ * Match and extract, reading the sheet's labels once for both. A sheet holding several tables one under another
+ * (the disclosure document's way) gives one table each: the sheet is cut above each further 项目名称 (the mapping's
+ * first `match.all` label), as far above it as the first table's title stood.
+ */
+export function mapSheet(sheet: Sheet, mappings: Mapping[]): { mapping: Mapping; raw: RawTable }[] {
   const idx = new LabelIndex(sheet);
   const mapping = matchSheet(sheet, mappings, idx);
-  return mapping ? { mapping, raw: extract(sheet, mapping, idx) } : null;
+  if (!mapping) return [];
+  const starts = tableStarts(idx, mapping);
+  if (starts.length < 2) return [{ mapping, raw: extract(sheet, mapping, idx) }];
+  const out: { mapping: Mapping; raw: RawTable }[] = [];
+  starts.forEach((start, k) => {
+    const part = rowsOf(sheet, k === 0 ? 0 : start, starts[k + 1] ?? sheet.rowCount);
+    const partIdx = new LabelIndex(part);
+    if (fitness(part, mapping, partIdx) !== null) out.push({ mapping, raw: extract(part, mapping, partIdx) });
+  });
+  return out;
+}
+
+/** Where each table of a sheet begins: a row above each 项目名称, by the distance of the first table's title. */
+function tableStarts(idx: LabelIndex, m: Mapping): number[] {
+  const key = m.match.all[0]!;
+  const rows = idx.rowsOf(key);
+  if (rows.length < 2) return rows;
+  const title = m.fields.title ? idx.find(m.fields.title.labels, m.fields.title.match) : undefined;
+  const lead = title && title.r <= rows[0]! ? rows[0]! - title.r : 0;
+  const starts: number[] = [];
+  for (const r of rows) starts.push(Math.max(starts.length ? starts[starts.length - 1]! + 1 : 0, r - lead));
+  return starts;
+}
+
+/** The rows [from, to) of a sheet, at their own addresses; the rest of it empty. */
+function rowsOf(sheet: Sheet, from: number, to: number): Sheet {
+  const inside = (r: number) => r >= from && r < to;
+  const merges = sheet.merges.filter((mg) => inside(mg.s.r));
+  return {
+    name: sheet.name,
+    rowCount: Math.min(sheet.rowCount, to),
+    colCount: sheet.colCount,
+    merges,
+    ...(sheet.widths ? { widths: sheet.widths } : {}),
+    ...(sheet.hidden ? { hidden: true } : {}),
+    own: (r, c) => (inside(r) ? sheet.own(r, c) : undefined),
+    at: (r, c) => (inside(r) ? sheet.at(r, c) : undefined),
+    mergeAt: (r, c) => {
+      const mg = inside(r) ? sheet.mergeAt(r, c) : undefined;
+      return mg && inside(mg.s.r) ? mg : undefined;
+    },
+  };
 }
 export { LedgerMapping, loadLedgerMapping, mapLedger, type RawLedger, type RawLedgerRow, type LedgerKey } from './ledger.js';

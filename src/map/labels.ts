@@ -108,6 +108,15 @@ export class LabelIndex {
     return undefined;
   }
 
+  /** The rows holding a label (alone in its cell, or with its value after a colon), top to bottom, each once. */
+  rowsOf(label: string): number[] {
+    const want = normLabel(label);
+    const pattern = inlinePattern(label);
+    const rows = new Set<number>();
+    for (const e of this.entries) if (e.norm === want || e.bare === want || pattern.test(fold(e.cell.text))) rows.add(e.cell.r);
+    return [...rows].sort((a, b) => a - b);
+  }
+
   /** Whether a cell's text begins with one of the labels and a colon: `审核人：李四`, `总分：94.85`. */
   startsWithLabel(cell: Cell, labels: readonly string[]): boolean {
     const text = fold(cell.text);

@@ -97,4 +97,33 @@ describe('reading what real submissions do', () => {
     wb.Workbook = { Sheets: [{ Hidden: 1 }] } as XLSX.WBProps;
     expect(load(XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer).status).toBe('audited');
   });
+
+  it('reads every table of a sheet that holds several, one under another, each with its own cells', () => {
+    const stacked: XLSX.WorkSheet = {};
+    const merges: XLSX.Range[] = [];
+    let offset = 0;
+    let lastRow = 0;
+    for (const t of [xueliang, insurance]) {
+      const ws = sheetOf(t);
+      for (const [a, cell] of Object.entries(ws)) {
+        if (a.startsWith('!')) continue;
+        const p = XLSX.utils.decode_cell(a);
+        stacked[XLSX.utils.encode_cell({ r: p.r + offset, c: p.c })] = cell;
+        lastRow = Math.max(lastRow, p.r + offset);
+      }
+      for (const m of ws['!merges'] ?? []) merges.push({ s: { r: m.s.r + offset, c: m.s.c }, e: { r: m.e.r + offset, c: m.e.c } });
+      offset = lastRow + 3;
+    }
+    stacked['!merges'] = merges;
+    stacked['!ref'] = XLSX.utils.encode_range({ s: { r: 0, c: 0 }, e: { r: lastRow, c: 12 } });
+    const res = read(stacked);
+    expect(res.tables.map((t) => [t.project.value, t.total.value?.toFixed(), t.sheet])).toEqual([
+      ['“雪亮工程”建设项目', '94.85', '表1'],
+      ['网格员意外伤害保险', '98.76', '表1'],
+    ]);
+    const second = res.tables[1]!;
+    expect(Number(second.project.cell!.slice(1))).toBeGreaterThan(30);
+    expect(second.indicators).toHaveLength(insurance.indicators.length);
+    expect(errorsAndWarnings(res).filter((f) => !f.startsWith('narrative.'))).toEqual([]);
+  });
 });
