@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Mapping, RawTable, Slot } from '../map/index.js';
+import { type Mapping, type RawTable, type Slot, whyNot } from '../map/index.js';
 import type { IndicatorValue, NumberField, ProjectTable } from '../model/index.js';
 import { loadTables } from '../audit/tables.js';
 
@@ -63,9 +63,17 @@ function describe(raw: RawTable, table: ProjectTable | undefined): string[] {
 export async function inspect(file: string, mappings: Mapping[]): Promise<string> {
   const res = await loadTables(file, path.basename(file), mappings, { keepRaw: true });
   const lines = [`${file}: ${res.status}${res.failure ? ` (${res.failure.code}: ${res.failure.detail})` : ''}`];
+  let table = 0;
   for (const s of res.sheets) {
     lines.push(`sheet "${s.name}": ${s.layout ? `mapping ${s.layout}` : 'no mapping matched (not a table)'}`);
-    if (s.raw) lines.push(...describe(s.raw, res.tables.find((t) => t.sheet === s.name)));
+    if (s.raw) lines.push(...describe(s.raw, res.tables[table++]));
+    const grid = s.layout ? undefined : res.source?.sheets.find((g) => g.name === s.name);
+    if (grid)
+      for (const m of mappings) {
+        const why = whyNot(grid, m);
+        if (why.length) lines.push(`  not ${m.id}: ${why.join('；')}`);
+        else lines.push(`  ${m.id} fits, but the sheet is hidden beside a visible table`);
+      }
   }
   return lines.join('\n');
 }

@@ -307,4 +307,13 @@ export function fitness(sheet: Sheet, m: Mapping, idx = new LabelIndex(sheet)): 
   return groups.filter((g) => idx.find(g)).length;
 }
 
+/** Why a mapping does not fit a sheet, in words a mapping author can act on (`recon inspect`); empty when it does. */
+export function whyNot(sheet: Sheet, m: Mapping, idx = new LabelIndex(sheet)): string[] {
+  const out: string[] = [];
+  for (const l of m.match.all) if (!idx.find([l]) && !idx.findInline([l])) out.push(`缺少标签“${l}”(match.all)`);
+  for (const l of m.match.none) if (idx.find([l])) out.push(`有排除标签“${l}”(match.none)`);
+  if (!out.length && !blocksStand(m, idx)) out.push('资金区（全年预算数、全年执行数）或指标区（三级指标、分值、得分）的表头没有并排在同一表头行');
+  return out;
+}
+
 export { LabelIndex };

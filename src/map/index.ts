@@ -8,7 +8,7 @@ export * from './schema.js';
 export * from './raw.js';
 export { loadMappings, mappingSourcesWith, parseMapping, MappingError, builtinMappingDir } from './load.js';
 export { labelMatches } from './labels.js';
-export { extract } from './extract.js';
+export { extract, whyNot } from './extract.js';
 
 /** The mapping that fits a sheet best, or null: a sheet that fits none is reported, never guessed. */
 export function matchSheet(sheet: Sheet, mappings: Mapping[], idx = new LabelIndex(sheet)): Mapping | null {

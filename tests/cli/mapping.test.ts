@@ -50,4 +50,12 @@ describe('recon inspect', () => {
     expect(r.stdout).toMatch(/rate\s+H9\s+100%\.\s+→ 数值 100（含多余字符，按此数处理）/);
     expect(r.stdout).toMatch(/actual\s+G14\s+＝70人\s+→ = 70 人/);
   });
+
+  it('says, for a sheet no mapping fits, what each mapping missed', async () => {
+    write(path.join(root, '联系人.csv'), '姓名,项目名称,电话\n张三,雪亮工程,0352-1234567\n');
+    const r = await runCli(['inspect', '联系人.csv'], root);
+    expect(r.stdout).toContain('no mapping matched');
+    expect(r.stdout).toMatch(/not shanxi-county-2022: 缺少标签“预算单位”\(match\.all\)/);
+    expect(r.stdout).not.toContain('缺少标签“项目名称”');
+  });
 });
