@@ -101,6 +101,7 @@ export class LabelIndex {
     for (const label of labels) {
       const pattern = inlinePattern(label);
       for (const e of this.entries) {
+        if (!/[:：]/.test(e.cell.text)) continue;
         const m = pattern.exec(fold(e.cell.text));
         if (m && m[1]!.trim() !== '') return { cell: e.cell, value: m[1]!.trim() };
       }
@@ -113,12 +114,13 @@ export class LabelIndex {
     const want = normLabel(label);
     const pattern = inlinePattern(label);
     const rows = new Set<number>();
-    for (const e of this.entries) if (e.norm === want || e.bare === want || pattern.test(fold(e.cell.text))) rows.add(e.cell.r);
+    for (const e of this.entries) if (e.norm === want || e.bare === want || (/[:：]/.test(e.cell.text) && pattern.test(fold(e.cell.text)))) rows.add(e.cell.r);
     return [...rows].sort((a, b) => a - b);
   }
 
   /** Whether a cell's text begins with one of the labels and a colon: `审核人：李四`, `总分：94.85`. */
   startsWithLabel(cell: Cell, labels: readonly string[]): boolean {
+    if (!/[:：]/.test(cell.text)) return false;
     const text = fold(cell.text);
     return labels.some((l) => inlinePattern(l).test(text));
   }
