@@ -148,7 +148,12 @@ describe('CSV submissions', () => {
   const utf8 = Buffer.from(csv, 'utf8');
   const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8]);
   const gb = iconv.encode(csv, 'gb18030');
-  for (const [name, buf] of Object.entries({ 'UTF-8': utf8, 'UTF-8 with BOM': bom, GB18030: gb }))
+  // Excel's 「Unicode 文本」: UTF-16LE with its byte-order mark, tab-separated.
+  const tsv = XLSX.utils.sheet_to_csv(sheetOf(insurance), { FS: '\t' });
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tsv, 'utf16le')]);
+  const semicolons = Buffer.from(XLSX.utils.sheet_to_csv(sheetOf(insurance), { FS: ';' }), 'utf8');
+  const variants = { 'UTF-8': utf8, 'UTF-8 with BOM': bom, GB18030: gb, 'UTF-16 tab-separated': utf16, 'semicolon-separated': semicolons };
+  for (const [name, buf] of Object.entries(variants))
     it(`reads a ${name} CSV to the same figures`, () => {
       const res = load(buf, 'table.csv');
       expect(res.status).toBe('audited');
