@@ -185,7 +185,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
         ? outcome.result
         : { input: { file: d.file, sha256: null, status: 'unreadable', sheets: [] }, findings: [], keys: [], failure: { code: outcome.code, detail: outcome.detail }, sheetNames: [] };
       const department = r.keys.find((k) => k.department)?.department ?? d.folder;
-      if (r.annotated) writes.write(d.path, copies.get(d.file)!, r.annotated);
+      if (r.annotated) await writes.write(d.path, copies.get(d.file)!, r.annotated);
       inputs.push(r.input);
       // A table without a 主管部门 is filed where its file is: under the file's other table, else its folder.
       for (const f of r.findings) f.department ??= department;
