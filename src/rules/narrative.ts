@@ -67,32 +67,37 @@ interface TableFigure {
   decimals: number | null;
 }
 
-function tableFigure(row: FundRow, kind: Claim['kind']): TableFigure | null {
+/**
+ * What the table says of a figure, the first as the report shows it. A rate or balance is also what the table's
+ * amounts make of it: a text that states the right 执行率 beside a wrong one in the table contradicts only the
+ * table's arithmetic (fund.rate says so), and `结余0.305万元` agrees with a 0.31 that fund.balance accepts.
+ */
+function tableFigures(row: FundRow, kind: Claim['kind']): TableFigure[] {
   const field = (k: FundColumn): NumberField | undefined => row.values[k];
   const reported = (f: NumberField | undefined, precise: boolean): TableFigure | null => {
     const v = usable(f);
     return v ? { value: v, shown: () => asShown(f!), decimals: precise ? null : f!.decimals } : null;
   };
+  const present = (...figures: (TableFigure | null)[]) => figures.filter((f): f is TableFigure => f !== null);
   switch (kind) {
     case 'rate': {
-      const stated = reported(field('rate'), false);
-      if (stated) return stated;
       const rate = computedRate(row);
-      return rate ? { value: rate, shown: () => `${shown(rate, 2)}（${plain(usable(field('executed'))!)} ÷ ${plain(usable(field('budget'))!)} × 100）`, decimals: null } : null;
+      const computed = rate ? { value: rate, shown: () => `${shown(rate, 2)}（${plain(usable(field('executed'))!)} ÷ ${plain(usable(field('budget'))!)} × 100）`, decimals: null } : null;
+      return present(reported(field('rate'), false), computed);
     }
-    case 'initial':
-      return reported(field('initial'), true) ?? reported(field('declared'), true) ?? reported(field('budget'), true);
+    case 'initial': {
+      const first = reported(field('initial'), true) ?? reported(field('declared'), true) ?? reported(field('budget'), true);
+      return present(first);
+    }
     case 'balance': {
-      const b = reported(field('balance'), true);
-      if (b) return b;
       const budget = usable(field('budget'));
       const executed = usable(field('executed'));
-      if (!budget || !executed) return null;
-      const left = budget.minus(executed);
-      return { value: left, shown: () => `${plain(left)}（${plain(budget)} − ${plain(executed)}）`, decimals: null };
+      const left = budget && executed ? budget.minus(executed) : null;
+      const computed = left ? { value: left, shown: () => `${plain(left)}（${plain(budget!)} − ${plain(executed!)}）`, decimals: null } : null;
+      return present(reported(field('balance'), true), computed);
     }
     default:
-      return reported(field(kind), true);
+      return present(reported(field(kind), true));
   }
 }
 
@@ -127,13 +132,15 @@ export const narrativeMismatch = defineRule({
     for (const a of t.analysis) {
       if (!a.text.value) continue;
       for (const f of statedFigures(a.text.value)) {
-        const fig = tableFigure(row, f.kind);
+        const figures = tableFigures(row, f.kind);
+        const fig = figures[0];
         if (!fig) continue;
         // Compared in the text's own unit: 66950 元 is checked to the yuan against 6.695 万元.
         const isRate = f.kind === 'rate';
         const factor = isRate || f.unit === t.amountUnit ? ONE : f.unit === '元' ? WAN : PER_WAN;
         const same = factor === ONE;
-        if (statedAgrees(f, same ? fig.value : fig.value.times(factor), same ? fig.decimals : null, same ? ctx.params.tolerance : ctx.params.tolerance.times(factor))) continue;
+        const tolerance = same ? ctx.params.tolerance : ctx.params.tolerance.times(factor);
+        if (figures.some((g) => statedAgrees(f, same ? g.value : g.value.times(factor), same ? g.decimals : null, tolerance))) continue;
         const unit = isRate ? '%' : t.amountUnit;
         // `0.305 万元（7 − 6.695）`: the unit goes with the figure, before how it was computed.
         const [figure = '', how = ''] = fig.shown().split(/(?=（)/);

@@ -64,6 +64,20 @@ ruleTester(narrativeMismatch, {
     { name: 'within the rules file tolerance: 95.65% for 95.64 with 0.01', table: saying('预算执行率95.64%', '预算执行率95.65%'), params: { tolerance: '0.01' } },
     { name: 'the central layout has no analysis text', table: saying('年度预算资金7万元', '年度预算资金8万元'), layout: 'central' },
     { name: 'messy labels, no merges, shifted', table: insurance, render: { messyLabels: true, noMerges: true, offsetRows: 3, offsetCols: 2 } },
+    {
+      name: 'the text states the right rate (95.64%) beside a wrong one in the table (96.54): fund.rate, not the text, is wrong',
+      table: spec(insurance, (t) => void (t.funds[0]!.rate = 96.54)),
+    },
+    {
+      name: 'the text states the exact balance (0.305) of a table that shows it rounded (0.31)',
+      table: spec(insurance, (t) => {
+        for (const f of t.funds) f.balance = 0.31;
+      }),
+    },
+    {
+      name: 'the text states the right balance (0.305) beside a wrong one in the table (0.35)',
+      table: spec(insurance, (t) => void (t.funds[0]!.balance = 0.35)),
+    },
   ],
   invalid: [
     {
