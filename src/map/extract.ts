@@ -15,6 +15,8 @@ const OPTIONAL = '（可选）';
 const CODE_NAME_FIELDS = new Set(['department', 'unit']);
 
 const hasText = (c: Cell | undefined): c is Cell => !!c && c.text.trim() !== '';
+/** A cell of a units row under a header: `（万元）`, `(%)`, `分`. */
+const UNIT_NOTE = /^\s*[(（]?\s*(万元|元|%|分|百分比)\s*[)）]?\s*$/;
 
 /** Every label a mapping names: a value scan stops when it reaches one, so an empty value is not read from its neighbour. */
 function allLabels(m: Mapping): string[] {
@@ -41,6 +43,10 @@ class Extractor {
   readonly missed: string[] = [];
   /** `funds.budget` → column index, filled as the blocks are found; fields may refer to them. */
   readonly blockColumns = new Map<string, number>();
+  /** Per block (`funds`, `indicators`), the last row of its header: fields under a block's column lie below it. */
+  private readonly blockBottoms = new Map<string, number>();
+  /** Cells a field has been read from: the next field on the row (the grade beside 总分) takes the next one. */
+  private readonly taken = new Set<string>();
 
   constructor(
     private readonly sheet: Sheet,
@@ -59,20 +65,33 @@ class Extractor {
   }
 
   field(name: string, f: LabelField | undefined): Slot | null {
+    const slot = this.placeField(name, f);
+    if (slot) this.taken.add(slot.addr);
+    return slot;
+  }
+
+  private placeField(name: string, f: LabelField | undefined): Slot | null {
     if (!f) return null;
-    const label = this.idx.find(f.labels, f.match);
+    // A field under a block's column (总分 under 得分) is labelled below that block's header: an indicator header
+    // named 自评得分 is not the 自评得分 row.
+    const bottom = f.column ? this.blockBottoms.get(f.column.split('.')[0]!) : undefined;
+    const where = bottom === undefined ? undefined : (c: Cell) => c.r > bottom;
+    const label = this.idx.find(f.labels, f.match, where);
     if (!label) {
-      // `项目名称：xxx` in one cell: the value is the rest of the label's own cell.
-      const inline = f.take === 'self' ? undefined : this.idx.findInline(f.labels);
-      if (inline) return { addr: inline.cell.addr, cell: { ...inline.cell, raw: inline.value, text: inline.value } };
+      // `项目名称：xxx` in one cell: the value is the rest of the label's own cell, unless the field's column holds it
+      // (`总分：98.76 … 优`: the grade stands under its column), or the field is a later value of that row.
+      const inline = f.take === 'self' ? undefined : this.idx.findInline(f.labels, where);
+      if (inline) {
+        const under = this.underColumn(f, inline.cell);
+        if (under && hasText(under.cell)) return under;
+        if (f.nth === 1) return { addr: inline.cell.addr, cell: { ...inline.cell, raw: inline.value, text: inline.value } };
+      }
       this.missed.push(`${name}: ${f.labels.join(' / ')}${REQUIRED_FIELDS.has(name) ? '' : OPTIONAL}`);
       return null;
     }
     if (f.take === 'self') return { addr: label.addr, cell: label };
-    if (f.column) {
-      const c = this.blockColumns.get(f.column);
-      if (c !== undefined && c > this.endCol(label)) return slotAt(this.sheet, label.r, c);
-    }
+    const under = this.underColumn(f, label);
+    if (under) return under;
     const s = this.sheet;
     const along = f.take === 'right';
     const first = along ? this.endCol(label) + 1 : this.endRow(label) + 1;
@@ -93,6 +112,26 @@ class Extractor {
     return along ? slotAt(s, label.r, pos) : slotAt(s, pos, label.c);
   }
 
+  /**
+   * The cell in the label's row under the field's block column, right of the label. A merge over that column that
+   * starts further left but right of the label is the value's (总分 98.76 merged over 分值 and 得分); one another
+   * field was read from (the total merged over 得分 and the grade's column) leaves this field the next cell on.
+   */
+  private underColumn(f: LabelField, label: Cell): Slot | null {
+    const c = f.column ? this.blockColumns.get(f.column) : undefined;
+    const labelEnd = this.endCol(label);
+    if (c === undefined || c <= labelEnd) return null;
+    const r = label.r;
+    const m = this.sheet.mergeAt(r, c);
+    const slot = m && m.s.r === r && m.s.c > labelEnd ? { addr: a1(r, m.s.c), cell: this.sheet.own(r, m.s.c) } : slotAt(this.sheet, r, c);
+    if (!this.taken.has(slot.addr)) return slot;
+    for (let i = (m?.e.c ?? c) + 1; i < this.sheet.colCount; i++) {
+      const cell = this.sheet.own(r, i);
+      if (hasText(cell)) return this.idx.isLabel(cell, this.stops) ? null : { addr: cell.addr, cell };
+    }
+    return null;
+  }
+
   /** `007` in one cell and the name in the next (`007 | 中国共产党…`): read as `007-中国共产党…`, pinned to the code. */
   private withNameAfterCode(cell: Cell, limit: number): Slot {
     if (!/^\s*\d{2,}\s*$/.test(cell.text)) return { addr: cell.addr, cell };
@@ -106,12 +145,17 @@ class Extractor {
     return { addr: cell.addr, cell };
   }
 
-  /** Finds a block's columns by header synonyms within a few rows from `top`; returns them and the header's last row. */
+  /**
+   * Finds a block's columns by header synonyms within a few rows from `top`, or a row or two above it when nothing
+   * stands between the header and `top` (执行率 merged down beside a 全年执行情况 group title over 全年预算数…);
+   * returns them and the header's last row.
+   */
   private columns<K extends string>(block: string, cols: Partial<Record<K, string[]>>, top: number, depth: number, required: ReadonlySet<string>) {
     const found: Partial<Record<K, number>> = {};
     let bottom = top;
+    const inHeader = (c: Cell) => (c.r >= top && c.r < top + depth) || (c.r < top && c.r >= top - 2 && this.reachesDown(c, top));
     for (const [key, labels] of Object.entries(cols) as [K, string[]][]) {
-      const cell = this.idx.find(labels, 'exact', (c) => c.r >= top && c.r < top + depth);
+      const cell = this.idx.find(labels, 'exact', inHeader);
       if (!cell) {
         this.missed.push(`${block}.${key}: ${labels.join(' / ')}${required.has(key) ? '' : OPTIONAL}`);
         continue;
@@ -119,7 +163,14 @@ class Extractor {
       found[key] = cell.c;
       bottom = Math.max(bottom, this.endRow(cell));
     }
+    this.blockBottoms.set(block, bottom);
     return { found, bottom };
+  }
+
+  /** Whether a header cell above row `top` stands over it: merged down to it, or with only blank cells between. */
+  private reachesDown(cell: Cell, top: number): boolean {
+    for (let r = this.endRow(cell) + 1; r <= top; r++) if (hasText(this.sheet.own(r, cell.c)) || this.sheet.mergeAt(r, cell.c)) return false;
+    return true;
   }
 
   /** The row's label: the nearest own text cell left of the first data column (a block label merged down is not own). */
@@ -145,9 +196,12 @@ class Extractor {
     const keys = Object.keys(found) as FundKey[];
     for (const k of keys) this.blockColumns.set(`funds.${k}`, found[k]!);
     const firstDataCol = Math.min(...keys.map((k) => found[k]!));
-    const endLabels = [...f.end, ...(this.m.goal?.header ?? []), ...(this.m.indicators.columns.level1 ?? [])];
+    // The block ends where the goal block or the indicators begin, whichever label of theirs comes first.
+    const g = this.m.goal;
+    const endLabels = [...f.end, ...(g ? [...g.header, ...g.columns.target, ...g.columns.actual] : []), ...(this.m.indicators.columns.level1 ?? [])];
     const rows: RawFundRow[] = [];
     let blank = 0;
+    let statedInRow: '元' | '万元' | undefined;
     for (let r = bottom + 1; r < Math.min(this.sheet.rowCount, bottom + 1 + MAX_BLOCK_ROWS); r++) {
       if (this.rowHas(r, endLabels)) break;
       const label = this.rowLabel(r, firstDataCol, anchor);
@@ -160,11 +214,16 @@ class Extractor {
         continue;
       }
       blank = 0;
+      // A row of units under the header (（万元） （%） （分）) is part of the header.
+      if (!label.cell && keys.every((k) => !hasText(values[k]!.cell) || UNIT_NOTE.test(fold(values[k]!.cell!.text)))) {
+        statedInRow ??= keys.map((k) => UNIT_NOTE.exec(fold(values[k]?.cell?.text ?? ''))?.[1]).find((u) => u === '万元' || u === '元') as '元' | '万元' | undefined;
+        continue;
+      }
       const kind = label.cell && this.idx.isLabel(label.cell, f.totalRow) ? 'total' : 'source';
       rows.push({ kind, label, values });
     }
     const unitText = fold(anchor?.text ?? '') + fold(budgetHeader.text);
-    const amountUnit = /万元/.test(unitText) ? '万元' : /\(元\)|元/.test(unitText) ? '元' : (this.statedUnit(bottom) ?? f.defaultUnit);
+    const amountUnit = /万元/.test(unitText) ? '万元' : /\(元\)|元/.test(unitText) ? '元' : (statedInRow ?? this.statedUnit(bottom) ?? f.defaultUnit);
     return {
       fundAnchor: anchor ? { addr: anchor.addr, cell: anchor } : null,
       amountUnit,
@@ -227,8 +286,8 @@ class Extractor {
       }
       const filled = (k: IndicatorKey) => hasText(values[k]?.cell);
       if (!filled('level3') && !filled('weight') && !filled('score')) continue;
-      // A 小计 row sums a group: no indicator of its own.
-      if ((['level1', 'level2', 'level3'] as const).some((k) => values[k]?.cell && this.idx.isLabel(values[k]!.cell!, t.skipRows))) continue;
+      // A 小计 row sums a group, a 合计 row the table (its label merged across the level columns): no indicators.
+      if (this.rowHas(r, t.skipRows)) continue;
       if (values.level1 && filled('level1') && values.level1.addr !== carry.level1?.addr) {
         carry.level1 = values.level1;
         // A new 一级 group starts its own 二级 groups: nothing is carried over from the last one.

@@ -97,11 +97,11 @@ export class LabelIndex {
    * A cell that holds a label and its value together, `项目名称：“雪亮工程”建设项目`: the first such cell for any of
    * the labels, with the value's text. The label may be spaced out (`项 目 名 称：`); a colon must follow it.
    */
-  findInline(labels: readonly string[]): { cell: Cell; value: string } | undefined {
+  findInline(labels: readonly string[], where?: (c: Cell) => boolean): { cell: Cell; value: string } | undefined {
     for (const label of labels) {
       const pattern = inlinePattern(label);
       for (const e of this.entries) {
-        if (!/[:：]/.test(e.cell.text)) continue;
+        if (!/[:：]/.test(e.cell.text) || (where && !where(e.cell))) continue;
         const m = pattern.exec(fold(e.cell.text));
         if (m && m[1]!.trim() !== '') return { cell: e.cell, value: m[1]!.trim() };
       }

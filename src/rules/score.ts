@@ -138,6 +138,12 @@ export const scoreTotal = defineRule({
   },
 });
 
+/** What a grade cell may say for a band: `优`, `优秀`, `优秀等次`, `良好等级`, `较差`, `（优）`. */
+function gradeWords(grade: string): string[] {
+  const bare = normLabel(grade).replace(/^[(（]|[)）]$/g, '').replace(/(等次|等级|级)$/, '');
+  return [bare, bare.replace(/(等|秀|好|格)$/, ''), bare.replace(/^较/, '')];
+}
+
 /** The grade band a total falls in. */
 export function gradeFor(total: Decimal, bands: { grade: string; min: Decimal }[]): string | null {
   const sorted = [...bands].sort((a, b) => b.min.comparedTo(a.min));
@@ -157,8 +163,7 @@ export const scoreGrade = defineRule({
     const grade = t.grade?.value?.trim();
     if (!total || !t.grade || !grade) return;
     const expected = gradeFor(total, ctx.params.grades);
-    const normalized = normLabel(grade).replace(/(等|秀|好|格)$/, '');
-    if (!expected || normalized === expected || normLabel(grade) === expected) return;
+    if (!expected || gradeWords(grade).includes(expected)) return;
     ctx.report({
       messageId: 'grade',
       cell: t.grade.cell,

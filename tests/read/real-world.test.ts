@@ -127,3 +127,120 @@ describe('reading what real submissions do', () => {
     expect(errorsAndWarnings(res).filter((f) => !f.startsWith('narrative.'))).toEqual([]);
   });
 });
+
+/** The sheet's merges without those starting at the given cells, plus the given ranges. */
+function remerge(ws: XLSX.WorkSheet, drop: string[], add: string[] = []): void {
+  ws['!merges'] = [...(ws['!merges'] ?? []).filter((m) => !drop.includes(XLSX.utils.encode_cell(m.s))), ...add.map((r) => XLSX.utils.decode_range(r))];
+}
+const text = (v: string): XLSX.CellObject => ({ t: 's', v });
+
+describe('headers, totals and labels as other templates draw them (QA round 3)', () => {
+  it('finds 执行率 and 得分 merged down beside a 全年执行情况 group title over the amounts, and checks the rate', () => {
+    const ws = sheetOf(insurance);
+    for (const c of ['E', 'F', 'G']) ws[`${c}7`] = ws[`${c}6`]!;
+    ws['E6'] = text('全年执行情况');
+    delete ws['F6'];
+    delete ws['G6'];
+    remerge(ws, ['E6', 'F6', 'G6'], ['E6:G6']);
+    expect(read(ws).tables[0]!.funds.columns).toEqual(['declared', 'initial', 'budget', 'executed', 'balance', 'rate', 'score']);
+    ws['H8'] = { t: 'n', v: 96.54 };
+    expect(errorsAndWarnings(read(ws))).toEqual(['fund.rate H8 资金总额的执行率应为 95.64%（6.695 ÷ 7 × 100），表中为 96.54%']);
+  });
+
+  it('finds 分值, 得分 and 偏差原因 merged down beside 指标名称 / 指标值 group titles', () => {
+    const ws = sheetOf(insurance);
+    for (const c of ['B', 'C', 'D', 'E', 'F', 'G']) ws[`${c}13`] = ws[`${c}12`]!;
+    ws['B12'] = text('指标名称');
+    ws['E12'] = text('指标值');
+    for (const c of ['C', 'D', 'F', 'G']) delete ws[`${c}12`];
+    remerge(ws, ['B12', 'C12', 'D12', 'E12', 'F12', 'G12'], ['B12:D12', 'E12:G12']);
+    const res = read(ws);
+    expect(res.tables[0]!.indicators.map((i) => i.weight.value?.toFixed())).toEqual(['20', '10', '10', '10', '30', '10']);
+    expect(errorsAndWarnings(res)).toEqual([]);
+  });
+
+  it('reads the grade beside 总分 when the 偏差原因 header is worded otherwise', () => {
+    for (const header of ['偏差原因及改进措施', '情况说明']) {
+      const ws = sheetOf(insurance);
+      ws['J12'] = text(header);
+      const t = read(ws).tables[0]!;
+      expect([t.grade?.value, t.grade?.cell]).toEqual(['优', 'J20']);
+    }
+  });
+
+  it('ends the fund rows at a goal block headed 年度绩效目标 or 绩效目标', () => {
+    for (const header of ['年度绩效目标', '绩效目标']) {
+      const ws = sheetOf(insurance);
+      ws['A10'] = text(header);
+      const res = read(ws);
+      expect([!!res.tables[0]!.funds.total, res.tables[0]!.funds.sources.length]).toEqual([true, 1]);
+      expect(errorsAndWarnings(res)).toEqual([]);
+    }
+  });
+
+  it('reads 总分 merged over the 分值 and 得分 columns, and the grade after a total merged over the grade column', () => {
+    const left = sheetOf(insurance);
+    left['H20'] = left['I20']!;
+    delete left['I20'];
+    remerge(left, ['A20'], ['A20:G20', 'H20:I20']);
+    const t = read(left).tables[0]!;
+    expect([t.total.value?.toFixed(), t.total.cell, t.grade?.value]).toEqual(['98.76', 'H20', '优']);
+    const right = sheetOf(insurance);
+    right['K20'] = right['J20']!;
+    delete right['J20'];
+    remerge(right, [], ['I20:J20']);
+    right['!ref'] = 'A1:K28';
+    const u = read(right).tables[0]!;
+    expect([u.total.cell, u.grade?.value, u.grade?.cell]).toEqual(['I20', '优', 'K20']);
+  });
+
+  it('reads 总分：98.76 written in the label cell, and the grade still from its column', () => {
+    const ws = sheetOf(insurance);
+    ws['A20'] = text('总分：98.76');
+    delete ws['I20'];
+    const t = read(ws).tables[0]!;
+    expect([t.total.value?.toFixed(), t.total.cell, t.grade?.value, t.grade?.cell]).toEqual(['98.76', 'A20', '优', 'J20']);
+    expect(errorsAndWarnings(read(ws))).toEqual([]);
+  });
+
+  it('takes a row of units under a one-row fund header as part of the header, and its unit', () => {
+    const ws = sheetOf(insurance);
+    delete ws['D7'];
+    remerge(ws, ['E6', 'F6', 'G6', 'H6', 'I6'], ['I6:J6']);
+    for (const [c, unit] of Object.entries({ C: '（万元）', E: '（万元）', F: '（万元）', G: '（万元）', H: '（%）', I: '（分）' })) ws[`${c}7`] = text(unit);
+    ws['A6'] = text('项目资金预算安排及执行进度');
+    const res = read(ws);
+    expect([!!res.tables[0]!.funds.total, res.tables[0]!.funds.sources.length]).toEqual([true, 1]);
+    expect(res.tables[0]!.amountUnit).toBe('万元');
+    expect(errorsAndWarnings(res)).toEqual([]);
+  });
+
+  it('knows the indicator columns by other names: 自评得分, 指标分值, 实际得分', () => {
+    for (const [weight, score] of [['分值', '自评得分'], ['指标分值', '实际得分']]) {
+      const ws = sheetOf(insurance);
+      ws['H12'] = text(weight!);
+      ws['I12'] = text(score!);
+      const res = read(ws);
+      expect(res.tables[0]!.total.value?.toFixed()).toBe('98.76');
+      expect(errorsAndWarnings(res)).toEqual([]);
+    }
+  });
+
+  it('reads a 合计 row as the total when the table has no 总分, and no indicator of it', () => {
+    const ws = sheetOf(insurance);
+    ws['A20'] = text('合计');
+    const t = read(ws).tables[0]!;
+    expect([t.total.value?.toFixed(), t.total.cell, t.indicators.length]).toEqual(['98.76', 'I20', insurance.indicators.length]);
+  });
+
+  it('accepts a grade written 优秀等次 or 优秀等级, and still flags a wrong one', () => {
+    for (const grade of ['优秀等次', '优秀等级', '（优）']) {
+      const ws = sheetOf(insurance);
+      ws['J20'] = text(grade);
+      expect(errorsAndWarnings(read(ws))).toEqual([]);
+    }
+    const ws = sheetOf(insurance);
+    ws['J20'] = text('良好等次');
+    expect(errorsAndWarnings(read(ws))).toEqual(['score.grade J20 总分 98.76 对应的等级应为“优”，表中为“良好等次”']);
+  });
+});
