@@ -102,6 +102,17 @@ function annotateAgain(d: Discovered, to: string, findings: Finding[], limits: R
   annotateWorkbook(buf, to, findings, ruleTitles, { format: workbook.format, sheets: workbook.sheets, book });
 }
 
+/**
+ * The read limits a worker with `memoryMb` of heap can keep: V8 stops a worker at its heap limit only when it gets
+ * the chance, and a single part parsed in one go past it takes the whole process down (a 225 MB sheet under
+ * `--memory 128`). Parsing takes a few times a part's size, so a part or file may be at most a quarter of the heap:
+ * anything larger is reported too large before it is parsed.
+ */
+export function withinMemory(limits: ReadLimits, memoryMb: number): ReadLimits {
+  const quarter = Math.floor((memoryMb * 1024 * 1024) / 4);
+  return { ...limits, maxBytes: Math.min(limits.maxBytes, quarter), maxInflatedBytes: Math.min(limits.maxInflatedBytes, quarter) };
+}
+
 /** Runs `fn` over `items`, at most `limit` at a time, in order of start. */
 async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -119,7 +130,8 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   const cwd = o.cwd ?? process.cwd();
   const outDir = path.resolve(cwd, o.outDir);
   const mappingSources = mappingSourcesWith(o.mappingSources).map((m) => path.resolve(cwd, m));
-  const limits = o.limits ?? defaultReadLimits;
+  const memoryMb = o.memoryMb ?? 1024;
+  const limits = withinMemory(o.limits ?? defaultReadLimits, memoryMb);
   // Set-up problems surface here, in the main thread, before any file is touched.
   loadMappings(mappingSources);
   const params = o.rulesFile ? loadRulesConfig(path.resolve(cwd, o.rulesFile)) : defaultRulesConfig;
@@ -138,7 +150,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   // is answered, so a worker never idles for a round trip through this thread (12% of its time at one in flight).
   // The time limit still counts from the worker's own start, and an aborted file takes no neighbour with it.
   const inFlight = jobs * 2;
-  const pool = new FilePool(setup, { jobs, timeoutMs: o.timeoutMs ?? 60_000, memoryMb: o.memoryMb ?? 1024 }, inFlight);
+  const pool = new FilePool(setup, { jobs, timeoutMs: o.timeoutMs ?? 60_000, memoryMb }, inFlight);
   let ledger = null;
   let found: Discovered[];
   let missing: string[];

@@ -8,6 +8,19 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FindingsDoc, ZFW_UNIT_NAME, ledgerCsv, readFindings, removeTempRoots, runAudit, tableXlsx, tempRoot, write } from './helpers.js';
 import { insurance, xueliang } from '../helpers/workbooks.js';
+import { ZipArchive, writeZip } from '../../src/read/index.js';
+
+/** A table's package whose sheet inflates to ~21 MB of cells: more than a quarter of a 64 MB worker heap. */
+function inflatingXlsx(): Buffer {
+  const zip = new ZipArchive(tableXlsx(insurance));
+  const rows = '<row><c><v>1</v></c></row>'.repeat(800_000);
+  const parts = [...zip.entries.values()].map((e) =>
+    e.name === 'xl/worksheets/sheet1.xml'
+      ? { name: e.name, data: Buffer.from(zip.text(e.name)!.replace(/<sheetData>[\s\S]*<\/sheetData>/, `<sheetData>${rows}</sheetData>`)) }
+      : { name: e.name, from: zip, entry: e },
+  );
+  return writeZip(parts);
+}
 
 afterAll(removeTempRoots);
 
@@ -61,6 +74,19 @@ describe('per-file limits', () => {
     const status = Object.fromEntries(doc.inputs.map((i) => [i.file, i.status]));
     expect(status).toEqual({ '政法委/巨大的附件.csv': 'unreadable', '政法委/网格员意外伤害保险.xlsx': 'audited', '政法委/雪亮工程.xlsx': 'audited' });
     expect(doc.findings.filter((x) => x.rule === 'file.unreadable')).toMatchObject([{ file: '政法委/巨大的附件.csv', actual: '内存超限' }]);
+  });
+
+  it('a package whose sheet would inflate past a quarter of the memory limit is file.unreadable (文件过大) before it is parsed, never a crash', async () => {
+    // Parsed in one go, such a sheet took the whole process down with V8's heap limit instead of only its worker.
+    const root = tempRoot();
+    write(path.join(root, 'in', '政法委', '网格员意外伤害保险.xlsx'), tableXlsx(insurance));
+    write(path.join(root, 'in', '政法委', '膨胀.xlsx'), inflatingXlsx());
+    const out = path.join(root, 'out');
+    const run = await runAudit([path.join(root, 'in'), '--out', out, '--memory', '64', '--jobs', '1'], root);
+    expect(run.code).toBe(1);
+    const doc = readFindings(out);
+    expect(doc.inputs.map((i) => [i.file, i.status])).toEqual([['政法委/网格员意外伤害保险.xlsx', 'audited'], ['政法委/膨胀.xlsx', 'unreadable']]);
+    expect(doc.findings.filter((x) => x.rule === 'file.unreadable')).toMatchObject([{ file: '政法委/膨胀.xlsx', actual: '文件过大' }]);
   });
 
   it('within generous limits the same file is read, and found to be no table (file.unrecognized)', async () => {
