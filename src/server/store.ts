@@ -18,7 +18,13 @@ export interface AuditState {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** How many times a process has started this audit (one that took the process down must not do it forever). */
+  attempts?: number;
 }
+
+/** An audit a stopped process left running is started again this many times at most. */
+const MAX_ATTEMPTS = 2;
+export const INTERRUPTED = '审核在进行中两次被中断（服务停止或崩溃），不再自动重试：请检查上传的文件后重新提交';
 
 export interface RunSettings {
   jobs?: number | undefined;
@@ -221,7 +227,13 @@ export class AuditStore {
       if (state.id !== name) continue;
       state.startedAt ??= null;
       state.finishedAt ??= null;
-      if (!isFinal(state.status)) {
+      if (state.status === 'running' && (state.attempts ?? 1) >= MAX_ATTEMPTS) {
+        // Started and never finished, again: whatever stopped the process last time would stop it once more.
+        state.status = 'failed';
+        state.error = INTERRUPTED;
+        state.finishedAt = new Date().toISOString();
+        this.persist(state);
+      } else if (!isFinal(state.status)) {
         state.status = 'queued';
         state.done = 0;
         state.startedAt = null;
@@ -257,6 +269,7 @@ export class AuditStore {
     const state = this.audits.get(id);
     if (!state) return;
     state.status = 'running';
+    state.attempts = (state.attempts ?? 0) + 1;
     state.startedAt = new Date().toISOString();
     this.persist(state);
     this.emit(state);
