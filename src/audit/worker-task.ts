@@ -58,13 +58,19 @@ export interface Ledger {
   index: LedgerIndex;
 }
 
+/** A worksheet's own row limit. */
+const LEDGER_MAX_ROWS = 1_048_576;
+
 /** Reads the ledger through the same read and map stages as the submissions. */
 /** The ledger's findings name it by its base name, in every thread alike (rows are matched across threads by it). */
 export async function loadLedger(file: string, mappingFile: string | null, limits = defaultReadLimits): Promise<Ledger> {
   const display = path.basename(file);
   const m = loadLedgerMapping(mappingFile ?? undefined);
-  const wb = readBuffer(await readFile(file), file, limits);
+  // The bureau's own export, one row per project of the region: as many rows as a worksheet can hold, not the few
+  // thousand a submission's sheet is allowed. Cut short it would report every project after the cut as missing.
+  const wb = readBuffer(await readFile(file), file, { ...limits, maxRows: LEDGER_MAX_ROWS });
   for (const sheet of wb.sheets) {
+    if (sheet.rowCount >= LEDGER_MAX_ROWS) throw new ReadError('too-large', `工作表“${sheet.name}”超过 ${LEDGER_MAX_ROWS} 行`);
     const raw = mapLedger(sheet, m);
     if (raw) {
       const rows = normalizeLedger(raw, display);
@@ -115,6 +121,7 @@ export async function auditFile(p: Prepared, task: FileTask): Promise<FileResult
       department: departmentOf(t),
       unit: unitOf(t),
       unitCode: t.unit.code,
+      unitName: t.unit.name ?? t.unit.value,
       project: t.project.value,
       projectCell: t.project.cell,
       ledgerRow: hit ? ledgerRowId(hit) : null,

@@ -44,7 +44,7 @@ export interface RawLedgerRow {
 export interface RawLedger {
   sheet: string;
   /** Unit of each amount column, read from its header: `全年预算数（元）`. */
-  units: { budget: '元' | '万元'; executed: '元' | '万元' };
+  units: { budget: Unit; executed: Unit };
   rows: RawLedgerRow[];
   missing: LedgerKey[];
 }
@@ -55,8 +55,28 @@ function headerMatches(cell: Cell, labels: string[]): boolean {
   return labels.some((l) => t === normLabel(l));
 }
 
-function unitOf(cell: Cell | undefined): '元' | '万元' {
-  return cell && /万元/.test(fold(cell.text)) ? '万元' : '元';
+type Unit = '元' | '万元';
+
+function unitIn(cell: Cell | undefined): Unit | null {
+  const t = cell ? fold(cell.text) : '';
+  return /万元/.test(t) ? '万元' : /元/.test(t) ? '元' : null;
+}
+
+/**
+ * The unit of an amount column: in its header (`全年预算数（万元）`), else in a units row right under it
+ * (`（万元）`), else stated above the header for the whole sheet (`单位：万元`); budget systems export 元 otherwise.
+ */
+function columnUnit(sheet: Sheet, header: number, c: number): Unit {
+  const below = sheet.own(header + 1, c);
+  const stated = () => {
+    for (let r = 0; r < header; r++)
+      for (let cc = 0; cc < sheet.colCount; cc++) {
+        const m = /单位\s*[:：]\s*(万元|元)/.exec(fold(sheet.own(r, cc)?.text ?? ''));
+        if (m) return m[1] as Unit;
+      }
+    return null;
+  };
+  return unitIn(sheet.own(header, c)) ?? (below && /^\s*[(（]?\s*(万元|元)\s*[)）]?\s*$/.test(fold(below.text)) ? unitIn(below) : null) ?? stated() ?? '元';
 }
 
 /** Finds the header row (the first within 20 rows holding the project name, budget and executed headers). */
@@ -81,7 +101,7 @@ export function mapLedger(sheet: Sheet, m: LedgerMapping): RawLedger | null {
     }
     return {
       sheet: sheet.name,
-      units: { budget: unitOf(sheet.own(r, found.budget)), executed: unitOf(sheet.own(r, found.executed)) },
+      units: { budget: columnUnit(sheet, r, found.budget), executed: columnUnit(sheet, r, found.executed) },
       rows,
       missing: keys.filter((k) => found[k] === undefined),
     };

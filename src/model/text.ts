@@ -33,6 +33,15 @@ export const normLabel: (s: string) => string = memo((s) =>
     .replace(/[:：]+$/, ''),
 );
 
+/**
+ * A code as two systems may write it: `007001`, `７００１`, ` 7001 ` (a ledger cell that lost its leading zeros
+ * as a number) all read `7001`. Codes are fixed-width where they are issued, so no two differ only in leading zeros.
+ */
+export function normCode(s: string): string {
+  const t = fold(s).replace(/\s+/g, '');
+  return /^\d+$/.test(t) ? t.replace(/^0+(?=\d)/, '') : t.toUpperCase();
+}
+
 /** Names (projects, units) compare without quotes, spaces and width differences. */
 export function normName(s: string): string {
   return normLabel(s).replace(/["'“”‘’「」『』《》〈〉]/g, '');

@@ -1,5 +1,5 @@
 import { Decimal } from '../model/decimal.js';
-import type { LedgerRow, NumberField } from '../model/index.js';
+import { type LedgerRow, type NumberField, normCode } from '../model/index.js';
 import { asShown, plain, usable } from './figures.js';
 import { defineRule } from './rule.js';
 import { mainRow } from './table-access.js';
@@ -70,13 +70,22 @@ export const ledgerMissingSubmissionMeta: RuleMeta = {
   messages: { missing: '预算系统台账中的项目“{project}”（单位 {unit}，全年预算数 {budget} 万元）未报送绩效自评表' },
 };
 
-/** The department a ledger row belongs to: its own columns, else the department of a submitted table of its unit. */
+/**
+ * The department a ledger row belongs to: the department of the submitted tables under its department code (so a
+ * ledger that names it 区委政法委 files its findings in the same correction list as the tables), else its own
+ * columns, else the department of a submitted table of its unit.
+ */
 export function ledgerDepartment(row: LedgerRow, known: { unitCode: string | null; department: string | null }[]): string | null {
+  if (row.departmentCode) {
+    const code = normCode(row.departmentCode);
+    const same = known.find((k) => k.department && /^\S+?-/.test(k.department) && normCode(k.department.split('-')[0]!) === code);
+    if (same) return same.department;
+  }
   if (row.departmentCode && row.departmentName) return `${row.departmentCode}-${row.departmentName}`;
   if (row.departmentName) return row.departmentName;
   const code = row.unitCode ?? row.departmentCode;
   if (!code) return null;
-  const same = known.find((k) => k.unitCode === code && k.department);
+  const same = known.find((k) => k.unitCode && normCode(k.unitCode) === normCode(code) && k.department);
   if (same) return same.department;
   const parent = known.find((k) => k.department && /^\d+/.test(k.department) && code.startsWith(k.department.split('-')[0]!));
   return parent?.department ?? null;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { loadLedger } from '../../src/audit/worker-task.js';
-import { checkTable, tableRules } from '../../src/rules/index.js';
+import { checkTable, ledgerDepartment, tableRules } from '../../src/rules/index.js';
 import { insurance, roundTrip } from '../helpers/workbooks.js';
 
 /*
@@ -14,15 +14,23 @@ import { insurance, roundTrip } from '../helpers/workbooks.js';
 const UNIT = '007001';
 const UNIT_NAME = '中国共产党大同市云州区委员会政法委员会';
 
-async function ledgerOf(rows: string[][]) {
-  const head = ['单位代码', '单位名称', '项目编码', '项目名称', '全年预算数（元）', '全年执行数（元）'];
+const HEAD = ['单位代码', '单位名称', '项目编码', '项目名称', '全年预算数（元）', '全年执行数（元）'];
+
+async function ledgerOf(rows: string[][], head: string[] = HEAD, above: string[][] = []) {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'perf-recon-ledger-')), '台账.csv');
-  fs.writeFileSync(file, iconv.encode([head, ...rows].map((r) => r.map((f) => `"${f}"`).join(',')).join('\r\n'), 'gb18030'));
+  fs.writeFileSync(file, iconv.encode([...above, head, ...rows].map((r) => r.map((f) => `"${f}"`).join(',')).join('\r\n'), 'gb18030'));
   return loadLedger(file, null);
 }
 
+/** The ledger rules' findings on the insurance table (its unit, name and figures unchanged unless `edit` says). */
+function against(ledger: Awaited<ReturnType<typeof ledgerOf>>, edit: (t: ReturnType<typeof roundTrip>) => void = () => {}) {
+  const t = roundTrip(insurance);
+  edit(t);
+  return checkTable(t, tableRules, undefined, ledger.index).filter((f) => f.rule.startsWith('ledger.')).map((f) => `${f.rule} ${f.cell} ${f.message}`);
+}
+
 async function ledgerFindings(rows: string[][], projectCode: string | null = null) {
-  const ledger = await ledgerOf(rows);
+  const ledger = await ledgerOf(rows, HEAD);
   const t = roundTrip(insurance);
   // (the seed layout has no 项目编码 field; a layout that has one fills it so)
   if (projectCode) t.projectCode = { value: projectCode, cell: null };
@@ -67,5 +75,53 @@ describe('matching tables to ledger rows', () => {
       ['合 计', '', '', '—', '70,000.00', '66,950.00'],
     ]);
     expect(ledger.rows.map((r) => r.projectName.value)).toEqual(['网格员意外伤害保险']);
+  });
+});
+
+describe('ledgers as budget systems and bureaus export them (QA round 3)', () => {
+  it('matches a unit code that lost its leading zeros as a number (7001 for 007001), and full-width project codes', async () => {
+    const numeric = await ledgerOf([['7001', '区委政法委', '', '网格员意外伤害保险', '70000', '66950']]);
+    expect(against(numeric)).toEqual([]);
+    const coded = await ledgerOf([[UNIT, UNIT_NAME, 'P100', '网格员意外伤害保险', '70000', '70000']]);
+    expect(against(coded, (t) => void (t.projectCode = { value: 'Ｐ１００', cell: null }))).toEqual([
+      'ledger.mismatch F8 全年执行数与预算系统台账不符：台账为 70000 元（折合 7 万元），表中为 6.695 万元',
+    ]);
+  });
+
+  it('matches by the project name alone a ledger that names no unit', async () => {
+    const ledger = await ledgerOf([['网格员意外伤害保险', '70000', '60000']], ['项目名称', '全年预算数（元）', '全年执行数（元）']);
+    expect(against(ledger)).toEqual(['ledger.mismatch F8 全年执行数与预算系统台账不符：台账为 60000 元（折合 6 万元），表中为 6.695 万元']);
+  });
+
+  it('takes the unit from a 单位：万元 line above the header, or a units row under it', async () => {
+    const head = ['单位代码', '单位名称', '项目名称', '全年预算数', '全年执行数'];
+    const row = [UNIT, UNIT_NAME, '网格员意外伤害保险', '7', '6.695'];
+    const titled = await ledgerOf([row], head, [['预算执行台账'], ['单位：万元']]);
+    expect([titled.rows[0]!.sourceUnit.budget, against(titled)]).toEqual(['万元', []]);
+    const unitsRow = await ledgerOf([['', '', '', '（万元）', '（万元）'], row], head);
+    expect([unitsRow.rows.length, unitsRow.rows[0]!.sourceUnit.executed, against(unitsRow)]).toEqual([1, '万元', []]);
+  });
+
+  it('reads a ledger longer than a submission may be (6,000 rows), to its last row', async () => {
+    const filler = Array.from({ length: 6000 }, (_, i) => ['009001', '其他单位', '', `其他项目${i}`, '1000', '1000']);
+    const ledger = await ledgerOf([...filler, [UNIT, UNIT_NAME, '', '网格员意外伤害保险', '70000', '60000']]);
+    expect(ledger.rows).toHaveLength(6001);
+    expect(against(ledger)).toEqual(['ledger.mismatch F8 全年执行数与预算系统台账不符：台账为 60000 元（折合 6 万元），表中为 6.695 万元']);
+  });
+});
+
+describe('the department of a missing submission', () => {
+  const known = [{ unitCode: '007001', department: '007-中国共产党大同市云州区委员会政法委员会' }];
+  const row = (departmentCode: string | null, departmentName: string | null, unitCode: string | null) =>
+    ({ departmentCode, departmentName, unitCode }) as Parameters<typeof ledgerDepartment>[0];
+
+  it('is the department the tables of its department code are filed under, whatever the ledger calls it', () => {
+    expect(ledgerDepartment(row('007', '区委政法委', '007002'), known)).toBe('007-中国共产党大同市云州区委员会政法委员会');
+    expect(ledgerDepartment(row('7', null, null), known)).toBe('007-中国共产党大同市云州区委员会政法委员会');
+  });
+
+  it('is the ledger’s own when no table names that department, else the department of its unit', () => {
+    expect(ledgerDepartment(row('009', '区财政局', null), known)).toBe('009-区财政局');
+    expect(ledgerDepartment(row(null, null, '7001'), known)).toBe('007-中国共产党大同市云州区委员会政法委员会');
   });
 });
