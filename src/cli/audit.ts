@@ -57,7 +57,7 @@ export async function runAuditCommand(args: string[]): Promise<number> {
   } catch (err) {
     bar?.done();
     if (err instanceof AuditSetupError || err instanceof RulesConfigError) {
-      console.error(err.message);
+      console.error(err instanceof RulesConfigError ? `规则文件有误：${err.message}` : err.message);
       return 2;
     }
     throw err;

@@ -6,15 +6,17 @@ import { allRuleMetas } from './registry.js';
 const decimalText = z
   .union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/)])
   .transform((v) => new Decimal(String(v)));
+/** Weights, bands and the tolerance: a negative one would make every figure wrong. */
+const nonNegative = decimalText.refine((d) => !d.isNegative(), { message: '不能为负数 (must not be negative)' });
 
 /**
  * Rule parameters. Every field has a default, so an empty file `{}` is valid; a rules file overrides
  * only what it names. Amounts in JSON are read as exact decimals (`"0.01"` or `0.01`).
  */
-export const RulesConfig = z.object({
+export const RulesConfig = z.strictObject({
   /** Grade bands, highest first: a total at or above `min` earns `grade`. */
   grades: z
-    .array(z.object({ grade: z.string().min(1), min: decimalText }))
+    .array(z.strictObject({ grade: z.string().min(1), min: nonNegative }))
     .min(1)
     .prefault([
       { grade: '优', min: 90 },
@@ -23,13 +25,13 @@ export const RulesConfig = z.object({
       { grade: '差', min: 0 },
     ]),
   /** Expected weight of each 一级指标 (by its label without the stated weight) and of the execution rate. */
-  levelWeights: z.record(z.string(), decimalText).prefault({ 产出指标: 50, 效益指标: 30, 满意度指标: 10, 执行率: 10 }),
+  levelWeights: z.record(z.string(), nonNegative).prefault({ 产出指标: 50, 效益指标: 30, 满意度指标: 10, 执行率: 10 }),
   /** 分值 of the execution rate when the table does not state it. */
-  rateWeight: decimalText.prefault(10),
+  rateWeight: nonNegative.prefault(10),
   /** The sum of all 分值. */
-  weightsTotal: decimalText.prefault(100),
+  weightsTotal: nonNegative.prefault(100),
   /** Absolute slack added to every comparison after rounding (0: exact under the rounding rule). */
-  tolerance: decimalText.prefault(0),
+  tolerance: nonNegative.prefault(0),
   /** Severity overrides per rule id. */
   severity: z.record(z.string(), z.enum(['error', 'warning', 'info'])).default({}),
   /** Rule ids switched off. */
@@ -41,10 +43,19 @@ export const defaultRulesConfig: RulesConfig = RulesConfig.parse({});
 
 export class RulesConfigError extends Error {}
 
+/** Keys a rules file may carry for its readers (`$schema`, `_说明`, `//`): not settings, and no typo either. */
+const NOTE_KEY = /^(\$|_|\/\/)/;
+
 export function parseRulesConfig(json: unknown, source = 'rules'): RulesConfig {
-  const r = RulesConfig.safeParse(json);
+  const settings = json && typeof json === 'object' && !Array.isArray(json) ? Object.fromEntries(Object.entries(json).filter(([k]) => !NOTE_KEY.test(k))) : json;
+  // A misspelt key (`disable` for `disabled`) would leave the default in force without a word: strict objects refuse it.
+  const r = RulesConfig.safeParse(settings);
   if (!r.success)
-    throw new RulesConfigError(`${source}: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    throw new RulesConfigError(
+      `${source}: ${r.error.issues
+        .map((i) => (i.code === 'unrecognized_keys' ? `没有这些设置 (unknown settings)：${i.keys.join('、')}${i.path.length ? `（在 ${i.path.join('.')} 中）` : ''}；可用的设置见 README` : `${i.path.join('.') || '(root)'}: ${i.message}`))
+        .join('; ')}`,
+    );
   // A mistyped id would leave the rule on (or its severity unchanged) without a word: refuse it.
   const known = new Set(allRuleMetas.map((m) => m.id));
   const unknown = [...r.data.disabled, ...Object.keys(r.data.severity)].filter((id) => !known.has(id));

@@ -77,3 +77,22 @@ describe('--rules with a rule id that does not exist', () => {
     expect(run.stderr).toContain('no.such');
   });
 });
+
+describe('--rules that cannot be meant', () => {
+  it('a misspelt setting is refused (exit 2, naming it), so that the default never stays in force unnoticed', async () => {
+    write(path.join(root, 'misspelt.json'), JSON.stringify({ disable: ['narrative.mismatch'] }));
+    const run = await runAudit(['政法委', '--out', 'out-misspelt', '--rules', 'misspelt.json'], root);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('规则文件有误');
+    expect(run.stderr).toContain('disable');
+  });
+
+  it('a negative tolerance or weight is refused; notes for the reader ($schema, _说明) are not settings', async () => {
+    write(path.join(root, 'negative.json'), JSON.stringify({ tolerance: '-1' }));
+    const bad = await runAudit(['政法委', '--out', 'out-negative', '--rules', 'negative.json'], root);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('tolerance')]);
+    write(path.join(root, 'noted.json'), JSON.stringify({ _说明: '本局口径', $schema: 'x', tolerance: '0' }));
+    const ok = await runAudit(['政法委', '--out', 'out-noted', '--rules', 'noted.json'], root);
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+});
