@@ -11,7 +11,7 @@ import { allRuleMetas } from '../rules/index.js';
 import { HttpError, contentDisposition, drainRequest } from './http-util.js';
 import { PAGE_HTML } from './page.js';
 import { type AuditState, AuditStore, isAuditId } from './store.js';
-import { type UploadLimits, multipartError, receiveUpload } from './upload.js';
+import { type UploadLimits, multipartError, partsAllowed, receiveUpload } from './upload.js';
 
 export interface AppOptions {
   /** Uploads and results: `dataDir/audits/<id>/{input,ledger,rules.json,out,status.json}`. */
@@ -88,7 +88,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   const docCache = new Map<string, FindingsDoc>();
   let closing: Promise<void> | null = null;
 
-  app.register(fastifyMultipart, { limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles + 2 } });
+  app.register(fastifyMultipart, { limits: { fileSize: limits.maxFileBytes, files: partsAllowed(limits) } });
   app.decorate('auditStore', store);
 
   app.addHook('onSend', async (_req, reply, payload) => {

@@ -138,6 +138,14 @@ function checkRules(text: string): string {
 }
 
 /**
+ * File parts one request may carry: the workbooks, the ledger and a rules file, and room for what a dropped folder
+ * holds besides workbooks (scans, Word files), which are skipped and do not count as workbooks.
+ */
+export function partsAllowed(limits: Pick<UploadLimits, 'maxFiles'>): number {
+  return limits.maxFiles * 4 + 2;
+}
+
+/**
  * Streams the parts of a multipart upload into an audit folder: workbooks (field `files`, repeatable) under
  * `input/<relative path>`, the ledger (`ledger`) under `ledger/<name>`, a rules file (`rules`, a file or a text
  * field) to `rules.json`, checked. Throws HttpError (400 / 413) for anything the audit cannot take; the caller
@@ -147,7 +155,7 @@ export async function receiveUpload(req: FastifyRequest, dir: string, limits: Up
   if (!req.isMultipart()) throw new HttpError(415, '请以 multipart/form-data 上传（字段 files、ledger、rules）');
   const declared = Number(req.headers['content-length']);
   // A multipart body carries some overhead per part beyond the files themselves.
-  if (Number.isFinite(declared) && declared > limits.maxTotalBytes + 64 * 1024 + (limits.maxFiles + 2) * 2048)
+  if (Number.isFinite(declared) && declared > limits.maxTotalBytes + 64 * 1024 + partsAllowed(limits) * 2048)
     throw tooLargeTotal(limits);
 
   const inputDir = insideDir(dir, INPUT_DIR);
@@ -163,7 +171,7 @@ export async function receiveUpload(req: FastifyRequest, dir: string, limits: Up
 
   const parts = req.parts({
     preservePath: true,
-    limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles + 2, fields: 4, parts: limits.maxFiles + 8, fieldSize: MAX_RULES_BYTES },
+    limits: { fileSize: limits.maxFileBytes, files: partsAllowed(limits), fields: 4, parts: partsAllowed(limits) + 6, fieldSize: MAX_RULES_BYTES },
   });
   for await (const part of parts) {
     if (part.type === 'field') {

@@ -390,6 +390,14 @@ describe('upload limits', () => {
     expect(auditDirs(s)).toEqual([]);
   });
 
+  it('counts only workbooks against the file limit: a dropped folder’s other files are skipped, not refused', async () => {
+    const small = (n: number): Part => ['files', `项目名称,预算\r\n项目${n},1\r\n`, `部门/表${n}.csv`];
+    const scans = Array.from({ length: 5 }, (_, i): Part => ['files', 'not a workbook', `部门/扫描件${i}.pdf`]);
+    const r = await post(s, [small(1), small(2), ...scans], '?wait=1');
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.summary.files).toBe(2);
+  });
+
   it('still takes a request within the limits afterwards', async () => {
     const r = await post(s, [['files', '项目名称,预算\r\n项目,1\r\n', '部门/表.csv']], '?wait=1');
     expect(r.status).toBe(200);
