@@ -50,6 +50,34 @@ const isInside = (dir: string, file: string) => {
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 };
 
+/**
+ * A glob's folders that exist as written, and the pattern under them. Folder names are taken literally where they
+ * exist: in `政法委 (2022)/**` followed by a file pattern, the folder is that folder, not a pattern group of its brackets.
+ */
+function splitGlob(input: string, cwd: string): { base: string; pattern: string } {
+  const segments = input.split(/[\\/]/);
+  let base = path.resolve(cwd, path.isAbsolute(input) ? path.parse(input).root : '.');
+  let i = path.isAbsolute(input) ? 1 : 0;
+  for (; i < segments.length - 1; i++) {
+    const next = path.resolve(base, segments[i]!);
+    let dir = false;
+    try {
+      dir = statSync(next).isDirectory();
+    } catch {
+      dir = false;
+    }
+    if (!dir) break;
+    base = next;
+  }
+  if (i === (path.isAbsolute(input) ? 1 : 0)) {
+    // No folder of it exists as written: fast-glob's own reading of the whole pattern.
+    const task = fg.generateTasks([input.split(path.sep).join('/')])[0];
+    const staticBase = path.resolve(cwd, task?.base ?? '.');
+    return { base: staticBase, pattern: path.relative(staticBase, path.resolve(cwd, input)).split(path.sep).join('/') || input };
+  }
+  return { base, pattern: segments.slice(i).join('/') };
+}
+
 /** Files, folders or globs to the list of workbooks, sorted and without repeats. */
 export async function discover(
   inputs: string[],
@@ -79,11 +107,11 @@ export async function discover(
     } else if (st?.isFile()) {
       add(abs, path.basename(abs), path.dirname(abs));
     } else if (fg.isDynamicPattern(input)) {
-      const base = fg.generateTasks([input])[0]?.base ?? '.';
-      const files = await fg(input.split(path.sep).join('/'), { cwd, caseSensitiveMatch: false, ignore: IGNORE, dot: false, onlyFiles: true });
+      const { base, pattern } = splitGlob(input, cwd);
+      const files = await fg(pattern, { cwd: base, caseSensitiveMatch: false, ignore: IGNORE, dot: false, onlyFiles: true });
       const matched = files.filter(isWorkbookName);
       if (!matched.length) missing.push(input);
-      for (const f of matched) add(path.resolve(cwd, f), path.relative(path.resolve(cwd, base), path.resolve(cwd, f)), path.resolve(cwd, base));
+      for (const f of matched) add(path.join(base, f), f, base);
     } else missing.push(input);
   }
   // Two input folders holding the same relative path would give two inputs one name: name those by as much of their

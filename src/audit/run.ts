@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadMappings, mappingSourcesWith } from '../map/index.js';
@@ -113,6 +113,14 @@ export function withinMemory(limits: ReadLimits, memoryMb: number): ReadLimits {
   return { ...limits, maxBytes: Math.min(limits.maxBytes, quarter), maxInflatedBytes: Math.min(limits.maxInflatedBytes, quarter) };
 }
 
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Runs `fn` over `items`, at most `limit` at a time, in order of start. */
 async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -163,6 +171,12 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
         const why = err instanceof ReadError ? (err.code === 'unsupported' ? err.detail : `${FAILURE_ZH[err.code] ?? err.code}（${err.detail}）`) : err instanceof Error ? err.message : String(err);
         throw new AuditSetupError(`台账无法读取 (ledger unreadable): ${ledgerPath}: ${why}`);
       }
+    }
+    // Reports written over the submissions would be audited, or hide them, next time: refuse it in words.
+    for (const input of o.inputs) {
+      const abs = path.resolve(cwd, input);
+      if (isDirectory(abs) && (abs === outDir || !path.relative(outDir, abs).startsWith('..')))
+        throw new AuditSetupError(`输出文件夹（--out）不能是输入文件夹本身或其上级，请另选一个文件夹 (--out must not be or contain an input folder)：${outDir}`);
     }
     const discovered = await discover(o.inputs, cwd, [outDir]);
     // The ledger often sits beside the submissions; it is not one of them.

@@ -42,6 +42,25 @@ describe('inputs', () => {
     expect(new Set(doc.findings.map((f) => f.file))).toEqual(new Set(['警务.xlsx']));
   });
 
+  it('a glob through folders whose names hold brackets takes them as written', async () => {
+    const root = tempRoot();
+    write(path.join(root, '政法委 (2022)', '[一季度]', '保险.xlsx'), tableXlsx(insurance));
+    write(path.join(root, '政法委 (2022)', '警务.xlsx'), tableXlsx(police('社区警务室建设')));
+    const r = await runAudit(['政法委 (2022)/**/*.xlsx', '--out', 'out'], root);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFindings(path.join(root, 'out')).inputs.map((i) => i.file)).toEqual(['[一季度]/保险.xlsx', '警务.xlsx']);
+  });
+
+  it('refuses --out that is the input folder or holds it, saying so (exit 2)', async () => {
+    const root = tempRoot();
+    write(path.join(root, 'b', '政法委', '保险.xlsx'), tableXlsx(insurance));
+    for (const out of ['b', '.']) {
+      const r = await runAudit(['b', '--out', out], root);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('输出文件夹');
+    }
+  });
+
   // Regression (fixed): discover() does not leave out the --out folder. With --out inside the input folder (`recon audit b --out
   // b/out`, or `recon audit . --out out`), a second run audits the first run's reports: annotated/…/保险.xlsx is
   // audited again (a second table of the same project → batch.duplicate), corrections/*.xlsx, *.csv and
