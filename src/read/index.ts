@@ -27,8 +27,19 @@ export function sniffFormat(buf: Buffer, file: string): Workbook['format'] {
   if (startsWith(buf, CFB)) return 'xls';
   const ext = path.extname(file).toLowerCase();
   if (ext === '.csv' || ext === '.txt') return 'csv';
-  // HTML or SpreadsheetML saved as .xls: SheetJS reads those too.
-  return 'xls';
+  // HTML or SpreadsheetML saved as .xls (web systems' "Excel" exports): SheetJS reads those.
+  if (looksLikeMarkup(buf)) return 'xls';
+  // Plain text under an .xls name (a CSV or tab-separated export renamed): our text reader, with its encodings.
+  return ext === '.xls' ? 'csv' : 'xls';
+}
+
+/** Whether a text file begins with markup (`<html`, `<?xml`, `<table`), after a byte-order mark and blanks. */
+function looksLikeMarkup(buf: Buffer): boolean {
+  let i = 0;
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) i = 3;
+  else if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) return /^\s*</.test(new TextDecoder(buf[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(buf.subarray(2, 200)));
+  while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x09 || buf[i] === 0x0a || buf[i] === 0x0d)) i++;
+  return buf[i] === 0x3c;
 }
 
 /** Reads a buffer into grids. `file` is only used for naming and format hints. */

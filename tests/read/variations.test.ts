@@ -160,6 +160,14 @@ describe('CSV submissions', () => {
       expect(figures(res.tables[0]!)).toEqual(expectedFigures(insurance));
     });
 
+  it('reads a CSV or tab-separated export saved under an .xls name as the text it is', () => {
+    for (const buf of [gb, utf8, utf16]) {
+      const res = load(buf, 'table.xls');
+      expect(res.status).toBe('audited');
+      expect(figures(res.tables[0]!)).toEqual(expectedFigures(insurance));
+    }
+  });
+
   it('is not fooled by GB18030 bytes that happen to be valid text', () => {
     expect(gb.equals(utf8)).toBe(false);
     const sheet = readBuffer(gb, 'table.csv').sheets[0]!;
