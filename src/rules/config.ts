@@ -7,7 +7,7 @@ const decimalText = z
   .union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/)])
   .transform((v) => new Decimal(String(v)));
 /** Weights, bands and the tolerance: a negative one would make every figure wrong. */
-const nonNegative = decimalText.refine((d) => !d.isNegative(), { message: '不能为负数 (must not be negative)' });
+const nonNegative = decimalText.refine((d) => !d.isNegative(), { message: '不能为负数' });
 
 /**
  * Rule parameters. Every field has a default, so an empty file `{}` is valid; a rules file overrides
@@ -46,21 +46,27 @@ export class RulesConfigError extends Error {}
 /** Keys a rules file may carry for its readers (`$schema`, `_说明`, `//`): not settings, and no typo either. */
 const NOTE_KEY = /^(\$|_|\/\/)/;
 
+/** `source` names the file in messages (the CLI's path); the web page, where the user chose the file, passes ''. */
 export function parseRulesConfig(json: unknown, source = 'rules'): RulesConfig {
+  const where = source ? `${source}: ` : '';
   const settings = json && typeof json === 'object' && !Array.isArray(json) ? Object.fromEntries(Object.entries(json).filter(([k]) => !NOTE_KEY.test(k))) : json;
   // A misspelt key (`disable` for `disabled`) would leave the default in force without a word: strict objects refuse it.
   const r = RulesConfig.safeParse(settings);
   if (!r.success)
     throw new RulesConfigError(
-      `${source}: ${r.error.issues
-        .map((i) => (i.code === 'unrecognized_keys' ? `没有这些设置 (unknown settings)：${i.keys.join('、')}${i.path.length ? `（在 ${i.path.join('.')} 中）` : ''}；可用的设置见 README` : `${i.path.join('.') || '(root)'}: ${i.message}`))
-        .join('; ')}`,
+      `${where}${r.error.issues
+        .map((i) =>
+          i.code === 'unrecognized_keys'
+            ? `没有这些设置：${i.keys.join('、')}${i.path.length ? `（在 ${i.path.join('.')} 中）` : `（可用的设置：${Object.keys(RulesConfig.shape).join('、')}）`}`
+            : `${i.path.join('.') || '(root)'}：${i.message}`,
+        )
+        .join('；')}`,
     );
   // A mistyped id would leave the rule on (or its severity unchanged) without a word: refuse it.
   const known = new Set(allRuleMetas.map((m) => m.id));
   const unknown = [...r.data.disabled, ...Object.keys(r.data.severity)].filter((id) => !known.has(id));
   if (unknown.length)
-    throw new RulesConfigError(`${source}: 没有这些规则 (unknown rule ids)：${[...new Set(unknown)].join('、')}；规则 id 见 README 的规则表`);
+    throw new RulesConfigError(`${where}没有这些规则：${[...new Set(unknown)].join('、')}（规则编号见说明文档的规则表）`);
   return r.data;
 }
 

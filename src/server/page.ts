@@ -85,11 +85,32 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 #detail-close { position: absolute; top: 14px; right: 16px; }
 #detail dl { display: grid; grid-template-columns: 72px 1fr; gap: 6px 10px; margin: 0; }
 #detail dt { color: var(--muted); }
-#detail dd { margin: 0; word-break: break-all; }
+#detail dd { margin: 0; overflow-wrap: break-word; }
+#detail .rule-id { color: var(--muted); font-size: 12px; margin-left: 6px; }
 #detail .big { font-size: 15px; font-weight: 600; }
 #detail .expected { color: #03543f; } #detail .actual { color: var(--error); }
 #detail .links { margin-top: 16px; }
 [hidden] { display: none !important; }
+.btn:focus-visible, .btn:focus-within, select:focus-visible, #findings tbody tr:focus-visible, #departments a:focus-visible {
+  outline: 3px solid #7aa7ec; outline-offset: 2px; }
+.table-wrap { overflow-x: auto; }
+@media (max-width: 640px) {
+  header.top { padding: 14px 16px; }
+  main { padding: 12px 10px 40px; }
+  .card { padding: 14px 12px; }
+  #dropzone { padding: 16px 10px; }
+  #dropzone .dz-buttons { flex-wrap: wrap; }
+  #departments .chart-col, #departments td.chart, #departments .infos { display: none; }
+  #departments td.name { max-width: none; }
+  /* Findings as cards: one per finding, each value under its column's name, nothing off to the side. */
+  #findings thead { display: none; }
+  #findings, #findings tbody, #findings tr, #findings td { display: block; width: 100%; }
+  #findings tbody tr { border-bottom: 1px solid var(--line); padding: 6px 4px; }
+  #findings td { border: 0; padding: 1px 4px; }
+  #findings td::before { content: attr(data-label) "："; color: var(--muted); }
+  .findings-wrap { max-height: none; }
+  .filters select { max-width: 100%; }
+}
 </style>
 </head>
 <body>
@@ -142,10 +163,12 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
     <div class="card">
       <h2>各部门问题（按错误数排序）</h2>
       <div class="legend"><span><i style="background:#e02424"></i>错误（须整改）</span><span><i style="background:#e3a008"></i>警告（须说明）</span><span><i style="background:#9aa5b1"></i>提示</span></div>
+      <div class="table-wrap">
       <table id="departments" data-testid="departments">
-        <thead><tr><th>排名</th><th>主管部门</th><th class="chart-col">问题分布</th><th>错误</th><th>警告</th><th>提示</th><th>整改清单</th></tr></thead>
+        <thead><tr><th>排名</th><th>主管部门</th><th class="chart-col">问题分布</th><th>错误</th><th>警告</th><th class="infos">提示</th><th>整改清单</th></tr></thead>
         <tbody></tbody>
       </table>
+      </div>
       <div id="departments-empty" class="empty" hidden>没有发现任何问题。</div>
     </div>
 
@@ -157,6 +180,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
         <label>严重程度 <select id="filter-severity" data-testid="filter-severity">
           <option value="">全部</option><option value="error">错误</option><option value="warning">警告</option><option value="info">提示</option>
         </select></label>
+        <button id="filter-reset" data-testid="filter-reset" class="btn small" type="button">重置筛选</button>
         <span id="filter-count" data-testid="filter-count"></span>
       </div>
       <div class="findings-wrap">
@@ -170,12 +194,12 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
   </section>
 </main>
 
-<aside id="detail" data-testid="detail" hidden aria-label="问题详情">
+<aside id="detail" data-testid="detail" hidden aria-label="问题详情" tabindex="-1">
   <button id="detail-close" data-testid="detail-close" class="btn small" type="button">关闭</button>
   <h2 id="detail-title">问题详情</h2>
   <dl>
     <dt>严重程度</dt><dd id="detail-severity" data-testid="detail-severity"></dd>
-    <dt>问题类型</dt><dd id="detail-rule" data-testid="detail-rule"></dd>
+    <dt>问题类型</dt><dd><span id="detail-rule" data-testid="detail-rule"></span><span id="detail-rule-id" class="rule-id"></span></dd>
     <dt>问题说明</dt><dd id="detail-message" data-testid="detail-message" class="big"></dd>
     <dt>应为</dt><dd id="detail-expected" data-testid="detail-expected" class="expected"></dd>
     <dt>表中为</dt><dd id="detail-actual" data-testid="detail-actual" class="actual"></dd>
@@ -201,6 +225,9 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
   var result = { id: null, doc: null, departments: [], annotated: {}, ruleTitles: {} };
   var source = null;
   var pollTimer = null;
+  // From the click on 开始审核 until its audit has finished: a second click would upload the batch again.
+  var busy = false;
+  var lastRow = null;
 
   function $(id) { return document.getElementById(id); }
   function el(tag, cls, text) {
@@ -238,8 +265,10 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
     var list = $('file-list');
     list.textContent = '';
     if (!sel.files.length && !sel.ledger) {
-      box.textContent = '尚未选择文件';
+      box.textContent = sel.ignored ? '没有可审核的工作簿：已忽略 ' + sel.ignored + ' 个其他类型的文件，请选择 .xlsx、.xls 或 .csv 文件' : '尚未选择文件';
+      if (sel.ignored) box.className = 'notice';
     } else {
+      box.className = '';
       var size = sel.files.reduce(function (a, f) { return a + f.file.size; }, 0);
       box.appendChild(document.createTextNode('已选择 '));
       box.appendChild(el('strong', null, sel.files.length));
@@ -263,7 +292,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
         .forEach(function (name) { list.appendChild(el('li', null, name)); });
       if (sel.files.length > 200) list.appendChild(el('li', null, '…… 另有 ' + (sel.files.length - 200) + ' 个'));
     }
-    $('start').disabled = !sel.files.length;
+    $('start').disabled = !sel.files.length || busy;
   }
   function fromInput(input, relative) {
     var out = [];
@@ -355,15 +384,15 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
     $('progress-text').textContent = text;
   }
   $('start').addEventListener('click', function () {
-    if (!sel.files.length) return;
+    if (!sel.files.length || busy) return;
     showError('');
-    show('results', false);
     closeDetail();
     var fd = new FormData();
     var names = uploadNames(sel.files.map(function (f) { return f.path; }));
     sel.files.forEach(function (f, i) { fd.append('files', f.file, names[i]); });
     if (sel.ledger) fd.append('ledger', sel.ledger, sel.ledger.name);
     if (sel.rules) fd.append('rules', sel.rules, sel.rules.name);
+    busy = true;
     $('start').disabled = true;
     setProgress(0, '正在上传……');
     var xhr = new XMLHttpRequest();
@@ -372,30 +401,33 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
       if (e.lengthComputable) setProgress(e.loaded / e.total, '正在上传：' + fmtBytes(e.loaded) + ' / ' + fmtBytes(e.total));
     };
     xhr.onload = function () {
-      $('start').disabled = !sel.files.length;
       var body = null;
       try { body = JSON.parse(xhr.responseText); } catch (err) { body = null; }
-      if (xhr.status === 200 || xhr.status === 202) {
+      if ((xhr.status === 200 || xhr.status === 202) && body && body.id) {
+        // The earlier results stay on screen until the upload is taken; from here they are the new audit's.
+        show('results', false);
         setProgress(0, '上传完成，等待审核……');
         watch(body.id);
       } else {
+        idle();
         show('progress-section', false);
-        showError('上传失败（' + xhr.status + '）：' + (body && body.error ? body.error : '服务器没有回答'));
+        showError('上传失败：' + (body && body.error ? body.error : '服务器没有回答（' + xhr.status + '）'));
       }
     };
     xhr.onerror = function () {
-      $('start').disabled = !sel.files.length;
+      idle();
       show('progress-section', false);
       showError('上传失败：无法连接服务器');
     };
     xhr.send(fd);
   });
 
+  function idle() { busy = false; $('start').disabled = !sel.files.length; }
   function showStatus(s) {
     if (s.status === 'queued') {
       setProgress(0, s.queuePosition ? '排队中：前面还有 ' + s.queuePosition + ' 个审核' : '排队中，即将开始……');
     } else if (s.status === 'running') {
-      setProgress(s.total ? s.done / s.total : 0, '正在审核：已完成 ' + s.done + ' / ' + s.total + ' 个文件');
+      setProgress(s.total ? s.done / s.total : 0, s.total && s.done >= s.total ? '所有文件已审核，正在生成整改清单和汇总表……' : '正在审核：已完成 ' + s.done + ' / ' + s.total + ' 个文件');
     } else if (s.status === 'done') {
       setProgress(1, '审核完成：共 ' + s.total + ' 个文件');
     } else if (s.status === 'failed') {
@@ -408,6 +440,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
   }
   function final(s) {
     stopWatching();
+    idle();
     showStatus(s);
     if (s.status === 'failed') { showError(s.error || '审核失败'); return; }
     loadResults(s.id);
@@ -421,6 +454,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
       showStatus(s);
       pollTimer = setTimeout(function () { poll(id); }, 1000);
     }).catch(function (err) {
+      idle();
       showError(String(err && err.message || err));
     });
   }
@@ -452,6 +486,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
   function loadResults(id) {
     Promise.all([getJson(api(id)), getJson(api(id, '/departments')), getJson(api(id, '/files')), getJson('/api/rules')])
       .then(function (all) {
+        if (result.shown !== id) resetFilters();
+        result.shown = id;
         result.id = id;
         result.doc = all[0];
         result.departments = all[1];
@@ -463,9 +499,10 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
       })
       .catch(function (err) { showError('读取审核结果失败：' + (err && err.message || err)); });
   }
+  // Finance staff read the rule's title; its id (for the rules file) is only a tooltip and a grey note.
   function ruleLabel(rule) {
     var t = Object.prototype.hasOwnProperty.call(result.ruleTitles, rule) ? result.ruleTitles[rule] : null;
-    return t ? t + '（' + rule + '）' : rule;
+    return t || rule;
   }
   function stat(n, label, cls) {
     var d = el('div', 'stat' + (cls ? ' ' + cls : ''));
@@ -516,7 +553,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
       });
       name.appendChild(a);
       tr.appendChild(name);
-      var chart = el('td');
+      var chart = el('td', 'chart');
       var bar = el('div', 'bar');
       bar.title = '错误 ' + d.errors + '，警告 ' + d.warnings + '，提示 ' + d.infos;
       [['e', d.errors], ['w', d.warnings], ['i', d.infos]].forEach(function (p) {
@@ -529,7 +566,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
       tr.appendChild(chart);
       tr.appendChild(el('td', 'num', d.errors));
       tr.appendChild(el('td', 'num', d.warnings));
-      tr.appendChild(el('td', 'num', d.infos));
+      tr.appendChild(el('td', 'num infos', d.infos));
       var dl = el('td');
       if (d.file) {
         [['xlsx', 'Excel'], ['csv', 'CSV']].forEach(function (p, k) {
@@ -582,16 +619,22 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
       tr.setAttribute('data-testid', 'finding-row');
       tr.setAttribute('data-rule', x.rule);
       tr.setAttribute('data-severity', x.severity);
-      tr.appendChild(el('td', null, x.file));
-      tr.appendChild(el('td', null, x.sheet || '—'));
-      tr.appendChild(el('td', 'cell', x.cell || '—'));
-      tr.appendChild(el('td', null, x.project || '—'));
-      tr.appendChild(el('td', null, ruleLabel(x.rule)));
-      var sv = el('td'); sv.appendChild(sevBadge(x.severity)); tr.appendChild(sv);
-      tr.appendChild(el('td', null, x.message));
+      var cells = [
+        ['文件', el('td', null, x.file)],
+        ['工作表', el('td', null, x.sheet || '—')],
+        ['单元格', el('td', 'cell', x.cell || '—')],
+        ['项目', el('td', null, x.project || '—')],
+        ['问题类型', el('td', null, ruleLabel(x.rule))],
+        ['严重程度', el('td')],
+        ['问题说明', el('td', null, x.message)],
+      ];
+      cells[4][1].title = '规则编号 ' + x.rule;
+      cells[5][1].appendChild(sevBadge(x.severity));
+      cells.forEach(function (c) { c[1].setAttribute('data-label', c[0]); tr.appendChild(c[1]); });
       var open = function () {
         Array.prototype.forEach.call(tbody.querySelectorAll('tr.selected'), function (r) { r.classList.remove('selected'); });
         tr.classList.add('selected');
+        lastRow = tr;
         openDetail(x);
       };
       tr.addEventListener('click', open);
@@ -604,11 +647,14 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
     show('findings-empty', !list.length);
   }
   ['filter-department', 'filter-rule', 'filter-severity'].forEach(function (id) { $(id).addEventListener('change', renderFindings); });
+  function resetFilters() { ['filter-department', 'filter-rule', 'filter-severity'].forEach(function (id) { $(id).value = ''; }); }
+  $('filter-reset').addEventListener('click', function () { resetFilters(); renderFindings(); });
 
   function setText(id, v) { $(id).textContent = v === null || v === undefined || v === '' ? '—' : String(v); }
   function openDetail(x) {
     var sv = $('detail-severity'); sv.textContent = ''; sv.appendChild(sevBadge(x.severity));
     setText('detail-rule', ruleLabel(x.rule));
+    $('detail-rule-id').textContent = '规则编号 ' + x.rule;
     setText('detail-message', x.message);
     setText('detail-expected', x.expected);
     setText('detail-actual', x.actual);
@@ -625,17 +671,26 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
       link.hidden = false;
     } else link.hidden = true;
     show('detail', true);
+    // Keyboard users land in the panel (its links next), and go back to their row when it closes.
+    $('detail').focus();
   }
   function closeDetail() {
+    var wasOpen = !$('detail').hidden;
     show('detail', false);
+    if (wasOpen && lastRow && document.body.contains(lastRow)) lastRow.focus();
     Array.prototype.forEach.call(document.querySelectorAll('#findings tr.selected'), function (r) { r.classList.remove('selected'); });
   }
   $('detail-close').addEventListener('click', closeDetail);
   document.addEventListener('keydown', function (e) { if (e.key === 'Escape') closeDetail(); });
 
   renderSelection();
-  var m = /audit=([0-9a-f-]{36})/.exec(location.hash);
-  if (m) watch(m[1]);
+  function fromAddress() {
+    var m = /audit=([0-9a-f-]{36})/.exec(location.hash);
+    if (m && m[1] !== result.id) { showError(''); show('results', false); closeDetail(); watch(m[1]); }
+  }
+  // An audit's link pasted into the address bar of an open page: load that audit.
+  window.addEventListener('hashchange', fromAddress);
+  fromAddress();
 })();
 </script>
 </body>

@@ -126,10 +126,11 @@ function checkRules(text: string): string {
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    throw new HttpError(400, `规则文件不是有效的 JSON：${err instanceof Error ? err.message : String(err)}`);
+    const at = /position (\d+)/.exec(err instanceof Error ? err.message : '')?.[1];
+    throw new HttpError(400, `规则文件不是有效的 JSON${at ? `（第 ${Number(at) + 1} 个字符附近有误）` : ''}：请检查逗号、引号和括号`);
   }
   try {
-    parseRulesConfig(json, 'rules');
+    parseRulesConfig(json, '');
   } catch (err) {
     if (err instanceof RulesConfigError) throw new HttpError(400, `规则文件有误：${err.message}`);
     throw err;

@@ -68,7 +68,10 @@ describe.skipIf(!haveBrowser)('the web page in a real browser', () => {
     expect(selection).toContain('台账：预算执行台账.csv');
 
     await page.getByTestId('start').click();
+    // Until the audit has finished, a second click could only upload the batch again.
+    await expect(page.getByTestId('start').isDisabled()).resolves.toBe(true);
     await page.getByTestId('results').waitFor({ state: 'visible', timeout: 60_000 });
+    await expect(page.getByTestId('start').isEnabled()).resolves.toBe(true);
     await expect(page.getByTestId('progress-text').innerText()).resolves.toBe('审核完成：共 9 个文件');
     await expect(page.getByTestId('error').isHidden()).resolves.toBe(true);
 
@@ -139,6 +142,39 @@ describe.skipIf(!haveBrowser)('the web page in a real browser', () => {
     await page.getByTestId('detail-close').click();
     await expect(detail.isHidden()).resolves.toBe(true);
     await page.getByTestId('filter-rule').selectOption('');
+  });
+
+  it('shows the rule’s title, not its id, and its number only as a note; 重置筛选 resets every filter', async () => {
+    await page.getByTestId('filter-rule').selectOption('narrative.mismatch');
+    await page.getByTestId('filter-severity').selectOption('warning');
+    const labels = await page.getByTestId('filter-rule').locator('option').allInnerTexts();
+    expect(labels.some((l) => /[a-z]+\.[a-z]/.test(l))).toBe(false);
+    await page.getByTestId('filter-reset').click();
+    await expect(page.getByTestId('filter-rule').inputValue()).resolves.toBe('');
+    await expect(page.getByTestId('filter-severity').inputValue()).resolves.toBe('');
+  });
+
+  it('fits a phone’s width (390 px): no sideways scrolling, findings as cards', async () => {
+    const doc = await auditedDoc();
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    await phone.goto(page.url());
+    await phone.getByTestId('results').waitFor({ state: 'visible', timeout: 60_000 });
+    const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(390);
+    await expect(phone.getByTestId('finding-row').count()).resolves.toBe(doc.findings.length);
+    await phone.close();
+  });
+
+  it('loads an audit whose link is pasted into the open page, and says so when only other files were chosen', async () => {
+    const fresh = await browser.newPage({ locale: 'zh-CN' });
+    await fresh.goto(server.url);
+    const id = /audit=([0-9a-f-]{36})/.exec(page.url())![1]!;
+    await fresh.evaluate((h) => (location.hash = h), `audit=${id}`);
+    await fresh.getByTestId('results').waitFor({ state: 'visible', timeout: 60_000 });
+    await fresh.getByTestId('files-input').setInputFiles({ name: '说明.docx', mimeType: 'application/octet-stream', buffer: Buffer.from('x') });
+    await expect(fresh.getByTestId('selection').innerText()).resolves.toContain('没有可审核的工作簿');
+    await expect(fresh.getByTestId('start').isDisabled()).resolves.toBe(true);
+    await fresh.close();
   });
 
   it('downloads a department correction list that holds that department’s findings', async () => {
