@@ -64,6 +64,11 @@ export interface FigureCheck {
    * so 0.305 left blank is wrong even though it rounds to 0. `exact` shows amounts as computed, else at 2 decimals.
    */
   blank?: { messageId: string; exact: boolean };
+  /**
+   * Other figures the reported one may rightly show, from other cells of the table (a total row's balance from the
+   * summed sources when its own budget is the wrong cell): agreeing with one of them is no error of this cell.
+   */
+  alternatives?: (Decimal | null)[];
 }
 
 /** What the finding's 表中为 says of a blank cell. */
@@ -85,6 +90,7 @@ export function checkFigure(
     return;
   }
   if (!usable(c.reported) || agrees(c.computed, c.reported, ctx.params.tolerance)) return;
+  if (c.alternatives?.some((a) => a && agrees(a, c.reported, ctx.params.tolerance))) return;
   const expected = shown(c.computed, c.reported.decimals);
   const actual = asShown(c.reported);
   const suffix = c.suffix ?? '';

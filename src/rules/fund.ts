@@ -1,8 +1,8 @@
 import { Decimal } from '../model/decimal.js';
 import { FUND_COLUMN_NAMES, type FundColumn } from '../model/index.js';
-import { checkFigure, plain, shown, usable, usableOrZero } from './figures.js';
+import { agrees, checkFigure, plain, shown, usable, usableOrZero } from './figures.js';
 import { defineRule } from './rule.js';
-import { allRows, cappedRate, computedRate, mainRow, rateScore, rateWeight, rowName } from './table-access.js';
+import { allRows, cappedRate, computedRate, mainRow, rateOf, rateScore, rateWeight, rowName, impliedAmounts } from './table-access.js';
 
 const AMOUNT_COLUMNS: FundColumn[] = ['declared', 'initial', 'budget', 'executed', 'balance'];
 
@@ -19,7 +19,16 @@ export const fundSum = defineRule({
   check(t, ctx) {
     const total = t.funds.total;
     if (!total || t.funds.sources.length === 0) return;
+    // A balance that is not its row's budget − executed is fund.balance's to report; summed, it would point at a
+    // right total (a wrong source balance) or say the same twice (a wrong total balance).
+    const balancesHold = allRows(t).every((r) => {
+      const b = usable(r.values.budget);
+      const e = usable(r.values.executed);
+      const left = usable(r.values.balance);
+      return !b || !e || !left || agrees(b.minus(e), r.values.balance!, ctx.params.tolerance);
+    });
     for (const col of AMOUNT_COLUMNS) {
+      if (col === 'balance' && !balancesHold) continue;
       const reported = total.values[col];
       if (!reported || !usable(reported)) continue;
       const parts = t.funds.sources.map((r) => usableOrZero(r.values[col]));
@@ -52,12 +61,14 @@ export const fundBalance = defineRule({
       const budget = usable(row.values.budget);
       const executed = usable(row.values.executed);
       if (!reported || !budget || !executed) continue;
+      const implied = impliedAmounts(t, row);
       checkFigure(ctx, {
         messageId: 'balance',
         reported,
         computed: budget.minus(executed),
         data: { row: rowName(row), budget: plain(budget), executed: plain(executed) },
         blank: { messageId: 'blank', exact: true },
+        alternatives: implied ? [implied.budget.minus(implied.executed)] : [],
       });
     }
   },
@@ -80,10 +91,12 @@ export const fundRate = defineRule({
       const reported = row.values.rate;
       const rate = computedRate(row);
       if (!reported || !rate) continue;
+      const implied = impliedAmounts(t, row);
       checkFigure(ctx, {
         messageId: 'rate',
         reported,
         computed: rate,
+        alternatives: implied ? [rateOf(implied.budget, implied.executed)] : [],
         data: { row: rowName(row), executed: plain(usable(row.values.executed)!), budget: plain(usable(row.values.budget)!) },
         suffix: '%',
         // Only the row that stands for the project must carry a rate: templates leave it blank under 其中.
@@ -111,10 +124,13 @@ export const fundRateScore = defineRule({
       const reported = row.values.score;
       const capped = cappedRate(row);
       if (!reported || !capped) continue;
+      const implied = impliedAmounts(t, row);
+      const impliedRate = implied ? rateOf(implied.budget, implied.executed) : null;
       checkFigure(ctx, {
         messageId: 'score',
         reported,
         computed: rateScore(weight, capped),
+        alternatives: impliedRate ? [rateScore(weight, Decimal.min(impliedRate, 100))] : [],
         data: { row: rowName(row), weight: plain(weight), rate: shown(capped, 2) },
         ...(row === main ? { blank: { messageId: 'blank', exact: false } } : {}),
       });

@@ -95,7 +95,8 @@ export const indicatorMetButDeducted = defineRule({
     for (const ind of t.indicators) {
       const score = usable(ind.score);
       const weight = usable(ind.weight);
-      if (!score || !weight || !score.lt(weight) || targetMet(ind) !== true) continue;
+      // A negative score is score.range's error, not a deduction.
+      if (!score || !weight || !score.lt(weight) || score.isNegative() || targetMet(ind) !== true) continue;
       ctx.report({
         messageId: 'deducted',
         cell: ind.score.cell,

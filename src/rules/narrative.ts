@@ -1,8 +1,8 @@
 import { Decimal } from '../model/decimal.js';
-import { type FundColumn, type FundRow, type NumberField, fold } from '../model/index.js';
+import { type FundColumn, type FundRow, type NumberField, type ProjectTable, fold } from '../model/index.js';
 import { asShown, plain, shown, usable } from './figures.js';
 import { defineRule } from './rule.js';
-import { computedRate, mainRow } from './table-access.js';
+import { computedRate, impliedAmounts, mainRow } from './table-access.js';
 
 /**
  * Figures the analysis texts state beside their keywords. Between keyword and number only a few
@@ -72,7 +72,7 @@ interface TableFigure {
  * amounts make of it: a text that states the right 执行率 beside a wrong one in the table contradicts only the
  * table's arithmetic (fund.rate says so), and `结余0.305万元` agrees with a 0.31 that fund.balance accepts.
  */
-function tableFigures(row: FundRow, kind: Claim['kind']): TableFigure[] {
+function tableFigures(t: ProjectTable, row: FundRow, kind: Claim['kind']): TableFigure[] {
   const field = (k: FundColumn): NumberField | undefined => row.values[k];
   const reported = (f: NumberField | undefined, precise: boolean): TableFigure | null => {
     const v = usable(f);
@@ -96,8 +96,11 @@ function tableFigures(row: FundRow, kind: Claim['kind']): TableFigure[] {
       const computed = left ? { value: left, shown: () => `${plain(left)}（${plain(budget!)} − ${plain(executed!)}）`, decimals: null } : null;
       return present(reported(field('balance'), true), computed);
     }
-    default:
-      return present(reported(field(kind), true));
+    default: {
+      // A text stating the amount the sources add up to, beside a wrong total (fund.sum's), is right.
+      const implied = impliedAmounts(t, row)?.[kind];
+      return present(reported(field(kind), true), implied ? { value: implied, shown: () => plain(implied), decimals: null } : null);
+    }
   }
 }
 
@@ -132,7 +135,7 @@ export const narrativeMismatch = defineRule({
     for (const a of t.analysis) {
       if (!a.text.value) continue;
       for (const f of statedFigures(a.text.value)) {
-        const figures = tableFigures(row, f.kind);
+        const figures = tableFigures(t, row, f.kind);
         const fig = figures[0];
         if (!fig) continue;
         // Compared in the text's own unit: 66950 元 is checked to the yuan against 6.695 万元.

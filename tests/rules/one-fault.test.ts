@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { checkTable, tableRules } from '../../src/rules/index.js';
+import { type TableSpec, insurance, roundTrip, spec } from '../helpers/workbooks.js';
+
+/*
+ * One wrong cell, one finding: a figure computed from a wrong cell is no second error, and no finding tells the
+ * user to change a cell that is right. The insurance seed table: fund rows 8 (资金总额) and 9 (市县区财政资金),
+ * E 全年预算数, F 全年执行数, G 结余, H 执行率, I 得分; indicators 14–19 (I14 得分 20), 总分 I20; text E21.
+ */
+function found(table: TableSpec, withInfo = false): string[] {
+  return checkTable(roundTrip(table), tableRules)
+    .filter((f) => withInfo || f.severity !== 'info')
+    .map((f) => `${f.rule} ${f.cell} ${f.message}`);
+}
+
+describe('one wrong cell gives one finding', () => {
+  it('a wrong balance in the total row: fund.balance only, not also fund.sum of the balances', () => {
+    expect(found(spec(insurance, (t) => void (t.funds[0]!.balance = 0.405)))).toEqual(['fund.balance G8 资金总额的资金结(转)余应为 0.305（7 − 6.695），表中为 0.405']);
+  });
+
+  it('a wrong balance in a source row: fund.balance there, and no fund.sum telling the right total to change', () => {
+    expect(found(spec(insurance, (t) => void (t.funds[1]!.balance = 0.35)))).toEqual(['fund.balance G9 市县区财政资金的资金结(转)余应为 0.31（7 − 6.695），表中为 0.35']);
+  });
+
+  it('a wrong 全年预算数 in the total row: fund.sum only; its balance, rate, rate score and the text rest on the sources', () => {
+    expect(found(spec(insurance, (t) => void (t.funds[0]!.budget = 8)))).toEqual(['fund.sum E8 资金总额的全年预算数应为 7（7），表中为 8']);
+  });
+
+  it('a wrong 全年预算数 in the only source row: fund.sum only, not its balance, rate and rate score as well', () => {
+    expect(found(spec(insurance, (t) => void (t.funds[1]!.budget = 8)))).toEqual(['fund.sum E8 资金总额的全年预算数应为 8（8），表中为 7']);
+  });
+
+  it('a wrong 执行率得分 beside a right 总分: fund.rate-score only, not score.total on the right total', () => {
+    expect(found(spec(insurance, (t) => void (t.funds[0]!.score = 9.65)))).toEqual(['fund.rate-score I8 资金总额的执行率得分应为 9.56（10 × 95.64%），表中为 9.65']);
+  });
+
+  it('a wrong 执行率得分 that the 总分 adds: still fund.rate-score only', () => {
+    expect(
+      found(
+        spec(insurance, (t) => {
+          t.funds[0]!.score = 9.65;
+          t.total = 98.85;
+        }),
+      ),
+    ).toEqual(['fund.rate-score I8 资金总额的执行率得分应为 9.56（10 × 95.64%），表中为 9.65']);
+  });
+
+  it('a negative score: score.range, and no deduction note beside it', () => {
+    const negative = spec(insurance, (t) => {
+      t.indicators[0]!.score = -20;
+      t.total = 58.76;
+      t.grade = '差';
+      t.indicators[0]!.reason = '未完成';
+    });
+    expect(found(negative, true).filter((f) => /I14/.test(f))).toEqual([expect.stringMatching(/^score\.range I14 /)]);
+  });
+});
