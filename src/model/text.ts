@@ -30,6 +30,9 @@ export const normLabel: (s: string) => string = memo((s) =>
     // white space, zero-width characters pasted with the text, a required-field mark in front, a trailing colon
     .replace(/[\s\u3000\u00a0\u200b-\u200d\u2060\ufeff]+/g, '')
     .replace(/^[*※★☆]+/, '')
+    .replace(/[:：]+$/, '')
+    // a required-field mark after the label too (`预算单位*`, `预算单位 *：`)
+    .replace(/[*※★☆]+$/, '')
     .replace(/[:：]+$/, ''),
 );
 

@@ -48,7 +48,8 @@ const KEYWORDS = /预算|执行|支付|支出|结余|结转/;
 
 export function statedFigures(text: string): StatedFigure[] {
   if (!MAY_STATE.test(text) || !KEYWORDS.test(text)) return [];
-  const s = fold(text);
+  // A keyword broken by a space or a line break (`实际 支付`, `预算执行\n率`) is still the keyword.
+  const s = fold(text).replace(/(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])/g, '');
   const out: StatedFigure[] = [];
   for (const c of CLAIMS)
     for (const m of s.matchAll(c.pattern)) {

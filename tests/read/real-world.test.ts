@@ -54,12 +54,16 @@ describe('reading what real submissions do', () => {
     expect(read(ws).tables[0]!.funds.total!.values.rate!.value!.toFixed()).toBe('95.64');
   });
 
-  it('matches labels carrying a zero-width space or a required-field star', () => {
+  it('matches labels carrying a zero-width space or a required-field star, before or after', () => {
     const ws = sheetOf(insurance);
     ws['A4'] = { t: 's', v: '项目\u200b名称' };
     ws['A5'] = { t: 's', v: '*主管部门及代码' };
-    const t = read(ws).tables[0]!;
-    expect([t.project.value, t.department.code]).toEqual(['网格员意外伤害保险', '007']);
+    ws['G5'] = { t: 's', v: '预算单位 *' };
+    ws['A20'] = { t: 's', v: '总分＊' };
+    const res = read(ws);
+    const t = res.tables[0]!;
+    expect([t.project.value, t.department.code, t.unit.code, t.total.value?.toFixed()]).toEqual(['网格员意外伤害保险', '007', '007001', '98.76']);
+    expect(errorsAndWarnings(res)).toEqual([]);
   });
 
   it('reads a department code written after the name or in a cell of its own', () => {

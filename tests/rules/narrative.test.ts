@@ -86,6 +86,14 @@ ruleTester(narrativeMismatch, {
       errors: [{ cell: 'E21', message: '分析说明称“年度预算资金1,392.31万元”，与表中全年预算数 7 万元 不符', expected: '7万元', actual: '1392.31万元' }],
     },
     {
+      name: 'a keyword broken by a line break or a space: 实际\n执行6.5万元, 预算执行 率90%',
+      table: saying('实际执行6.695万元，预算执行率95.64%', '实际\n执行6.5万元，预算执行 率90%'),
+      errors: [
+        { cell: 'E21', message: '分析说明称“实际执行6.5万元”，与表中全年执行数 6.695 万元 不符' },
+        { cell: 'E21', message: '分析说明称“执行率90%”，与表中执行率 95.64% 不符' },
+      ],
+    },
+    {
       name: 'budget: 8万元 against 7',
       table: saying('年度预算资金7万元', '年度预算资金8万元'),
       errors: [{ cell: 'E21', message: '分析说明称“年度预算资金8万元”，与表中全年预算数 7 万元 不符', expected: '7万元', actual: '8万元' }],
