@@ -106,10 +106,32 @@ class Extractor {
       if (seen === f.nth) return CODE_NAME_FIELDS.has(name) && along ? this.withNameAfterCode(cell, limit) : { addr: cell.addr, cell };
       next = (along ? this.endCol(cell) : this.endRow(cell)) + 1;
     }
-    // Empty: point at where the value belongs, so a missing value is still pinned to a cell.
-    const pos = f.nth === 1 ? first : next;
+    // Empty: point at where the value belongs, so a missing value is still pinned to a cell. Without merges the
+    // cell right of the label is often a spacer: the value belongs where the neighbouring fields' values stand.
+    const sibling = along && f.nth === 1 ? this.siblingValueColumn(name, label) : null;
+    const pos = sibling ?? (f.nth === 1 ? first : next);
     if (pos >= (along ? Math.max(s.colCount, first + 1) : s.rowCount + 1)) return { addr: a1(label.r, first), cell: undefined };
     return along ? slotAt(s, label.r, pos) : slotAt(s, pos, label.c);
+  }
+
+  /**
+   * Where the values of the other fields labelled in the same column (项目名称 above 主管部门) stand, right of this
+   * label: the column of the first such value found; null when none.
+   */
+  private siblingValueColumn(name: string, label: Cell): number | null {
+    const labelEnd = this.endCol(label);
+    for (const [other, f] of Object.entries(this.m.fields) as [string, LabelField | undefined][]) {
+      if (!f || other === name || f.take !== 'right' || f.column) continue;
+      const cell = this.idx.find(f.labels, f.match, (c) => c.c === label.c && c.r !== label.r);
+      if (!cell) continue;
+      for (let c = this.endCol(cell) + 1; c < this.sheet.colCount; c++) {
+        const v = this.sheet.own(cell.r, c);
+        if (!hasText(v)) continue;
+        if (this.idx.isLabel(v, this.stops) || c <= labelEnd) break;
+        return c;
+      }
+    }
+    return null;
   }
 
   /**

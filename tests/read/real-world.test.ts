@@ -247,4 +247,14 @@ describe('headers, totals and labels as other templates draw them (QA round 3)',
     ws['J20'] = text('良好等次');
     expect(errorsAndWarnings(read(ws))).toEqual(['score.grade J20 总分 98.76 对应的等级应为“优”，表中为“良好等次”']);
   });
+
+  it('pins a blank 主管部门 or 项目名称 to where its neighbours’ values stand when the sheet has no merges', () => {
+    for (const [blank, cell] of [['C5', 'C5'], ['C4', 'C4']] as const) {
+      const ws = sheetOf(insurance);
+      ws['!merges'] = [];
+      delete ws[blank];
+      const found = errorsAndWarnings(read(ws)).filter((f) => f.startsWith('form.required'));
+      expect(found).toEqual([expect.stringMatching(new RegExp(`^form\\.required ${cell} `))]);
+    }
+  });
 });
