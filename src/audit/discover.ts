@@ -86,11 +86,11 @@ export async function discover(
 ): Promise<{ found: Discovered[]; missing: string[] }> {
   const byPath = new Map<string, Discovered & { root: string }>();
   const missing: string[] = [];
-  const add = (abs: string, rel: string, root: string) => {
+  const add = (abs: string, rel: string, root: string, ownFolder: string | null = null) => {
     // The output folder may sit inside the input folder: a second run must not audit the first run's reports.
     if (exclude.some((d) => isInside(d, abs))) return;
     const file = rel.split(path.sep).join('/');
-    if (!byPath.has(abs)) byPath.set(abs, { path: abs, file, folder: folderOf(file), root });
+    if (!byPath.has(abs)) byPath.set(abs, { path: abs, file, folder: folderOf(file) ?? ownFolder, root });
   };
   for (const input of inputs) {
     const abs = path.resolve(cwd, input);
@@ -103,7 +103,10 @@ export async function discover(
     if (st?.isDirectory()) {
       const files = await fg(PATTERN, { cwd: abs, caseSensitiveMatch: false, ignore: IGNORE, dot: false, onlyFiles: true, followSymbolicLinks: false });
       const old = await outputFoldersUnder(abs);
-      for (const f of files) if (!old.some((d) => isInside(d, path.join(abs, f)))) add(path.join(abs, f), f, abs);
+      // A folder of files and no subfolders is one department's (recon audit bureau/教育 bureau/民政): its name is
+      // the department of last resort. At the top of a bureau's folder of department folders a file has none.
+      const flat = !files.some((f) => f.includes('/'));
+      for (const f of files) if (!old.some((d) => isInside(d, path.join(abs, f)))) add(path.join(abs, f), f, abs, flat ? path.basename(abs) : null);
     } else if (st?.isFile()) {
       add(abs, path.basename(abs), path.dirname(abs));
     } else if (fg.isDynamicPattern(input)) {

@@ -121,6 +121,26 @@ function isDirectory(p: string): boolean {
   }
 }
 
+/**
+ * One department per 主管部门 code: tables that write its name two ways (`区教育局（012）`, `012-云州区教育局`) are
+ * filed under the name of the first of them in file order, so the department gets one correction list.
+ */
+function sameNamePerCode(findings: Finding[], keys: TableKey[], fileDepartments: Record<string, string>): void {
+  const codeOf = (d: string | null) => (d ? /^(\d+)-/.exec(d)?.[1] ?? null : null);
+  const first = new Map<string, string>();
+  for (const k of [...keys].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.sheet < b.sheet ? -1 : 1))) {
+    const code = codeOf(k.department);
+    if (code && !first.has(code)) first.set(code, k.department!);
+  }
+  const canonical = (d: string | null) => {
+    const code = codeOf(d);
+    return code ? (first.get(code) ?? d) : d;
+  };
+  for (const f of findings) f.department = canonical(f.department);
+  for (const k of keys) k.department = canonical(k.department);
+  for (const [file, d] of Object.entries(fileDepartments)) fileDepartments[file] = canonical(d)!;
+}
+
 /** Runs `fn` over `items`, at most `limit` at a time, in order of start. */
 async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -229,6 +249,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
     broadcast?.close();
   }
   await writes.done();
+  sameNamePerCode(findings, keys, fileDepartments);
 
   if (!params.disabled.includes(batchDuplicateMeta.id))
     for (const { key, first } of findDuplicates(keys))

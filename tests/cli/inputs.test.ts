@@ -61,6 +61,27 @@ describe('inputs', () => {
     }
   });
 
+  it('a file with no table in a department folder given on its own is filed under that folder', async () => {
+    const root = tempRoot();
+    write(path.join(root, 'bureau', '教育', '空.xlsx'), '');
+    write(path.join(root, 'bureau', '民政', '坏.xlsx'), 'not a workbook');
+    const r = await runAudit(['bureau/教育', 'bureau/民政', '--out', 'out'], root);
+    expect(r.code).toBe(1);
+    const doc = readFindings(path.join(root, 'out'));
+    expect(doc.findings.map((f) => [f.file, f.department])).toEqual([['坏.xlsx', '民政'], ['空.xlsx', '教育']]);
+  });
+
+  it('one department however its tables write its name: one correction list per 主管部门 code', async () => {
+    const root = tempRoot();
+    const edu = (name: string, department: string) => police(name, (t) => void (t.department = department));
+    write(path.join(root, 'b', '教育', '一中.xlsx'), tableXlsx(edu('一中保险', '区教育局（012）')));
+    write(path.join(root, 'b', '教育', '二中.xlsx'), tableXlsx(edu('二中保险', '012-云州区教育局')));
+    await runAudit(['b', '--out', 'out'], root);
+    const doc = readFindings(path.join(root, 'out'));
+    expect(new Set(doc.findings.map((f) => f.department))).toEqual(new Set(['012-区教育局']));
+    expect(walk(path.join(root, 'out', 'corrections')).map((f) => path.basename(f)).sort()).toEqual(['012-区教育局.csv', '012-区教育局.xlsx']);
+  });
+
   // Regression (fixed): discover() does not leave out the --out folder. With --out inside the input folder (`recon audit b --out
   // b/out`, or `recon audit . --out out`), a second run audits the first run's reports: annotated/…/保险.xlsx is
   // audited again (a second table of the same project → batch.duplicate), corrections/*.xlsx, *.csv and
