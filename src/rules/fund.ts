@@ -1,5 +1,5 @@
 import { Decimal } from '../model/decimal.js';
-import { FUND_COLUMN_NAMES, type FundColumn } from '../model/index.js';
+import { FUND_COLUMN_NAMES, type FundColumn, type NumberField, fold } from '../model/index.js';
 import { agrees, checkFigure, plain, shown, usable, usableOrZero } from './figures.js';
 import { defineRule } from './rule.js';
 import { allRows, cappedRate, computedRate, mainRow, rateOf, rateScore, rateWeight, rowName, impliedAmounts } from './table-access.js';
@@ -74,6 +74,15 @@ export const fundBalance = defineRule({
   },
 });
 
+/**
+ * A rate written as a fraction in a cell that shows no percent (`1` or `0.9564` under 执行率, the percent format
+ * lost when the workbook was copied or exported): read as 100% or 95.64%, not as 1%.
+ */
+function asFraction(reported: NumberField): boolean {
+  const v = usable(reported);
+  return !!v && v.gt(0) && v.lte(1.5) && !/%/.test(fold(reported.text));
+}
+
 export const fundRate = defineRule({
   meta: {
     id: 'fund.rate',
@@ -96,7 +105,7 @@ export const fundRate = defineRule({
         messageId: 'rate',
         reported,
         computed: rate,
-        alternatives: implied ? [rateOf(implied.budget, implied.executed)] : [],
+        alternatives: [implied ? rateOf(implied.budget, implied.executed) : null, asFraction(reported) ? rate.div(100) : null],
         data: { row: rowName(row), executed: plain(usable(row.values.executed)!), budget: plain(usable(row.values.budget)!) },
         suffix: '%',
         // Only the row that stands for the project must carry a rate: templates leave it blank under 其中.

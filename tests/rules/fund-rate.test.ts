@@ -13,8 +13,19 @@ ruleTester(fundRate, {
       }),
     },
     { name: 'a rounded rate: 96 for 95.642857…% (0 decimals shown)', table: spec(insurance, (t) => void (t.funds[1]!.rate = 96)) },
+    {
+      name: 'a fraction whose percent format was lost in a copy: 0.9564 for 95.64%',
+      table: spec(insurance, (t) => {
+        for (const f of t.funds) f.rate = 0.9564;
+      }),
+    },
   ],
   invalid: [
+    {
+      name: 'a fraction that is the wrong rate all the same: 0.9654',
+      table: spec(insurance, (t) => void (t.funds[0]!.rate = 0.9654)),
+      errors: [{ cell: 'H8', message: '资金总额的执行率应为 95.6429%（6.695 ÷ 7 × 100），表中为 0.9654%' }],
+    },
     {
       name: 'total row rate mistyped as 96.54',
       table: spec(insurance, (t) => {
