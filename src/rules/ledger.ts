@@ -5,8 +5,11 @@ import { defineRule } from './rule.js';
 import { mainRow } from './table-access.js';
 import type { Finding, RuleMeta } from './types.js';
 
-function inSourceUnit(value: Decimal, unit: '元' | '万元'): string {
-  return unit === '元' ? `${plain(value.times(10000))} 元` : `${plain(value)} 万元`;
+const WAN = new Decimal(10000);
+
+/** A ledger amount (held in 万元) in a unit: as the ledger wrote it, or as the table states its amounts. */
+function inUnit(wan: Decimal, unit: '元' | '万元'): Decimal {
+  return unit === '元' ? wan.times(WAN) : wan;
 }
 
 export const ledgerMismatch = defineRule({
@@ -15,7 +18,7 @@ export const ledgerMismatch = defineRule({
     severity: 'error',
     title: '与预算系统台账不符',
     docs: '全年预算数 or 全年执行数 differs from the ledger (after unit conversion).',
-    messages: { mismatch: '{column}与预算系统台账不符：台账为 {ledger}（折合 {converted} 万元），表中为 {table} 万元' },
+    messages: { mismatch: '{column}与预算系统台账不符：台账为 {ledger}，表中为 {table}' },
   },
   check(t, ctx) {
     const hit = ctx.ledger?.match(t);
@@ -25,16 +28,21 @@ export const ledgerMismatch = defineRule({
       ['全年预算数', row.values.budget, hit.budget, hit.sourceUnit.budget],
       ['全年执行数', row.values.executed, hit.executed, hit.sourceUnit.executed],
     ];
+    // Compared in the table's own unit (a table in 元 against a ledger in 万元, or the other way round).
+    const tableUnit = t.amountUnit;
     for (const [column, field, ledger, unit] of pairs) {
       const mine = usable(field);
-      const theirs = usable(ledger);
+      const wan = usable(ledger);
+      if (!field || !mine || !wan) continue;
+      const theirs = inUnit(wan, tableUnit);
       // Two reported figures: they agree only as they stand (plus the tolerance), not under the rounding rule for
       // computed ones, which would let a table's `7` stand for anything from 65,000 to 74,999 元.
-      if (!field || !mine || !theirs || theirs.minus(mine).abs().lte(ctx.params.tolerance)) continue;
+      if (theirs.minus(mine).abs().lte(ctx.params.tolerance)) continue;
+      const asWritten = `${plain(inUnit(wan, unit))} ${unit}`;
       ctx.report({
         messageId: 'mismatch',
         cell: field.cell,
-        data: { column, ledger: inSourceUnit(theirs, unit), converted: plain(theirs), table: asShown(field) },
+        data: { column, ledger: unit === tableUnit ? asWritten : `${asWritten}（折合 ${plain(theirs)} ${tableUnit}）`, table: `${asShown(field)} ${tableUnit}` },
         expected: plain(theirs),
         actual: asShown(field),
       });

@@ -125,3 +125,26 @@ describe('the department of a missing submission', () => {
     expect(ledgerDepartment(row(null, null, '7001'), known)).toBe('007-中国共产党大同市云州区委员会政法委员会');
   });
 });
+
+describe('ledger.mismatch in the units both sides use', () => {
+  /** The insurance table stated in 元: 70000 and 66950. */
+  const inYuan = (t: ReturnType<typeof roundTrip>) => {
+    t.amountUnit = '元';
+    for (const row of [t.funds.total!, ...t.funds.sources])
+      for (const k of ['budget', 'executed'] as const) row.values[k] = { ...row.values[k]!, value: row.values[k]!.value!.times(10000), text: row.values[k]!.value!.times(10000).toFixed(), decimals: 0 };
+  };
+
+  it('a table in 元 agrees with a ledger in 元, and differs in 元', async () => {
+    expect(against(await ledgerOf([[UNIT, UNIT_NAME, '', '网格员意外伤害保险', '70,000.00', '66,950.00']]), inYuan)).toEqual([]);
+    expect(against(await ledgerOf([[UNIT, UNIT_NAME, '', '网格员意外伤害保险', '70,001.00', '66,950.00']]), inYuan)).toEqual([
+      'ledger.mismatch E8 全年预算数与预算系统台账不符：台账为 70001 元，表中为 70000 元',
+    ]);
+  });
+
+  it('a table in 元 against a ledger in 万元, and a ledger in 万元 against a table in 万元 (nothing to convert)', async () => {
+    const head = ['单位代码', '单位名称', '项目名称', '全年预算数（万元）', '全年执行数（万元）'];
+    const wan = await ledgerOf([[UNIT, UNIT_NAME, '网格员意外伤害保险', '7.0001', '6.695']], head);
+    expect(against(wan, inYuan)).toEqual(['ledger.mismatch E8 全年预算数与预算系统台账不符：台账为 7.0001 万元（折合 70001 元），表中为 70000 元']);
+    expect(against(wan)).toEqual(['ledger.mismatch E8 全年预算数与预算系统台账不符：台账为 7.0001 万元，表中为 7 万元']);
+  });
+});
