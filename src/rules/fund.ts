@@ -61,14 +61,16 @@ export const fundBalance = defineRule({
       const budget = usable(row.values.budget);
       const executed = usable(row.values.executed);
       if (!reported || !budget || !executed) continue;
-      const implied = impliedAmounts(t, row);
       checkFigure(ctx, {
         messageId: 'balance',
         reported,
         computed: budget.minus(executed),
         data: { row: rowName(row), budget: plain(budget), executed: plain(executed) },
         blank: { messageId: 'blank', exact: true },
-        alternatives: implied ? [implied.budget.minus(implied.executed)] : [],
+        alternatives: () => {
+          const implied = impliedAmounts(t, row);
+          return implied ? [implied.budget.minus(implied.executed)] : [];
+        },
       });
     }
   },
@@ -100,12 +102,14 @@ export const fundRate = defineRule({
       const reported = row.values.rate;
       const rate = computedRate(row);
       if (!reported || !rate) continue;
-      const implied = impliedAmounts(t, row);
       checkFigure(ctx, {
         messageId: 'rate',
         reported,
         computed: rate,
-        alternatives: [implied ? rateOf(implied.budget, implied.executed) : null, asFraction(reported) ? rate.div(100) : null],
+        alternatives: () => {
+          const implied = impliedAmounts(t, row);
+          return [implied ? rateOf(implied.budget, implied.executed) : null, asFraction(reported) ? rate.div(100) : null];
+        },
         data: { row: rowName(row), executed: plain(usable(row.values.executed)!), budget: plain(usable(row.values.budget)!) },
         suffix: '%',
         // Only the row that stands for the project must carry a rate: templates leave it blank under 其中.
@@ -133,13 +137,15 @@ export const fundRateScore = defineRule({
       const reported = row.values.score;
       const capped = cappedRate(row);
       if (!reported || !capped) continue;
-      const implied = impliedAmounts(t, row);
-      const impliedRate = implied ? rateOf(implied.budget, implied.executed) : null;
       checkFigure(ctx, {
         messageId: 'score',
         reported,
         computed: rateScore(weight, capped),
-        alternatives: impliedRate ? [rateScore(weight, Decimal.min(impliedRate, 100))] : [],
+        alternatives: () => {
+          const implied = impliedAmounts(t, row);
+          const impliedRate = implied ? rateOf(implied.budget, implied.executed) : null;
+          return impliedRate ? [rateScore(weight, Decimal.min(impliedRate, 100))] : [];
+        },
         data: { row: rowName(row), weight: plain(weight), rate: shown(capped, 2) },
         ...(row === main ? { blank: { messageId: 'blank', exact: false } } : {}),
       });

@@ -135,8 +135,8 @@ export const scoreTotal = defineRule({
     const rate = usable(reported) ?? (capped ? rateScore(rateWeight(t, ctx.params).value, capped) : new Decimal(0));
     const rateText = usable(reported) || !capped ? plain(rate) : `${shown(rate, 2)}（按执行率计算）`;
     // A wrong 执行率得分 is fund.rate-score's: a total that adds the right one instead is no second error.
-    const right = capped ? indicators.plus(rateScore(rateWeight(t, ctx.params).value, capped)) : null;
-    checkFigure(ctx, { messageId: 'total', reported: t.total, computed: indicators.plus(rate), data: { indicators: plain(indicators), rate: rateText }, alternatives: [right] });
+    const right = () => [capped ? indicators.plus(rateScore(rateWeight(t, ctx.params).value, capped)) : null];
+    checkFigure(ctx, { messageId: 'total', reported: t.total, computed: indicators.plus(rate), data: { indicators: plain(indicators), rate: rateText }, alternatives: right });
   },
 });
 
