@@ -69,6 +69,8 @@ export interface FigureCheck {
    * summed sources when its own budget is the wrong cell): agreeing with one of them is no error of this cell.
    */
   alternatives?: () => (Decimal | null)[];
+  /** Show the expected figure as computed (an amount: 6.695, 0.305), not rounded to the reported precision. */
+  exact?: boolean;
 }
 
 /** What the finding's 表中为 says of a blank cell. */
@@ -92,7 +94,7 @@ export function checkFigure(
   if (!usable(c.reported) || agrees(c.computed, c.reported, ctx.params.tolerance)) return;
   // Asked for only when the figure disagrees with its own row: most figures agree, and these cost a division.
   if (c.alternatives?.().some((a) => a && agrees(a, c.reported, ctx.params.tolerance))) return;
-  const expected = shown(c.computed, c.reported.decimals);
+  const expected = c.exact ? plain(c.computed) : shown(c.computed, c.reported.decimals);
   const actual = asShown(c.reported);
   const suffix = c.suffix ?? '';
   ctx.report({ messageId: c.messageId, cell: c.reported.cell, data: { ...c.data, expected, actual }, expected: `${expected}${suffix}`, actual: `${actual}${suffix}` });

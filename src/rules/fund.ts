@@ -1,8 +1,9 @@
 import { Decimal } from '../model/decimal.js';
-import { FUND_COLUMN_NAMES, type FundColumn, type NumberField, fold } from '../model/index.js';
+import { FUND_COLUMN_NAMES, type FundColumn, type NumberField, type ProjectTable, fold } from '../model/index.js';
 import { agrees, checkFigure, plain, shown, usable, usableOrZero } from './figures.js';
 import { defineRule } from './rule.js';
-import { allRows, cappedRate, computedRate, mainRow, rateOf, rateScore, rateWeight, rowName, impliedAmounts } from './table-access.js';
+import { allRows, cappedRate, computedRate, mainRow, rateOf, rateScore, rateWeight, rowName } from './table-access.js';
+import { type AmountKey, blameFor, impliedAmounts } from './fund-blame.js';
 
 const AMOUNT_COLUMNS: FundColumn[] = ['declared', 'initial', 'budget', 'executed', 'balance'];
 
@@ -14,6 +15,8 @@ export const fundSum = defineRule({
     docs: 'Per amount column, the total row equals the sum of its source rows.',
     messages: {
       sum: '{row}的{column}应为 {expected}（{terms}），表中为 {actual}',
+      source: '{row}的{column}与资金总额不符，应为 {expected}（{how}），表中为 {actual}',
+      sourceBlank: '{row}的{column}未填写，应为 {expected}（{how}）',
     },
   },
   check(t, ctx) {
@@ -27,8 +30,14 @@ export const fundSum = defineRule({
       const left = usable(r.values.balance);
       return !b || !e || !left || agrees(b.minus(e), r.values.balance!, ctx.params.tolerance);
     });
+    // …and a balance total that differs because a budget or executed amount does says nothing new either.
+    const amountsAdd = !blameFor(t, 'budget', ctx.params.tolerance) && !blameFor(t, 'executed', ctx.params.tolerance);
     for (const col of AMOUNT_COLUMNS) {
-      if (col === 'balance' && !balancesHold) continue;
+      if (col === 'balance' && !(balancesHold && amountsAdd)) continue;
+      if (col === 'budget' || col === 'executed') {
+        sumOrBlame(t, col, ctx);
+        continue;
+      }
       const reported = total.values[col];
       if (!reported || !usable(reported)) continue;
       const parts = t.funds.sources.map((r) => usableOrZero(r.values[col]));
@@ -38,11 +47,32 @@ export const fundSum = defineRule({
         messageId: 'sum',
         reported,
         computed: sum,
+        exact: true,
         data: { row: rowName(total), column: FUND_COLUMN_NAMES[col], terms: (parts as Decimal[]).map(plain).join(' + ') },
       });
     }
   },
 });
+
+/** 全年预算数 and 全年执行数: fund.sum names the cell that the figures beside it show to be the wrong one. */
+function sumOrBlame(t: ProjectTable, col: AmountKey, ctx: Parameters<typeof checkFigure>[0]): void {
+  const b = blameFor(t, col, ctx.params.tolerance);
+  if (!b) return;
+  const reported = b.row.values[col]!;
+  const how = `资金总额 ${plain(b.total ?? new Decimal(0))}${b.terms.map((v) => ` − ${plain(v)}`).join('')}`;
+  if (b.row === t.funds.total) {
+    checkFigure(ctx, { messageId: 'sum', reported, computed: b.expected, exact: true, data: { row: rowName(b.row), column: FUND_COLUMN_NAMES[col], terms: b.terms.map(plain).join(' + ') } });
+    return;
+  }
+  checkFigure(ctx, {
+    messageId: 'source',
+    reported,
+    computed: b.expected,
+    exact: true,
+    data: { row: rowName(b.row), column: FUND_COLUMN_NAMES[col], how },
+    blank: { messageId: 'sourceBlank', exact: true },
+  });
+}
 
 export const fundBalance = defineRule({
   meta: {
@@ -65,10 +95,11 @@ export const fundBalance = defineRule({
         messageId: 'balance',
         reported,
         computed: budget.minus(executed),
+        exact: true,
         data: { row: rowName(row), budget: plain(budget), executed: plain(executed) },
         blank: { messageId: 'blank', exact: true },
         alternatives: () => {
-          const implied = impliedAmounts(t, row);
+          const implied = impliedAmounts(t, row, ctx.params.tolerance);
           return implied ? [implied.budget.minus(implied.executed)] : [];
         },
       });
@@ -80,9 +111,11 @@ export const fundBalance = defineRule({
  * A rate written as a fraction in a cell that shows no percent (`1` or `0.9564` under 执行率, the percent format
  * lost when the workbook was copied or exported): read as 100% or 95.64%, not as 1%.
  */
-function asFraction(reported: NumberField): boolean {
+function fractionAgrees(rate: Decimal, reported: NumberField, tolerance: Decimal): boolean {
   const v = usable(reported);
-  return !!v && v.gt(0) && v.lte(1.5) && !/%/.test(fold(reported.text));
+  if (!v || !v.gt(0) || !v.lte(1.5) || /%/.test(fold(reported.text))) return false;
+  // In percent it shows two decimals fewer: `1` is 100% to the whole percent (95.64% is not), `0.9564` is 95.64%.
+  return agrees(rate, { ...reported, value: v.times(100), decimals: Math.max(reported.decimals - 2, 0) }, tolerance);
 }
 
 export const fundRate = defineRule({
@@ -102,13 +135,14 @@ export const fundRate = defineRule({
       const reported = row.values.rate;
       const rate = computedRate(row);
       if (!reported || !rate) continue;
+      if (fractionAgrees(rate, reported, ctx.params.tolerance)) continue;
       checkFigure(ctx, {
         messageId: 'rate',
         reported,
         computed: rate,
         alternatives: () => {
-          const implied = impliedAmounts(t, row);
-          return [implied ? rateOf(implied.budget, implied.executed) : null, asFraction(reported) ? rate.div(100) : null];
+          const implied = impliedAmounts(t, row, ctx.params.tolerance);
+          return [implied ? rateOf(implied.budget, implied.executed) : null];
         },
         data: { row: rowName(row), executed: plain(usable(row.values.executed)!), budget: plain(usable(row.values.budget)!) },
         suffix: '%',
@@ -142,7 +176,7 @@ export const fundRateScore = defineRule({
         reported,
         computed: rateScore(weight, capped),
         alternatives: () => {
-          const implied = impliedAmounts(t, row);
+          const implied = impliedAmounts(t, row, ctx.params.tolerance);
           const impliedRate = implied ? rateOf(implied.budget, implied.executed) : null;
           return impliedRate ? [rateScore(weight, Decimal.min(impliedRate, 100))] : [];
         },

@@ -2,7 +2,8 @@ import { Decimal } from '../model/decimal.js';
 import { type FundColumn, type FundRow, type NumberField, type ProjectTable, fold } from '../model/index.js';
 import { asShown, plain, shown, usable } from './figures.js';
 import { defineRule } from './rule.js';
-import { computedRate, impliedAmounts, mainRow } from './table-access.js';
+import { computedRate, mainRow } from './table-access.js';
+import { impliedAmounts } from './fund-blame.js';
 
 /**
  * Figures the analysis texts state beside their keywords. Between keyword and number only a few
@@ -73,7 +74,7 @@ interface TableFigure {
  * amounts make of it: a text that states the right 执行率 beside a wrong one in the table contradicts only the
  * table's arithmetic (fund.rate says so), and `结余0.305万元` agrees with a 0.31 that fund.balance accepts.
  */
-function tableFigures(t: ProjectTable, row: FundRow, kind: Claim['kind']): TableFigure[] {
+function tableFigures(t: ProjectTable, row: FundRow, kind: Claim['kind'], tolerance: Decimal): TableFigure[] {
   const field = (k: FundColumn): NumberField | undefined => row.values[k];
   const reported = (f: NumberField | undefined, precise: boolean): TableFigure | null => {
     const v = usable(f);
@@ -84,7 +85,9 @@ function tableFigures(t: ProjectTable, row: FundRow, kind: Claim['kind']): Table
     case 'rate': {
       const rate = computedRate(row);
       const computed = rate ? { value: rate, shown: () => `${shown(rate, 2)}（${plain(usable(field('executed'))!)} ÷ ${plain(usable(field('budget'))!)} × 100）`, decimals: null } : null;
-      return present(reported(field('rate'), false), computed);
+      // A rate the table shows rounded (96) stands for a text more precise than it only when nothing better is known:
+      // with the amounts at hand, the text's 96.4% is checked against 95.64%, not against the rounded 96.
+      return present(reported(field('rate'), !!computed), computed);
     }
     case 'initial': {
       const first = reported(field('initial'), true) ?? reported(field('declared'), true) ?? reported(field('budget'), true);
@@ -99,7 +102,7 @@ function tableFigures(t: ProjectTable, row: FundRow, kind: Claim['kind']): Table
     }
     default: {
       // A text stating the amount the sources add up to, beside a wrong total (fund.sum's), is right.
-      const implied = impliedAmounts(t, row)?.[kind];
+      const implied = impliedAmounts(t, row, tolerance)?.[kind];
       return present(reported(field(kind), true), implied ? { value: implied, shown: () => plain(implied), decimals: null } : null);
     }
   }
@@ -136,7 +139,7 @@ export const narrativeMismatch = defineRule({
     for (const a of t.analysis) {
       if (!a.text.value) continue;
       for (const f of statedFigures(a.text.value)) {
-        const figures = tableFigures(t, row, f.kind);
+        const figures = tableFigures(t, row, f.kind, ctx.params.tolerance);
         const fig = figures[0];
         if (!fig) continue;
         // Compared in the text's own unit: 66950 元 is checked to the yuan against 6.695 万元.

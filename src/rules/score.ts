@@ -2,7 +2,8 @@ import { Decimal } from '../model/decimal.js';
 import { normLabel } from '../model/index.js';
 import { asShown, checkFigure, plain, shown, usable } from './figures.js';
 import { defineRule } from './rule.js';
-import { cappedRate, levelGroups, mainRow, rateScore, rateWeight, sumOf } from './table-access.js';
+import { cappedRate, levelGroups, mainRow, rateOf, rateScore, rateWeight, sumOf } from './table-access.js';
+import { impliedAmounts } from './fund-blame.js';
 
 export const scoreWeightsTotal = defineRule({
   meta: {
@@ -135,7 +136,13 @@ export const scoreTotal = defineRule({
     const rate = usable(reported) ?? (capped ? rateScore(rateWeight(t, ctx.params).value, capped) : new Decimal(0));
     const rateText = usable(reported) || !capped ? plain(rate) : `${shown(rate, 2)}（按执行率计算）`;
     // A wrong 执行率得分 is fund.rate-score's: a total that adds the right one instead is no second error.
-    const right = () => [capped ? indicators.plus(rateScore(rateWeight(t, ctx.params).value, capped)) : null];
+    // The right one rests on the amounts fund.sum finds right (a wrong total executed amount is not its basis).
+    const right = () => {
+      const implied = row ? impliedAmounts(t, row, ctx.params.tolerance) : null;
+      const rate = implied ? rateOf(implied.budget, implied.executed) : null;
+      const basis = rate ? Decimal.min(rate, 100) : capped;
+      return [basis ? indicators.plus(rateScore(rateWeight(t, ctx.params).value, basis)) : null];
+    };
     checkFigure(ctx, { messageId: 'total', reported: t.total, computed: indicators.plus(rate), data: { indicators: plain(indicators), rate: rateText }, alternatives: right });
   },
 });

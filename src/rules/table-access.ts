@@ -41,29 +41,6 @@ export function rateOf(budget: Decimal | null, executed: Decimal | null): Decima
   return !budget || !executed || budget.isZero() ? null : executed.div(budget).times(100);
 }
 
-/**
- * A row's budget and executed amounts as the other rows imply them, were fund.sum to hold: for the total row the
- * sum of its sources, for a source row the total less the other sources. Null without a total and sources, or
- * when one cannot be read. When one amount cell is the wrong one (fund.sum says so), the balance and rate beside it
- * may rest on these, and are then no errors of their own.
- */
-export function impliedAmounts(t: ProjectTable, row: FundRow): { budget: Decimal; executed: Decimal } | null {
-  const total = t.funds.total;
-  if (!total || !t.funds.sources.length) return null;
-  const implied = (k: 'budget' | 'executed'): Decimal | null => {
-    let acc: Decimal | null = row === total ? new Decimal(0) : usable(total.values[k]);
-    for (const r of t.funds.sources) {
-      if (r === row || !acc) continue;
-      const v = usable(r.values[k]);
-      acc = v ? (row === total ? acc.plus(v) : acc.minus(v)) : null;
-    }
-    return acc;
-  };
-  const budget = implied('budget');
-  const executed = implied('executed');
-  return budget && executed ? { budget, executed } : null;
-}
-
 /** The rate that scores: the computed rate, capped at 100%. */
 export function cappedRate(row: FundRow): Decimal | null {
   const rate = computedRate(row);

@@ -22,6 +22,11 @@ ruleTester(fundRate, {
   ],
   invalid: [
     {
+      name: 'a fraction 1 is 100% to the whole percent, not 95.64%',
+      table: spec(insurance, (t) => void (t.funds[0]!.rate = 1)),
+      errors: [{ cell: 'H8', message: '资金总额的执行率应为 95.64%（6.695 ÷ 7 × 100），表中为 1%' }],
+    },
+    {
       name: 'a fraction that is the wrong rate all the same: 0.9654',
       table: spec(insurance, (t) => void (t.funds[0]!.rate = 0.9654)),
       errors: [{ cell: 'H8', message: '资金总额的执行率应为 95.6429%（6.695 ÷ 7 × 100），表中为 0.9654%' }],

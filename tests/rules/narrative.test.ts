@@ -94,6 +94,13 @@ ruleTester(narrativeMismatch, {
       ],
     },
     {
+      name: 'a text more precise than the table’s rounded rate is checked against the amounts: 96.4% beside 96 (95.64)',
+      table: spec(saying('预算执行率95.64%', '预算执行率96.4%'), (t) => {
+        for (const f of t.funds) f.rate = 96;
+      }),
+      errors: [{ cell: 'E21', message: '分析说明称“执行率96.4%”，与表中执行率 96% 不符' }],
+    },
+    {
       name: 'budget: 8万元 against 7',
       table: saying('年度预算资金7万元', '年度预算资金8万元'),
       errors: [{ cell: 'E21', message: '分析说明称“年度预算资金8万元”，与表中全年预算数 7 万元 不符', expected: '7万元', actual: '8万元' }],

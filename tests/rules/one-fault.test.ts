@@ -19,15 +19,44 @@ describe('one wrong cell gives one finding', () => {
   });
 
   it('a wrong balance in a source row: fund.balance there, and no fund.sum telling the right total to change', () => {
-    expect(found(spec(insurance, (t) => void (t.funds[1]!.balance = 0.35)))).toEqual(['fund.balance G9 市县区财政资金的资金结(转)余应为 0.31（7 − 6.695），表中为 0.35']);
+    expect(found(spec(insurance, (t) => void (t.funds[1]!.balance = 0.35)))).toEqual(['fund.balance G9 市县区财政资金的资金结(转)余应为 0.305（7 − 6.695），表中为 0.35']);
   });
 
   it('a wrong 全年预算数 in the total row: fund.sum only; its balance, rate, rate score and the text rest on the sources', () => {
     expect(found(spec(insurance, (t) => void (t.funds[0]!.budget = 8)))).toEqual(['fund.sum E8 资金总额的全年预算数应为 7（7），表中为 8']);
   });
 
-  it('a wrong 全年预算数 in the only source row: fund.sum only, not its balance, rate and rate score as well', () => {
-    expect(found(spec(insurance, (t) => void (t.funds[1]!.budget = 8)))).toEqual(['fund.sum E8 资金总额的全年预算数应为 8（8），表中为 7']);
+  it('a wrong 全年预算数 in the only source row: fund.sum at that cell (its balance and rate fit the total), nothing else', () => {
+    expect(found(spec(insurance, (t) => void (t.funds[1]!.budget = 8)))).toEqual(['fund.sum E9 市县区财政资金的全年预算数与资金总额不符，应为 7（资金总额 7），表中为 8']);
+  });
+
+  it('a source left blank where an amount belongs: fund.sum at the blank cell, not at the right total', () => {
+    expect(found(spec(insurance, (t) => void (t.funds[1]!.executed = null)))).toEqual(['fund.sum F9 市县区财政资金的全年执行数未填写，应为 6.695（资金总额 6.695）']);
+  });
+
+  it('a wrong source amount whose row is consistent in itself: the total is blamed, as fund.sum reads', () => {
+    // 8 and 1.305 / 83.69 / 8.37 in the source row fit each other; the total row fits its own 7.
+    const consistent = spec(insurance, (t) => void Object.assign(t.funds[1]!, { budget: 8, balance: 1.305, rate: 83.69, score: 8.37 }));
+    expect(found(consistent)).toEqual(['fund.sum E8 资金总额的全年预算数应为 8（8），表中为 7']);
+  });
+
+  it('two wrong cells, two findings: the total executed amount and a source balance', () => {
+    const two = spec(insurance, (t) => {
+      t.funds[0]!.executed = 6.8;
+      t.funds[1]!.balance = 0.35;
+    });
+    expect(found(two)).toEqual([
+      'fund.sum F8 资金总额的全年执行数应为 6.695（6.695），表中为 6.8',
+      'fund.balance G9 市县区财政资金的资金结(转)余应为 0.305（7 − 6.695），表中为 0.35',
+    ]);
+  });
+
+  it('a wrong total executed amount and a 总分 that adds the rate score it implies: score.total too', () => {
+    const both = spec(insurance, (t) => {
+      t.funds[0]!.executed = 6.8;
+      t.total = 98.91;
+    });
+    expect(found(both)).toEqual(['fund.sum F8 资金总额的全年执行数应为 6.695（6.695），表中为 6.8', 'score.total I20 总分应为 98.76（指标得分 89.2 + 执行率得分 9.56），表中为 98.91']);
   });
 
   it('a wrong 执行率得分 beside a right 总分: fund.rate-score only, not score.total on the right total', () => {
