@@ -501,11 +501,11 @@ export function buildTable(rng: Rng, d: Design, fault: TableFault | null): Built
       };
       break;
     case 'fund.balance':
-      // a source row's balance miscalculated: wrong in its row, and the balance column no longer adds up
+      // a source row's balance miscalculated: one finding, in its row (the balance column's sum then says nothing new)
       post = (spec, f, c) => {
         const k = pickSource(f);
         spec.funds[k]!.balance = num(f.rows[k]!.balance.plus(delta(rng)));
-        expected.push(at('fund.balance', c().funds[k]!.balance), at('fund.sum', c().funds[0]!.balance));
+        expected.push(at('fund.balance', c().funds[k]!.balance));
       };
       break;
     case 'fund.rate':
