@@ -1,4 +1,5 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import fg from 'fast-glob';
 import os from 'node:os';
 import path from 'node:path';
 import { loadMappings, mappingSourcesWith } from '../map/index.js';
@@ -113,6 +114,14 @@ export function withinMemory(limits: ReadLimits, memoryMb: number): ReadLimits {
   return { ...limits, maxBytes: Math.min(limits.maxBytes, quarter), maxInflatedBytes: Math.min(limits.maxInflatedBytes, quarter) };
 }
 
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
 function isDirectory(p: string): boolean {
   try {
     return statSync(p).isDirectory();
@@ -160,6 +169,15 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   const mappingSources = mappingSourcesWith(o.mappingSources).map((m) => path.resolve(cwd, m));
   const memoryMb = o.memoryMb ?? 1024;
   const limits = withinMemory(o.limits ?? defaultReadLimits, memoryMb);
+  // Files named on the command line that are not there: said in words before anything starts (exit 2).
+  const named: [string | undefined, string][] = [
+    [o.ledger, '台账文件'],
+    [o.ledgerMappingFile, '台账映射文件'],
+    [o.rulesFile, '规则文件'],
+  ];
+  for (const [file, what] of named) if (file && !isFile(path.resolve(cwd, file))) throw new AuditSetupError(`找不到${what}：${file}`);
+  for (const input of o.inputs)
+    if (!fg.isDynamicPattern(input) && !existsSync(path.resolve(cwd, input))) throw new AuditSetupError(`找不到：${input}（路径不存在，请检查拼写）`);
   // Set-up problems surface here, in the main thread, before any file is touched.
   loadMappings(mappingSources);
   const params = o.rulesFile ? loadRulesConfig(path.resolve(cwd, o.rulesFile)) : defaultRulesConfig;

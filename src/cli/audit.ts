@@ -28,6 +28,13 @@ export async function runAuditCommand(args: string[]): Promise<number> {
   const timeoutS = wholeOption('--timeout', values.timeout, 1, 86_400);
   const memoryMb = wholeOption('--memory', values.memory, 32, 65_536);
   const bar = !values.quiet && process.stderr.isTTY ? progressBar(process.stderr) : null;
+  // Ctrl+C: say what was left undone instead of dying mid-line (reports are written only at the end).
+  const onInterrupt = () => {
+    bar?.done();
+    console.error('已中断：审核没有完成，未生成 findings.json、整改清单和汇总表（输出文件夹中可能留有部分批注副本）');
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
   try {
     const res = await runAudit({
       inputs: positionals,
@@ -42,6 +49,7 @@ export async function runAuditCommand(args: string[]): Promise<number> {
       onProgress: bar ? (d, t) => bar.update(d, t) : undefined,
     });
     bar?.done();
+    process.off('SIGINT', onInterrupt);
     for (const m of res.missingInputs) console.error(`提示：${m} 下没有找到工作簿 (nothing found)`);
     const s = res.summary;
     const relative = path.relative(process.cwd(), res.outDir) || '.';
@@ -56,6 +64,7 @@ export async function runAuditCommand(args: string[]): Promise<number> {
     return res.exitCode;
   } catch (err) {
     bar?.done();
+    process.off('SIGINT', onInterrupt);
     if (err instanceof AuditSetupError || err instanceof RulesConfigError) {
       console.error(err instanceof RulesConfigError ? `规则文件有误：${err.message}` : err.message);
       return 2;

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { MappingError, loadMappings, mappingSourcesWith } from '../map/index.js';
 import { inspect } from './inspect.js';
-import { UsageError } from './errors.js';
+import { UsageError, argsErrorText } from './errors.js';
 
 /** Exit codes of SPEC.md: 0 no error-level finding, 1 at least one, 2 usage or fatal problem. */
 export const EXIT_USAGE = 2;
@@ -12,7 +13,44 @@ const USAGE = `用法 / usage:
               [--rules FILE] [--jobs N] [--timeout 秒] [--memory MB] [--quiet]
   recon inspect FILE [--mapping FILE|DIR]
   recon serve [--port 8080] [--host 127.0.0.1] [--data DIR] [--jobs N] [--timeout 秒] [--memory MB]
-              [--max-file-mb N] [--max-files N]`;
+              [--max-file-mb N] [--max-files N]
+  recon --version`;
+
+const AUDIT_HELP = `recon audit <文件、文件夹或通配符…> --out DIR [选项]
+  审核报送的工作簿（.xlsx、.xls、.csv），为每个主管部门生成整改清单。
+
+  --out DIR            输出文件夹：findings.json、summary.xlsx、corrections/<部门>.xlsx|.csv、annotated/
+  --ledger FILE        预算系统台账（.csv 或工作簿），核对全年预算数、全年执行数并查漏报
+  --ledger-mapping F   台账列名不同时的台账映射文件（默认 mappings/ledger.json）
+  --mapping FILE|DIR   另加的表格格式映射（可重复；与内置格式同 id 的取代内置格式）
+  --rules FILE         规则参数文件（等级、分值、容差、严重程度、关闭规则），见 samples/rules.example.json
+  --jobs N             同时读取的线程数（默认每个 CPU 核一个）
+  --timeout 秒         每个文件的读取时限（默认 60）
+  --memory MB          每个读取线程的内存上限（默认 1024）
+  --quiet              不显示进度和汇总
+
+  退出码：0 没有错误级问题；1 有错误级问题（须整改）；2 命令或设置有误。`;
+
+const INSPECT_HELP = `recon inspect FILE [--mapping FILE|DIR]
+  显示每个工作表匹配到哪个格式、每个字段从哪个单元格读到什么、哪些标签没找到：编写新格式的映射文件时用。`;
+
+const SERVE_HELP = `recon serve [--port 8080] [--host 127.0.0.1] [--data DIR] [选项]
+  启动网页服务：在浏览器中上传报送材料、查看问题、下载整改清单。
+  --data DIR  上传和结果保存的文件夹（默认 ./recon-data）
+  --jobs N、--timeout 秒、--memory MB  同 audit
+  --max-file-mb N  单个文件大小上限；--max-files N  一次上传的工作簿数上限`;
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 function mappingsFrom(values: string[] | undefined) {
   return loadMappings(mappingSourcesWith(values));
@@ -21,7 +59,11 @@ function mappingsFrom(values: string[] | undefined) {
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(USAGE);
+    console.log(command === 'audit' ? AUDIT_HELP : command === 'inspect' ? INSPECT_HELP : command === 'serve' ? SERVE_HELP : USAGE);
+    return 0;
+  }
+  if (command === '--version' || command === '-v' || command === 'version') {
+    console.log(`perf-recon ${version()}`);
     return 0;
   }
   try {
@@ -33,6 +75,7 @@ export async function main(argv: string[]): Promise<number> {
           options: { mapping: { type: 'string', multiple: true } },
         });
         if (positionals.length !== 1) throw new UsageError('inspect 需要一个文件 (inspect takes one FILE)');
+        if (!isFile(positionals[0]!)) throw new UsageError(`找不到文件：${positionals[0]}`);
         console.log(await inspect(positionals[0]!, mappingsFrom(values.mapping)));
         return 0;
       }
@@ -54,7 +97,11 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`没有这个命令 (unknown command)：${command}`);
     }
   } catch (err) {
-    if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
+      console.error(`${argsErrorText(err as TypeError & { code: string })}\n\n${USAGE}`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof UsageError) {
       console.error(`${err.message}\n\n${USAGE}`);
       return EXIT_USAGE;
     }

@@ -32,6 +32,9 @@ export async function runServeCommand(args: string[]): Promise<number> {
   const maxFileMb = wholeOption('--max-file-mb', values['max-file-mb'], 1, 4096);
   const maxFiles = wholeOption('--max-files', values['max-files'], 1, 100_000);
 
+  // A broken mapping file would fail every audit the page starts: refuse to start, saying which (exit 2).
+  const { loadMappings, mappingSourcesWith } = await import('../map/index.js');
+  loadMappings(mappingSourcesWith(undefined));
   const { startServer } = await import('../server/index.js');
   let started;
   try {
