@@ -43,13 +43,19 @@ function indicatorValue(slot: Slot | null | undefined): IndicatorValue {
   return { ...t, comparison: t.value ? parseComparison(t.value) : null };
 }
 
+const AMOUNT_KEYS: ReadonlySet<string> = new Set(['declared', 'initial', 'budget', 'executed', 'balance']);
+
 class Normalizer {
   readonly notes: ValueNote[] = [];
 
-  num(slot: Slot | null | undefined, field: string, kind: 'plain' | 'percent' = 'plain'): NumberField {
+  num(slot: Slot | null | undefined, field: string, kind: 'plain' | 'percent' = 'plain', amountUnit?: '元' | '万元'): NumberField {
     if (!slot) return { value: null, state: 'absent', decimals: 0, text: '', cell: null };
-    const p = parseNumber(slot.cell, kind);
+    let p = parseNumber(slot.cell, kind);
     const t = slot.cell?.text ?? '';
+    // `70000元` written into a table in 万元 (or `7万元` into one in 元): the amount in the table's unit.
+    const unit = amountUnit && p.value && p.state === 'dirty' ? /(万元|元)$/.exec(fold(t).trim())?.[1] : undefined;
+    if (unit && unit !== amountUnit && p.value)
+      p = unit === '元' ? { ...p, value: p.value.div(10000), decimals: p.decimals + 4 } : { ...p, value: p.value.times(10000), decimals: Math.max(p.decimals - 4, 0) };
     if (p.state === 'dirty' || p.state === 'unreadable')
       this.notes.push({ state: p.state, field, cell: slot.addr, text: t, value: p.value });
     return { value: p.value, state: p.state, decimals: p.decimals, text: t, cell: slot.addr };
@@ -64,7 +70,7 @@ export function normalize(raw: RawTable, file: string): ProjectTable {
     const rowName = label.value ? fold(label.value).replace(/[\s:：]+/g, '') : r.kind === 'total' ? '资金总额' : '资金来源';
     const values: FundRow['values'] = {};
     for (const k of raw.fundColumns as FundKey[])
-      values[k] = n.num(r.values[k], `${rowName}·${FUND_COLUMN_NAMES[k]}`, k === 'rate' ? 'percent' : 'plain');
+      values[k] = n.num(r.values[k], `${rowName}·${FUND_COLUMN_NAMES[k]}`, k === 'rate' ? 'percent' : 'plain', AMOUNT_KEYS.has(k) ? raw.amountUnit : undefined);
     return { kind: r.kind, label, values };
   };
   const rows = raw.fundRows.map(fundRow);

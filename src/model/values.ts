@@ -85,8 +85,15 @@ export function parseNumber(cell: CellInput | undefined, kind: 'plain' | 'percen
 export const parseNumberText: (input: string) => ParsedNumber = memo(readNumberText);
 
 function readNumberText(input: string): ParsedNumber {
-  const s = fold(input).replace(/[\s\u3000]+/g, '');
+  // white space and the zero-width characters text pasted from elsewhere carries
+  const s = fold(input).replace(/[\s\u3000\u200b-\u200d\u2060\ufeff]+/g, '');
   if (EMPTY_MARKERS.has(s)) return { state: 'empty', value: null, decimals: 0 };
+  // The accountant's negative: (0.70) for −0.70.
+  const paren = /^\((\d+(?:,\d{3})*(?:\.\d+)?)\)$/.exec(s);
+  if (paren) {
+    const t = paren[1]!.replace(/,/g, '');
+    return { state: 'ok', value: new Decimal(t).negated(), decimals: decimalsOf(t) };
+  }
   if (CLEAN.test(s)) return { state: 'ok', value: new Decimal(s.replace('%', '')), decimals: decimalsOf(s) };
   if (GROUPED.test(s)) {
     const t = s.replace(/,/g, '').replace('%', '');
@@ -109,6 +116,29 @@ export interface Comparison {
 }
 
 const OPS: [string, ComparisonOp][] = [
+  // in words, as targets are often written (longest first: 大于等于 before 大于)
+  ['大于或等于', '>='],
+  ['大于等于', '>='],
+  ['小于或等于', '<='],
+  ['小于等于', '<='],
+  ['不低于', '>='],
+  ['不少于', '>='],
+  ['不小于', '>='],
+  ['至少', '>='],
+  ['达到', '>='],
+  ['不高于', '<='],
+  ['不超过', '<='],
+  ['不多于', '<='],
+  ['不大于', '<='],
+  ['至多', '<='],
+  ['大于', '>'],
+  ['高于', '>'],
+  ['超过', '>'],
+  ['多于', '>'],
+  ['小于', '<'],
+  ['低于', '<'],
+  ['少于', '<'],
+  ['等于', '='],
   ['>=', '>='],
   ['<=', '<='],
   ['≥', '>='],
@@ -136,6 +166,12 @@ function readComparison(input: string): Comparison | null {
       s = s.slice(tok.length);
       break;
     }
+  }
+  // `95%以上`, `95%及以上`, `340元以下`: the bound after the figure (with ≥ before it, `≥95%以上` says it twice)
+  const bound = /(及以上|以上|及以下|以下)$/.exec(s);
+  if (bound) {
+    s = s.slice(0, -bound[1]!.length);
+    if (op === '=') op = bound[1]!.endsWith('上') ? '>=' : '<=';
   }
   const m = /^([+-]?\d+(?:,\d{3})*(?:\.\d+)?)([^\d]{0,8})$/.exec(s);
   if (!m) return null;

@@ -27,8 +27,11 @@ export const fundSum = defineRule({
     const balancesHold = allRows(t).every((r) => {
       const b = usable(r.values.budget);
       const e = usable(r.values.executed);
-      const left = usable(r.values.balance);
-      return !b || !e || !left || agrees(b.minus(e), r.values.balance!, ctx.params.tolerance);
+      const f = r.values.balance;
+      if (!b || !e || !f) return true;
+      // a blank balance where something is left is fund.balance's too
+      if (f.state === 'empty') return b.minus(e).isZero();
+      return !usable(f) || agrees(b.minus(e), f, ctx.params.tolerance);
     });
     // …and a balance total that differs because a budget or executed amount does says nothing new either.
     const amountsAdd = !blameFor(t, 'budget', ctx.params.tolerance) && !blameFor(t, 'executed', ctx.params.tolerance);

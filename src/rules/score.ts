@@ -147,9 +147,20 @@ export const scoreTotal = defineRule({
   },
 });
 
-/** What a grade cell may say for a band: `优`, `优秀`, `优秀等次`, `良好等级`, `较差`, `（优）`. */
+/** A tick beside a grade on a form that offers all four: `☑优 □良 □中 □差`, `优■ 良□`, `√优`. */
+const TICKED_AFTER = /[☑☒√✓✔■●▣]\s*([优良中差])/;
+const TICKED_BEFORE = /([优良中差])[秀好等]?\s*[☑☒√✓✔■●▣]/;
+
+/** What a grade cell may say for a band: `优`, `优秀`, `优秀等次`, `良好等级`, `较差`, `（优）`, `优（98.76分）`, a tick. */
 function gradeWords(grade: string): string[] {
-  const bare = normLabel(grade).replace(/^[(（]|[)）]$/g, '').replace(/(等次|等级|级)$/, '');
+  const text = normLabel(grade);
+  // The boxes stand before the grades (`☑优 □良`) or after them (`优■ 良□`): the first character says which.
+  const ticked = (/^[☑☒√✓✔■●▣□☐○]/.test(text) ? TICKED_AFTER : TICKED_BEFORE).exec(text)?.[1];
+  if (ticked) return [ticked];
+  const bare = text
+    .replace(/^\((.*)\)$/, '$1')
+    .replace(/\([^()]*\)$/, '')
+    .replace(/(等次|等级|级)$/, '');
   return [bare, bare.replace(/(等|秀|好|格)$/, ''), bare.replace(/^较/, '')];
 }
 

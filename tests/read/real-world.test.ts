@@ -238,7 +238,7 @@ describe('headers, totals and labels as other templates draw them (QA round 3)',
   });
 
   it('accepts a grade written 优秀等次 or 优秀等级, and still flags a wrong one', () => {
-    for (const grade of ['优秀等次', '优秀等级', '（优）']) {
+    for (const grade of ['优秀等次', '优秀等级', '（优）', '优（98.76分）', '☑优 □良 □中 □差', '优■ 良□ 中□ 差□', '√优']) {
       const ws = sheetOf(insurance);
       ws['J20'] = text(grade);
       expect(errorsAndWarnings(read(ws))).toEqual([]);
@@ -246,6 +246,8 @@ describe('headers, totals and labels as other templates draw them (QA round 3)',
     const ws = sheetOf(insurance);
     ws['J20'] = text('良好等次');
     expect(errorsAndWarnings(read(ws))).toEqual(['score.grade J20 总分 98.76 对应的等级应为“优”，表中为“良好等次”']);
+    ws['J20'] = text('□优 ☑良 □中 □差');
+    expect(errorsAndWarnings(read(ws))).toEqual(['score.grade J20 总分 98.76 对应的等级应为“优”，表中为“□优 ☑良 □中 □差”']);
   });
 
   it('pins a blank 主管部门 or 项目名称 to where its neighbours’ values stand when the sheet has no merges', () => {
@@ -256,5 +258,14 @@ describe('headers, totals and labels as other templates draw them (QA round 3)',
       const found = errorsAndWarnings(read(ws)).filter((f) => f.startsWith('form.required'));
       expect(found).toEqual([expect.stringMatching(new RegExp(`^form\\.required ${cell} `))]);
     }
+  });
+
+  it('reads 70000元 written into a table in 万元 as 7 万元', () => {
+    const ws = sheetOf(insurance);
+    ws['E9'] = text('70000元');
+    ws['F9'] = text('66950元');
+    const res = read(ws);
+    expect(res.tables[0]!.funds.sources[0]!.values.budget!.value!.toFixed()).toBe('7');
+    expect(errorsAndWarnings(res)).toEqual([]);
   });
 });

@@ -30,6 +30,10 @@ describe('one wrong cell gives one finding', () => {
     expect(found(spec(insurance, (t) => void (t.funds[1]!.budget = 8)))).toEqual(['fund.sum E9 市县区财政资金的全年预算数与资金总额不符，应为 7（资金总额 7），表中为 8']);
   });
 
+  it('a balance left blank in a source row: fund.balance there only, not a balance sum of 0 at the total', () => {
+    expect(found(spec(insurance, (t) => void (t.funds[1]!.balance = null)))).toEqual(['fund.balance G9 市县区财政资金的资金结(转)余未填写，应为 0.305（7 − 6.695）']);
+  });
+
   it('a source left blank where an amount belongs: fund.sum at the blank cell, not at the right total', () => {
     expect(found(spec(insurance, (t) => void (t.funds[1]!.executed = null)))).toEqual(['fund.sum F9 市县区财政资金的全年执行数未填写，应为 6.695（资金总额 6.695）']);
   });
