@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type Mapping, type RawTable, type Slot, whyNot } from '../map/index.js';
+import { type Mapping, type RawTable, type Slot, visibleOnly, whyNot } from '../map/index.js';
 import type { IndicatorValue, NumberField, ProjectTable } from '../model/index.js';
 import { loadTables } from '../audit/tables.js';
 
@@ -70,7 +70,7 @@ export async function inspect(file: string, mappings: Mapping[]): Promise<string
     const grid = s.layout ? undefined : res.source?.sheets.find((g) => g.name === s.name);
     if (grid)
       for (const m of mappings) {
-        const why = whyNot(grid, m);
+        const why = whyNot(visibleOnly(grid), m);
         if (why.length) lines.push(`  not ${m.id}: ${why.join('；')}`);
         else lines.push(`  ${m.id} fits, but the sheet is hidden beside a visible table`);
       }

@@ -29,7 +29,8 @@ export function matchSheet(sheet: Sheet, mappings: Mapping[], idx = new LabelInd
  * (the disclosure document's way) gives one table each: the sheet is cut above each further 项目名称 (the mapping's
  * first `match.all` label), as far above it as the first table's title stood.
  */
-export function mapSheet(sheet: Sheet, mappings: Mapping[]): { mapping: Mapping; raw: RawTable }[] {
+export function mapSheet(whole: Sheet, mappings: Mapping[]): { mapping: Mapping; raw: RawTable }[] {
+  const sheet = visibleOnly(whole);
   const idx = new LabelIndex(sheet);
   const mapping = matchSheet(sheet, mappings, idx);
   if (!mapping) return [];
@@ -54,6 +55,23 @@ function tableStarts(idx: LabelIndex, m: Mapping): number[] {
   const starts: number[] = [];
   for (const r of rows) starts.push(Math.max(starts.length ? starts[starts.length - 1]! + 1 : 0, r - lead));
   return starts;
+}
+
+/**
+ * The sheet as a person sees it: rows and columns hidden in it (an old source row, a superseded column of figures
+ * left in place) are empty. Addresses stay as they are.
+ */
+export function visibleOnly(sheet: Sheet): Sheet {
+  const rows = sheet.hiddenRows;
+  const cols = sheet.hiddenCols;
+  if (!rows?.size && !cols?.size) return sheet;
+  const seen = (r: number, c: number) => !rows?.has(r) && !cols?.has(c);
+  return {
+    ...sheet,
+    own: (r, c) => (seen(r, c) ? sheet.own(r, c) : undefined),
+    at: (r, c) => (seen(r, c) ? sheet.at(r, c) : undefined),
+    mergeAt: (r, c) => sheet.mergeAt(r, c),
+  };
 }
 
 /** The rows [from, to) of a sheet, at their own addresses; the rest of it empty. */

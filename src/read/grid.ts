@@ -34,6 +34,9 @@ export interface Sheet {
   widths?: (number | undefined)[];
   /** Hidden (or very hidden) in the workbook: nobody filling in the form sees it. */
   hidden?: boolean;
+  /** Rows and columns hidden in the sheet (by hand, a filter or a collapsed group), zero-based. */
+  hiddenRows?: ReadonlySet<number>;
+  hiddenCols?: ReadonlySet<number>;
   /** The cell as stored: covered cells of a merge are absent. */
   own(r: number, c: number): Cell | undefined;
   /** The cell as a person sees it: inside a merge, the merge's top-left cell. */
@@ -78,7 +81,14 @@ export function parseA1(addr: string): { r: number; c: number } {
 }
 
 /** Builds a Sheet from sparse rows of cells; shared by the xlsx and csv readers. */
-export function makeSheet(name: string, rows: (Cell | undefined)[][], merges: Range[], widths?: (number | undefined)[], hidden = false): Sheet {
+export function makeSheet(
+  name: string,
+  rows: (Cell | undefined)[][],
+  merges: Range[],
+  widths?: (number | undefined)[],
+  hidden = false,
+  concealed?: { rows: ReadonlySet<number>; cols: ReadonlySet<number> },
+): Sheet {
   let rowCount = 0;
   let colCount = 0;
   rows.forEach((row, r) => {
@@ -108,6 +118,8 @@ export function makeSheet(name: string, rows: (Cell | undefined)[][], merges: Ra
     merges,
     ...(widths?.length ? { widths } : {}),
     ...(hidden ? { hidden } : {}),
+    ...(concealed?.rows.size ? { hiddenRows: concealed.rows } : {}),
+    ...(concealed?.cols.size ? { hiddenCols: concealed.cols } : {}),
     own,
     mergeAt: (r, c) => cover.get(key(r, c)),
     at(r, c) {

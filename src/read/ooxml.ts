@@ -709,6 +709,23 @@ function parseSheet(xml: string, strs: string[], st: Styles, limits: ReadLimits)
   return { rows, merges, extent, capped };
 }
 
+/** Rows (`<row r="9" hidden="1">`) and columns (`<col min max hidden="1">`) a sheet hides; most hide none. */
+function concealedIn(xml: string, limits: ReadLimits): { rows: Set<number>; cols: Set<number> } {
+  const rows = new Set<number>();
+  const cols = new Set<number>();
+  if (!xml.includes('hidden=')) return { rows, cols };
+  for (const m of xml.matchAll(/<(?:\w+:)?row\b[^>]*>/g)) {
+    const a = attributes(m[0]);
+    if ((a.hidden === '1' || a.hidden === 'true') && a.r !== undefined && Number(a.r) - 1 < limits.maxRows) rows.add(Number(a.r) - 1);
+  }
+  for (const m of xml.matchAll(/<(?:\w+:)?col\b[^>]*>/g)) {
+    const a = attributes(m[0]);
+    if (a.hidden !== '1' && a.hidden !== 'true') continue;
+    for (let c = Number(a.min) - 1; c <= Math.min(Number(a.max) - 1, limits.maxCols - 1); c++) cols.add(c);
+  }
+  return { rows, cols };
+}
+
 /** Reads an .xlsx the fast way, or throws OoxmlUnsupported / ZipUnsupported for SheetJS to take over. */
 export function readOoxml(buf: Buffer, limits: ReadLimits): { sheets: Sheet[]; book: OoxmlBook } {
   const zip = new ZipArchive(buf, limits.maxInflatedBytes);
@@ -742,7 +759,7 @@ export function readOoxml(buf: Buffer, limits: ReadLimits): { sheets: Sheet[]; b
     const merges = p.merges
       .filter((mg) => mg.s.r < limits.maxRows && mg.s.c < limits.maxCols)
       .map((mg) => ({ s: { ...mg.s }, e: { r: Math.min(mg.e.r, limits.maxRows - 1), c: Math.min(mg.e.c, limits.maxCols - 1) } }));
-    sheets.push(makeSheet(name, p.rows, merges, undefined, y.state === 'hidden' || y.state === 'veryHidden'));
+    sheets.push(makeSheet(name, p.rows, merges, undefined, y.state === 'hidden' || y.state === 'veryHidden', concealedIn(xml, limits)));
     infos.push({ name, path, relsPath, xml, extent: p.extent, capped: p.capped || (p.extent !== null && (p.extent.e.r >= limits.maxRows || p.extent.e.c >= limits.maxCols)) });
   }
   if (!sheets.length) unsupported('no sheets');

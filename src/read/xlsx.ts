@@ -66,7 +66,10 @@ function sheetFrom(name: string, ws: XLSX.WorkSheet, limits: ReadLimits, hidden:
     .filter((m) => m.s.r < limits.maxRows && m.s.c < limits.maxCols)
     .map((m) => ({ s: { ...m.s }, e: { r: Math.min(m.e.r, limits.maxRows - 1), c: Math.min(m.e.c, limits.maxCols - 1) } }));
   const widths = ((ws['!cols'] ?? []) as (XLSX.ColInfo | undefined)[]).slice(0, limits.maxCols).map((col) => (col?.hidden ? undefined : (col?.width ?? col?.wch)));
-  return makeSheet(name, rows, merges, widths, hidden);
+  const hiddenIn = (list: ({ hidden?: boolean } | undefined)[] | undefined, max: number) =>
+    new Set((list ?? []).slice(0, max).flatMap((x, i) => (x?.hidden ? [i] : [])));
+  const concealed = { rows: hiddenIn(ws['!rows'] as XLSX.RowInfo[] | undefined, limits.maxRows), cols: hiddenIn(ws['!cols'] as XLSX.ColInfo[] | undefined, limits.maxCols) };
+  return makeSheet(name, rows, merges, widths, hidden, concealed);
 }
 
 function classify(err: unknown, container: 'zip' | 'cfb' | 'other'): ReadError {

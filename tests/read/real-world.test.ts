@@ -1,6 +1,7 @@
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
 import { checkTable, tableRules } from '../../src/rules/index.js';
+import { defaultReadLimits } from '../../src/read/index.js';
 import { insurance, load, sheetOf, xueliang } from '../helpers/workbooks.js';
 
 /**
@@ -267,5 +268,21 @@ describe('headers, totals and labels as other templates draw them (QA round 3)',
     const res = read(ws);
     expect(res.tables[0]!.funds.sources[0]!.values.budget!.value!.toFixed()).toBe('7');
     expect(errorsAndWarnings(res)).toEqual([]);
+  });
+
+  it('reads the sheet as a person sees it: hidden rows and columns are left out, in both readers', async () => {
+    const { readWithSheetJS } = await import('../../src/read/xlsx.js');
+    const ws = sheetOf(insurance);
+    ws['!rows'] = [];
+    ws['!rows'][8] = { hidden: true }; // the source row 9
+    ws['!cols'] = [];
+    ws['!cols'][9] = { hidden: true }; // column J: 偏差原因 and the grade
+    const wb = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(wb, ws, '表1');
+    const buf = XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
+    const t = load(buf).tables[0]!;
+    expect([t.funds.sources.length, t.indicatorColumns.includes('reason'), t.grade?.value ?? null]).toEqual([0, false, null]);
+    const sheet = readWithSheetJS(buf, defaultReadLimits, 'zip')[0]!;
+    expect([[...(sheet.hiddenRows ?? [])], [...(sheet.hiddenCols ?? [])]]).toEqual([[8], [9]]);
   });
 });
