@@ -5,6 +5,8 @@ import type { FundKey, IndicatorKey, LabelField, Mapping } from './schema.js';
 import type { RawFundRow, RawIndicator, RawTable, Slot } from './raw.js';
 
 const MAX_BLOCK_ROWS = 300;
+/** How far from the block's required columns an optional one may stand. */
+const NEAR_COLUMNS = 5;
 
 /** What a table cannot do without; `inspect` marks the rest of what it did not find as optional. */
 const REQUIRED_FIELDS = new Set(['project', 'department', 'unit', 'total']);
@@ -184,6 +186,18 @@ class Extractor {
       }
       found[key] = cell.c;
       bottom = Math.max(bottom, this.endRow(cell));
+    }
+    // An optional column is the block's only near its required ones: a small table of its own to the right of the
+    // form (`得分 | 分值` / `总分 | 100`) lends no 分值 column to the fund block.
+    const req = Object.entries(found).filter(([k]) => required.has(k)).map(([, c]) => c as number);
+    if (req.length) {
+      const lo = Math.min(...req) - NEAR_COLUMNS;
+      const hi = Math.max(...req) + NEAR_COLUMNS;
+      for (const [k, c] of Object.entries(found) as [K, number][])
+        if (!required.has(k) && (c < lo || c > hi)) {
+          delete found[k];
+          this.missed.push(`${block}.${k}: ${cols[k]!.join(' / ')}${OPTIONAL}（离表格太远，未采用）`);
+        }
     }
     this.blockBottoms.set(block, bottom);
     return { found, bottom };

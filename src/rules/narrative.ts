@@ -55,7 +55,7 @@ export function statedFigures(text: string): StatedFigure[] {
   for (const c of CLAIMS)
     for (const m of s.matchAll(c.pattern)) {
       const num = m[2]!.replace(/,/g, '');
-      out.push({ kind: c.kind, phrase: m[0], value: new Decimal(num), decimals: num.split('.')[1]?.length ?? 0, unit: m[3]! });
+      out.push({ kind: c.kind, phrase: m[0].replace(/\s+/g, ''), value: new Decimal(num), decimals: num.split('.')[1]?.length ?? 0, unit: m[3]! });
     }
   return out;
 }

@@ -285,4 +285,13 @@ describe('headers, totals and labels as other templates draw them (QA round 3)',
     const sheet = readWithSheetJS(buf, defaultReadLimits, 'zip')[0]!;
     expect([[...(sheet.hiddenRows ?? [])], [...(sheet.hiddenCols ?? [])]]).toEqual([[8], [9]]);
   });
+
+  it('takes no column from a small table of its own to the right of the form', () => {
+    const ws = sheetOf(insurance);
+    Object.assign(ws, { M6: text('得分'), N6: text('分值'), M8: text('总分'), N8: { t: 'n', v: 100 } });
+    ws['!ref'] = 'A1:N28';
+    const res = read(ws);
+    expect(res.tables[0]!.funds.columns.includes('weight')).toBe(false);
+    expect(errorsAndWarnings(res)).toEqual([]);
+  });
 });
