@@ -371,6 +371,7 @@ export function extract(sheet: Sheet, m: Mapping, idx = new LabelIndex(sheet)): 
     ...indicators,
     analysis: x.analysis(),
     missed: x.missed,
+    ...(sheet.uncached?.size ? { uncached: [...sheet.uncached] } : {}),
   };
 }
 

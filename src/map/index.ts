@@ -85,6 +85,7 @@ function rowsOf(sheet: Sheet, from: number, to: number): Sheet {
     merges,
     ...(sheet.widths ? { widths: sheet.widths } : {}),
     ...(sheet.hidden ? { hidden: true } : {}),
+    ...(sheet.uncached ? { uncached: sheet.uncached } : {}),
     own: (r, c) => (inside(r) ? sheet.own(r, c) : undefined),
     at: (r, c) => (inside(r) ? sheet.at(r, c) : undefined),
     mergeAt: (r, c) => {

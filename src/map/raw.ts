@@ -35,4 +35,6 @@ export interface RawTable {
   analysis: { key: string; label: string; value: Slot | null }[];
   /** Labels and columns the mapping names that this sheet lacks: shown by `recon inspect`. */
   missed: string[];
+  /** Addresses of formulas the file kept no result of (Sheet.uncached). */
+  uncached?: string[];
 }

@@ -48,8 +48,15 @@ const AMOUNT_KEYS: ReadonlySet<string> = new Set(['declared', 'initial', 'budget
 class Normalizer {
   readonly notes: ValueNote[] = [];
 
+  constructor(private readonly uncached: ReadonlySet<string> = new Set()) {}
+
   num(slot: Slot | null | undefined, field: string, kind: 'plain' | 'percent' = 'plain', amountUnit?: '元' | '万元'): NumberField {
     if (!slot) return { value: null, state: 'absent', decimals: 0, text: '', cell: null };
+    if ((!slot.cell || slot.cell.text === '') && this.uncached.has(slot.addr)) {
+      // Not blank: a formula stands there, and the file kept no result of it to read.
+      this.notes.push({ state: 'unreadable', uncached: true, field, cell: slot.addr, text: '', value: null });
+      return { value: null, state: 'unreadable', decimals: 0, text: '', cell: slot.addr };
+    }
     let p = parseNumber(slot.cell, kind);
     const t = slot.cell?.text ?? '';
     // `70000元` written into a table in 万元 (or `7万元` into one in 元): the amount in the table's unit.
@@ -64,7 +71,7 @@ class Normalizer {
 
 /** Turns what the map stage found into the typed model; the cell-value rules of SPEC.md are applied here, once. */
 export function normalize(raw: RawTable, file: string): ProjectTable {
-  const n = new Normalizer();
+  const n = new Normalizer(new Set(raw.uncached ?? []));
   const fundRow = (r: RawTable['fundRows'][number]): FundRow => {
     const label = text(r.label);
     const rowName = label.value ? fold(label.value).replace(/[\s:：]+/g, '') : r.kind === 'total' ? '资金总额' : '资金来源';

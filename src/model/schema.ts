@@ -67,6 +67,8 @@ export type AnalysisText = z.infer<typeof AnalysisText>;
 /** A cell whose text needed interpretation: the rules turn these into value.dirty / value.unreadable. */
 export const ValueNote = z.object({
   state: z.enum(['dirty', 'unreadable']),
+  /** A formula whose result the file did not keep. */
+  uncached: z.boolean().optional(),
   field: z.string(),
   cell: z.string(),
   text: z.string(),

@@ -37,6 +37,11 @@ export interface Sheet {
   /** Rows and columns hidden in the sheet (by hand, a filter or a collapsed group), zero-based. */
   hiddenRows?: ReadonlySet<number>;
   hiddenCols?: ReadonlySet<number>;
+  /**
+   * Cells holding a formula the file kept no result of (written by a program, never opened and saved in Excel): no
+   * value to read, and not blank either. Known for .xlsx read the fast way.
+   */
+  uncached?: ReadonlySet<string>;
   /** The cell as stored: covered cells of a merge are absent. */
   own(r: number, c: number): Cell | undefined;
   /** The cell as a person sees it: inside a merge, the merge's top-left cell. */

@@ -726,6 +726,45 @@ function concealedIn(xml: string, limits: ReadLimits): { rows: Set<number>; cols
   return { rows, cols };
 }
 
+/** Cells with a formula and no cached value: `<c r="G8"><f>E8-F8</f></c>`, `<c r="G8"><f>…</f><v></v></c>`. */
+function formulasWithoutValue(xml: string): Set<string> {
+  const out = new Set<string>();
+  if (!xml.includes('<f')) return out;
+  for (const m of xml.matchAll(/<c\b([^>]*?)>\s*<f\b[^>]*?(?:\/>|>[^<]*<\/f>)\s*(?:<v\s*\/>|<v>\s*<\/v>)?\s*<\/c>/g)) {
+    const r = /\br="([A-Z]+\d+)"/.exec(m[1]!);
+    if (r) out.add(r[1]!);
+  }
+  return out;
+}
+
+/**
+ * For an .xlsx SheetJS read (the fast way declined it): per sheet name, the formulas without a cached value, found in
+ * its part as the fast way finds them. Empty where the package cannot be followed.
+ */
+export function uncachedByName(buf: Buffer, limits: ReadLimits): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  try {
+    const zip = new ZipArchive(buf, limits.maxInflatedBytes);
+    const ct = contentTypes(zip);
+    const wbXml = zip.text(ct.workbook);
+    const rels = relationshipsMemo.get(zip, 'xl/_rels/workbook.xml.rels', relationships);
+    if (!wbXml || !rels) return out;
+    for (const { tag, name: tagName } of tags(wbXml)) {
+      if (localName(tagName) !== 'sheet') continue;
+      const y = attributes(tag);
+      const rel = [...Object.entries(y)].map(([k, v]) => (/(^|:)id$/.test(k) ? rels.get(v) : undefined)).find(Boolean);
+      if (!rel) continue;
+      const part = [`xl/${rel.target.replace(/[/]?xl\//, '')}`, rel.target].find((p) => zip.has(p));
+      const xml = part ? zip.text(part) : null;
+      const found = xml ? formulasWithoutValue(xml.replace(/<(\/?)\w+:(c|f|v)\b/g, '<$1$2')) : null;
+      if (found?.size) out.set(unescapexml(y.name ?? ''), found);
+    }
+  } catch {
+    // a package the fast way cannot follow: nothing known of its formulas
+  }
+  return out;
+}
+
 /** Reads an .xlsx the fast way, or throws OoxmlUnsupported / ZipUnsupported for SheetJS to take over. */
 export function readOoxml(buf: Buffer, limits: ReadLimits): { sheets: Sheet[]; book: OoxmlBook } {
   const zip = new ZipArchive(buf, limits.maxInflatedBytes);
@@ -759,7 +798,9 @@ export function readOoxml(buf: Buffer, limits: ReadLimits): { sheets: Sheet[]; b
     const merges = p.merges
       .filter((mg) => mg.s.r < limits.maxRows && mg.s.c < limits.maxCols)
       .map((mg) => ({ s: { ...mg.s }, e: { r: Math.min(mg.e.r, limits.maxRows - 1), c: Math.min(mg.e.c, limits.maxCols - 1) } }));
-    sheets.push(makeSheet(name, p.rows, merges, undefined, y.state === 'hidden' || y.state === 'veryHidden', concealedIn(xml, limits)));
+    const sheet = makeSheet(name, p.rows, merges, undefined, y.state === 'hidden' || y.state === 'veryHidden', concealedIn(xml, limits));
+    const uncached = formulasWithoutValue(xml);
+    sheets.push(uncached.size ? { ...sheet, uncached } : sheet);
     infos.push({ name, path, relsPath, xml, extent: p.extent, capped: p.capped || (p.extent !== null && (p.extent.e.r >= limits.maxRows || p.extent.e.c >= limits.maxCols)) });
   }
   if (!sheets.length) unsupported('no sheets');

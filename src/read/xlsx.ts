@@ -2,7 +2,7 @@ import * as XLSX from 'xlsx';
 import { type Cell, type Range, type Sheet, a1, makeSheet } from './grid.js';
 import { ReadError } from './errors.js';
 import type { ReadLimits } from './limits.js';
-import { type OoxmlBook, readOoxml } from './ooxml.js';
+import { type OoxmlBook, readOoxml, uncachedByName } from './ooxml.js';
 import { ZipTooLarge } from './zip.js';
 
 /** How SheetJS is asked to parse a workbook (the benchmark's floor uses the same). */
@@ -105,7 +105,10 @@ export function readSpreadsheetWithSource(buf: Buffer, limits: ReadLimits, conta
       // else not a file the fast path reads exactly as SheetJS does (or not readable at all): SheetJS decides
     }
   }
-  return { sheets: readWithSheetJS(buf, limits, container), book: null };
+  const sheets = readWithSheetJS(buf, limits, container);
+  if (container !== 'zip') return { sheets, book: null };
+  const uncached = uncachedByName(buf, limits);
+  return { sheets: uncached.size ? sheets.map((s) => (uncached.has(s.name) ? { ...s, uncached: uncached.get(s.name)! } : s)) : sheets, book: null };
 }
 
 export function readWithSheetJS(buf: Buffer, limits: ReadLimits, container: 'zip' | 'cfb' | 'other'): Sheet[] {

@@ -6,12 +6,19 @@ export const valueUnreadable = defineRule({
     severity: 'error',
     title: '数值无法识别',
     docs: 'A number is required and the text cannot be read as one; the rules that need it are skipped.',
-    messages: { unreadable: '{field}须为数字，表中“{text}”无法识别为数值，相关校验已跳过' },
+    messages: {
+      unreadable: '{field}须为数字，表中“{text}”无法识别为数值，相关校验已跳过',
+      uncached: '{field}是公式，但文件中没有保存计算结果（多为软件导出、未经 Excel 保存的文件）：请在 Excel 或 WPS 中打开、保存后重新报送，相关校验已跳过',
+    },
   },
   check(t, ctx) {
     for (const n of t.notes)
       if (n.state === 'unreadable')
-        ctx.report({ messageId: 'unreadable', cell: n.cell, data: { field: n.field, text: n.text }, expected: '数值', actual: n.text });
+        ctx.report(
+          n.uncached
+            ? { messageId: 'uncached', cell: n.cell, data: { field: n.field }, expected: '数值', actual: '公式（无计算结果）' }
+            : { messageId: 'unreadable', cell: n.cell, data: { field: n.field, text: n.text }, expected: '数值', actual: n.text },
+        );
   },
 });
 
