@@ -92,7 +92,7 @@ function fileFinding(params: RulesConfig, r: FileResult, department: string | nu
     return toFinding(fileUnreadableMeta, params, { messageId: code, cell: null, data: { detail: r.failure?.detail ?? '' }, expected: '可读取的工作簿', actual: FAILURE_ZH[code] }, where);
   }
   if (r.input.status === 'unrecognized')
-    return toFinding(fileUnrecognizedMeta, params, { messageId: 'unrecognized', cell: null, data: { sheets: r.sheetNames.join('、') || '无' } }, where);
+    return toFinding(fileUnrecognizedMeta, params, { messageId: r.ledgerLike ? 'ledgerLike' : 'unrecognized', cell: null, data: { sheets: r.sheetNames.join('、') || '无' } }, where);
   return null;
 }
 

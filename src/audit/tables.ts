@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { type OoxmlBook, type ReadLimits, ReadError, type Workbook, defaultReadLimits, readBufferWithSource } from '../read/index.js';
-import { type Mapping, type RawTable, mapSheet } from '../map/index.js';
+import { type LedgerMapping, type Mapping, type RawTable, loadLedgerMapping, mapLedger, mapSheet } from '../map/index.js';
 import { type ProjectTable, normalize } from '../model/index.js';
 
 export interface SheetOutcome {
@@ -24,6 +24,8 @@ export interface FileTables {
   sheets: SheetOutcome[];
   tables: ProjectTable[];
   failure?: { code: ReadError['code']; detail: string };
+  /** No table, but a sheet the ledger mapping reads: the bureau's ledger put among the submissions. */
+  ledgerLike?: boolean;
   /** What the reader made of the file, for the annotator (never sent across threads): its grids, and the parsed
    * package of an .xlsx read by the fast path. */
   source?: { format: Workbook['format']; sheets: Workbook['sheets']; book: OoxmlBook | null };
@@ -83,5 +85,18 @@ export function tablesFromBuffer(
       outcomes.push({ name: sheet.name, layout: m.id, project: table.project.value, ...(opts.keepRaw ? { raw } : {}) });
     }
   }
-  return { ...base, status: tables.length ? 'audited' : 'unrecognized', sheets: outcomes, tables, source: { format: workbook.format, sheets: workbook.sheets, book } };
+  const ledgerLike = !tables.length && workbook.sheets.some((s) => (mapLedger(s, defaultLedgerMapping())?.rows.length ?? 0) > 0);
+  return {
+    ...base,
+    status: tables.length ? 'audited' : 'unrecognized',
+    sheets: outcomes,
+    tables,
+    ...(ledgerLike ? { ledgerLike } : {}),
+    source: { format: workbook.format, sheets: workbook.sheets, book },
+  };
+}
+
+let ledgerMapping: LedgerMapping | null = null;
+function defaultLedgerMapping(): LedgerMapping {
+  return (ledgerMapping ??= loadLedgerMapping());
 }

@@ -50,6 +50,7 @@ export interface FileResult {
   keys: TableKey[];
   failure?: { code: ReadError['code']; detail: string };
   sheetNames: string[];
+  ledgerLike?: boolean;
 }
 
 export interface Ledger {
@@ -133,5 +134,13 @@ export async function auditFile(p: Prepared, task: FileTask): Promise<FileResult
     annotated = { bytes: copy.same ? null : copy.bytes, same: copy.same };
   }
   const input: InputRecord = { file: task.file, sha256: res.sha256, status: res.status, sheets: res.sheets.map(({ name, layout, project }) => ({ name, layout, project })) };
-  return { input, findings, keys, sheetNames: res.sheets.map((s) => s.name), ...(annotated ? { annotated } : {}), ...(res.failure ? { failure: res.failure } : {}) };
+  return {
+    input,
+    findings,
+    keys,
+    sheetNames: res.sheets.map((s) => s.name),
+    ...(annotated ? { annotated } : {}),
+    ...(res.failure ? { failure: res.failure } : {}),
+    ...(res.ledgerLike ? { ledgerLike: true } : {}),
+  };
 }

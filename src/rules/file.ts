@@ -22,5 +22,8 @@ export const fileUnrecognizedMeta: RuleMeta = {
   severity: 'error',
   title: '无法识别的表格',
   docs: 'Readable, but no sheet matches any mapping.',
-  messages: { unrecognized: '文件可以打开，但没有工作表符合任何已知的绩效自评表格式（工作表：{sheets}）' },
+  messages: {
+    unrecognized: '文件可以打开，但没有工作表符合任何已知的绩效自评表格式（工作表：{sheets}）',
+    ledgerLike: '文件可以打开，但不是绩效自评表：它像是预算执行台账（工作表：{sheets}）；若是，请作为台账指定（命令行 --ledger，网页上的“预算执行台账”）',
+  },
 };

@@ -21,6 +21,15 @@ describe('inputs', () => {
     expect(doc.findings.filter((f) => f.rule.startsWith('ledger.') || f.rule.startsWith('file.'))).toEqual([]);
   });
 
+  it('a ledger put among the submissions without --ledger is said to look like one', async () => {
+    const root = tempRoot();
+    write(path.join(root, 'b', '政法委', '保险.xlsx'), tableXlsx(insurance));
+    write(path.join(root, 'b', '台账.csv'), ledgerCsv([['007001', ZFW_UNIT_NAME, '网格员意外伤害保险', '70,000.00', '66,950.00']]));
+    await runAudit(['b', '--out', 'out'], root);
+    const f = readFindings(path.join(root, 'out')).findings.filter((x) => x.rule === 'file.unrecognized');
+    expect(f.map((x) => [x.file, x.message.includes('像是预算执行台账')])).toEqual([['台账.csv', true]]);
+  });
+
   it('globs and single files: `file` is relative to the glob base, or the file name', async () => {
     const root = tempRoot();
     write(path.join(root, 'd1', '保险.xlsx'), tableXlsx(insurance));
