@@ -101,11 +101,25 @@ function tableFigures(t: ProjectTable, row: FundRow, kind: Claim['kind'], tolera
       return present(reported(field('balance'), true), computed);
     }
     default: {
-      // A text stating the amount the sources add up to, beside a wrong total (fund.sum's), is right.
-      const implied = impliedAmounts(t, row, tolerance)?.[kind];
-      return present(reported(field(kind), true), implied ? { value: implied, shown: () => plain(implied), decimals: null } : null);
+      // A text stating the amount the sources add up to, beside a wrong total (fund.sum's), is right; beside a blank
+      // total (form.required's), the sources' sum is what the table says.
+      const own = reported(field(kind), true);
+      const implied = own ? impliedAmounts(t, row, tolerance)?.[kind] : summedSources(t, row, kind);
+      return present(own, implied ? { value: implied, shown: () => plain(implied), decimals: null } : null);
     }
   }
+}
+
+/** The sources' sum of an amount, for the total row; null for a source row or when a source cannot be read. */
+function summedSources(t: ProjectTable, row: FundRow, kind: 'initial' | 'budget' | 'executed'): Decimal | null {
+  if (row !== t.funds.total || !t.funds.sources.length) return null;
+  let sum = new Decimal(0);
+  for (const r of t.funds.sources) {
+    const v = usable(r.values[kind]);
+    if (!v) return null;
+    sum = sum.plus(v);
+  }
+  return sum;
 }
 
 const ONE = new Decimal(1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkTable, tableRules } from '../../src/rules/index.js';
-import { type TableSpec, insurance, roundTrip, spec } from '../helpers/workbooks.js';
+import { type TableSpec, insurance, roundTrip, spec, wageTable } from '../helpers/workbooks.js';
 
 /*
  * One wrong cell, one finding: a figure computed from a wrong cell is no second error, and no finding tells the
@@ -76,6 +76,13 @@ describe('one wrong cell gives one finding', () => {
         }),
       ),
     ).toEqual(['fund.rate-score I8 资金总额的执行率得分应为 9.56（10 × 95.64%），表中为 9.65']);
+  });
+
+  it('a blank 全年预算数 in the total row: form.required, and the text still checked against what the sources say', () => {
+    const blank = spec(wageTable, (t) => void (t.funds[0]!.budget = null));
+    const f = found(blank);
+    expect(f.filter((x) => x.startsWith('form.required'))).toHaveLength(1);
+    expect(f.filter((x) => x.startsWith('narrative.mismatch'))).toEqual([expect.stringContaining('全年预算资金258.03万元')]);
   });
 
   it('a negative score: score.range, and no deduction note beside it', () => {
