@@ -105,7 +105,7 @@ export function renderCentralLayout(t: TableSpec, o: RenderOptions = {}): XLSX.W
 
 /** The A1 address of every field renderCentralLayout(t, o) writes (see TableCells); no balance, grade or analysis. */
 export function centralLayoutCells(t: TableSpec, o: RenderOptions = {}): TableCells {
-  const { fh, firstInd, tr } = centralGeometry(t);
+  const { fh, h, firstInd, tr } = centralGeometry(t);
   return layoutCells(t, o, WIDTHS, {
     project: B,
     department: B,
@@ -113,6 +113,7 @@ export function centralLayoutCells(t: TableSpec, o: RenderOptions = {}): TableCe
     firstFundRow: fh + 1,
     fund: { label: B, declared: null, initial: C, budget: D, executed: E, balance: null, rate: G, score: H, weight: F },
     firstIndicatorRow: firstInd,
+    indicatorHeaderRow: h,
     indicator: { level1: B, level2: C, level3: D, targetInitial: null, target: E, actual: F, weight: G, score: H, reason: I },
     totalRow: tr,
     total: H,

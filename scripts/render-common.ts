@@ -274,6 +274,8 @@ export interface TableCells {
   }[];
   total: string;
   grade: string | null;
+  /** The indicator block's 分值 header: where a wrong sum of all 分值 is pinned. */
+  weightHeader: string;
   /** The text cell of each analysis row, in order. */
   analysis: string[];
 }
@@ -292,6 +294,8 @@ export interface CellPlan {
   firstFundRow: number;
   fund: Columns<Omit<FundCells, 'label'>> & { label: number };
   firstIndicatorRow: number;
+  /** The row of the indicator block's header (分值, 得分…), its first when it has two. */
+  indicatorHeaderRow: number;
   indicator: Columns<Omit<IndicatorCells, 'level1' | 'level2'>> & { level1: number; level2: number };
   totalRow: number;
   total: number;
@@ -329,6 +333,7 @@ export function layoutCells(t: TableSpec, o: RenderOptions, widths: number[], p:
       ...cellsOf<Omit<IndicatorCells, 'level1' | 'level2'>>(s, p.firstIndicatorRow + i, indicatorCols),
     })),
     total: s.addr(p.totalRow, p.total),
+    weightHeader: s.addr(p.indicatorHeaderRow, p.indicator.weight),
     grade: t.grade !== null && p.grade !== null ? s.addr(p.totalRow, p.grade) : null,
     analysis: p.analysis === null ? [] : t.analysis.map((_, i) => s.addr(p.firstAnalysisRow + i, p.analysis!)),
   };

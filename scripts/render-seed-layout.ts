@@ -132,7 +132,7 @@ export function renderSeedLayout(t: TableSpec, o: RenderOptions = {}): XLSX.Work
 
 /** The A1 address of every field renderSeedLayout(t, o) writes (see TableCells). */
 export function seedLayoutCells(t: TableSpec, o: RenderOptions = {}): TableCells {
-  const { fh, firstInd, tr, a0 } = seedGeometry(t);
+  const { fh, h, firstInd, tr, a0 } = seedGeometry(t);
   return layoutCells(t, o, WIDTHS, {
     project: C,
     department: C,
@@ -140,6 +140,7 @@ export function seedLayoutCells(t: TableSpec, o: RenderOptions = {}): TableCells
     firstFundRow: fh + 2,
     fund: { label: B, declared: C, initial: D, budget: E, executed: F, balance: G, rate: H, score: I, weight: null },
     firstIndicatorRow: firstInd,
+    indicatorHeaderRow: h,
     indicator: { level1: B, level2: C, level3: D, targetInitial: E, target: F, actual: G, weight: H, score: I, reason: J },
     totalRow: tr,
     total: I,

@@ -176,6 +176,7 @@ class Extractor {
    */
   private columns<K extends string>(block: string, cols: Partial<Record<K, string[]>>, top: number, depth: number, required: ReadonlySet<string>) {
     const found: Partial<Record<K, number>> = {};
+    const headers: Partial<Record<K, string>> = {};
     let bottom = top;
     const inHeader = (c: Cell) => (c.r >= top && c.r < top + depth) || (c.r < top && c.r >= top - 2 && this.reachesDown(c, top));
     for (const [key, labels] of Object.entries(cols) as [K, string[]][]) {
@@ -185,6 +186,7 @@ class Extractor {
         continue;
       }
       found[key] = cell.c;
+      headers[key] = cell.addr;
       bottom = Math.max(bottom, this.endRow(cell));
     }
     // An optional column is the block's only near its required ones: a small table of its own to the right of the
@@ -200,7 +202,8 @@ class Extractor {
         }
     }
     this.blockBottoms.set(block, bottom);
-    return { found, bottom };
+    for (const k of Object.keys(headers) as K[]) if (found[k] === undefined) delete headers[k];
+    return { found, bottom, headers };
   }
 
   /** Whether a header cell above row `top` stands over it: merged down to it, or with only blank cells between. */
@@ -298,14 +301,14 @@ class Extractor {
     return { target: below(g.columns.target), actual: below(g.columns.actual) };
   }
 
-  indicators(): Pick<RawTable, 'indicatorColumns' | 'indicators'> {
+  indicators(): Pick<RawTable, 'indicatorColumns' | 'indicators' | 'indicatorHeaders'> {
     const t = this.m.indicators;
     const anchor = this.idx.find(t.columns.level3!);
     if (!anchor) {
       this.missed.push(`indicators: ${t.columns.level3!.join(' / ')}`);
-      return { indicatorColumns: [], indicators: [] };
+      return { indicatorColumns: [], indicators: [], indicatorHeaders: {} };
     }
-    const { found, bottom } = this.columns<IndicatorKey>('indicators', t.columns, anchor.r, 2, REQUIRED_INDICATOR_COLUMNS);
+    const { found, bottom, headers } = this.columns<IndicatorKey>('indicators', t.columns, anchor.r, 2, REQUIRED_INDICATOR_COLUMNS);
     const keys = Object.keys(found) as IndicatorKey[];
     for (const k of keys) this.blockColumns.set(`indicators.${k}`, found[k]!);
     const out: RawIndicator[] = [];
@@ -333,7 +336,7 @@ class Extractor {
       if (values.level2 && filled('level2')) carry.level2 = values.level2;
       out.push({ values });
     }
-    return { indicatorColumns: keys, indicators: out };
+    return { indicatorColumns: keys, indicators: out, indicatorHeaders: headers };
   }
 
   /** Whether a row holds one of the labels, alone in its cell or followed by a colon and a value (`审核人：李四`). */

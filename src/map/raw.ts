@@ -31,6 +31,8 @@ export interface RawTable {
   fundRows: RawFundRow[];
   goal: { target: Slot | null; actual: Slot | null };
   indicatorColumns: IndicatorKey[];
+  /** Where each indicator column's header is: a finding about a whole column (the 分值 total) is pinned there. */
+  indicatorHeaders: Partial<Record<IndicatorKey, string>>;
   indicators: RawIndicator[];
   analysis: { key: string; label: string; value: Slot | null }[];
   /** Labels and columns the mapping names that this sheet lacks: shown by `recon inspect`. */

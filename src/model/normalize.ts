@@ -119,6 +119,7 @@ export function normalize(raw: RawTable, file: string): ProjectTable {
     },
     goal: { target: text(raw.goal.target), actual: text(raw.goal.actual) },
     indicatorColumns: raw.indicatorColumns,
+    indicatorHeaders: { ...raw.indicatorHeaders },
     indicators,
     total: n.num(f.total, '总分'),
     grade: f.grade === undefined ? null : text(f.grade),

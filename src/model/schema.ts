@@ -94,6 +94,8 @@ export const ProjectTable = z.object({
   }),
   goal: z.object({ target: TextField, actual: TextField }),
   indicatorColumns: z.array(z.string()),
+  /** Each indicator column's header cell (`weight` → H12). */
+  indicatorHeaders: z.record(z.string(), z.string()).default({}),
   indicators: z.array(Indicator),
   total: NumberField,
   grade: TextField.nullable(),

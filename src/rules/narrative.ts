@@ -17,7 +17,7 @@ interface Claim {
 const GAP = '[^0-9，。；,;、！!？?]{0,6}?';
 // A budget keyword followed by 执行/支出/支付/结余/到位/下达 speaks of another figure (全年预算执行数6.695万元).
 const BUDGET_GAP = '[^0-9，。；,;、！!？?执支付结余到下]{0,6}?';
-const NUMBER = '(\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?)';
+const NUMBER = '(-?(?:\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?))';
 const AMOUNT = `${NUMBER}\\s*(万元|元)`;
 const CLAIMS: Claim[] = [
   { kind: 'initial', pattern: new RegExp(`(年初预算)${BUDGET_GAP}${AMOUNT}`, 'g') },

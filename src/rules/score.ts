@@ -20,10 +20,10 @@ export const scoreWeightsTotal = defineRule({
     const rate = rateWeight(t, ctx.params).value;
     const sum = indicators.plus(rate);
     if (sum.minus(ctx.params.weightsTotal).abs().lte(ctx.params.tolerance)) return;
-    const last = t.indicators[t.indicators.length - 1]!;
+    // The sum of a whole column is wrong, not one cell of it: pinned to the column's header (分值).
     ctx.report({
       messageId: 'total',
-      cell: last.weight.cell,
+      cell: t.indicatorHeaders.weight ?? null,
       data: { expected: plain(ctx.params.weightsTotal), actual: plain(sum), indicators: plain(indicators), rate: plain(rate) },
       expected: plain(ctx.params.weightsTotal),
       actual: plain(sum),

@@ -101,6 +101,11 @@ ruleTester(narrativeMismatch, {
       errors: [{ cell: 'E21', message: '分析说明称“执行率96.4%”，与表中执行率 96% 不符' }],
     },
     {
+      name: 'a negative balance stated in the text is read with its sign: 结余资金-0.2万元 against 0.305',
+      table: saying('结余资金0.305万元', '结余资金-0.2万元'),
+      errors: [{ cell: 'E21', message: '分析说明称“结余资金-0.2万元”，与表中资金结(转)余 0.305 万元 不符', actual: '-0.2万元' }],
+    },
+    {
       name: 'budget: 8万元 against 7',
       table: saying('年度预算资金7万元', '年度预算资金8万元'),
       errors: [{ cell: 'E21', message: '分析说明称“年度预算资金8万元”，与表中全年预算数 7 万元 不符', expected: '7万元', actual: '8万元' }],
