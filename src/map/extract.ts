@@ -20,6 +20,12 @@ const hasText = (c: Cell | undefined): c is Cell => !!c && c.text.trim() !== '';
 /** A cell of a units row under a header: `（万元）`, `(%)`, `分`. */
 const UNIT_NOTE = /^\s*[(（]?\s*(万元|元|%|分|百分比)\s*[)）]?\s*$/;
 
+/** A row whose every filled cell of the block's columns is a unit note: `（万元） （%） （分）`. */
+function isUnitsRow<K extends string>(values: Partial<Record<K, Slot>>, keys: K[]): boolean {
+  const texts = keys.map((k) => values[k]?.cell?.text.trim() ?? '').filter((t) => t !== '');
+  return texts.length > 0 && texts.every((t) => UNIT_NOTE.test(fold(t)));
+}
+
 /** Every label a mapping names: a value scan stops when it reaches one, so an empty value is not read from its neighbour. */
 function allLabels(m: Mapping): string[] {
   const out: string[] = [];
@@ -254,7 +260,7 @@ class Extractor {
       }
       blank = 0;
       // A row of units under the header (（万元） （%） （分）) is part of the header.
-      if (!label.cell && keys.every((k) => !hasText(values[k]!.cell) || UNIT_NOTE.test(fold(values[k]!.cell!.text)))) {
+      if (!label.cell && isUnitsRow(values, keys)) {
         statedInRow ??= keys.map((k) => UNIT_NOTE.exec(fold(values[k]?.cell?.text ?? ''))?.[1]).find((u) => u === '万元' || u === '元') as '元' | '万元' | undefined;
         continue;
       }
@@ -325,6 +331,8 @@ class Extractor {
       }
       const filled = (k: IndicatorKey) => hasText(values[k]?.cell);
       if (!filled('level3') && !filled('weight') && !filled('score')) continue;
+      // A row of units under the header (（分） under 分值 and 得分) is part of the header.
+      if (!filled('level3') && isUnitsRow(values, keys)) continue;
       // A 小计 row sums a group, a 合计 row the table (its label merged across the level columns): no indicators.
       if (this.rowHas(r, t.skipRows)) continue;
       if (values.level1 && filled('level1') && values.level1.addr !== carry.level1?.addr) {

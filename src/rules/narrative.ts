@@ -1,5 +1,5 @@
 import { Decimal } from '../model/decimal.js';
-import { type FundColumn, type FundRow, type NumberField, type ProjectTable, fold } from '../model/index.js';
+import { FUND_COLUMN_NAMES, type FundColumn, type FundRow, type NumberField, type ProjectTable, fold } from '../model/index.js';
 import { asShown, plain, shown, usable } from './figures.js';
 import { defineRule } from './rule.js';
 import { computedRate, mainRow } from './table-access.js';
@@ -67,6 +67,8 @@ interface TableFigure {
   shown: () => string;
   /** Decimals the table shows; null when the figure is exact (an amount, or a rate computed from two amounts). */
   decimals: number | null;
+  /** The table's name for it, where it is not the one the text's keyword suggests. */
+  name?: string;
 }
 
 /**
@@ -90,8 +92,10 @@ function tableFigures(t: ProjectTable, row: FundRow, kind: Claim['kind'], tolera
       return present(reported(field('rate'), !!computed), computed);
     }
     case 'initial': {
-      const first = reported(field('initial'), true) ?? reported(field('declared'), true) ?? reported(field('budget'), true);
-      return present(first);
+      // 年初预算 in the text, compared with the first of these the table has, and named after it.
+      const col = (['initial', 'declared', 'budget'] as const).find((k) => usable(field(k)));
+      const first = col ? reported(field(col), true) : null;
+      return present(first ? { ...first, name: FUND_COLUMN_NAMES[col!] } : null);
     }
     case 'balance': {
       const budget = usable(field('budget'));
@@ -168,7 +172,7 @@ export const narrativeMismatch = defineRule({
         ctx.report({
           messageId: 'mismatch',
           cell: a.text.cell,
-          data: { phrase: f.phrase, name: TABLE_NAME[f.kind], table: `${figure}${isRate ? '%' : ` ${unit}`}${how}` },
+          data: { phrase: f.phrase, name: fig.name ?? TABLE_NAME[f.kind], table: `${figure}${isRate ? '%' : ` ${unit}`}${how}` },
           expected: `${figure}${unit}`,
           actual: `${plain(f.value.div(factor))}${unit}`,
         });

@@ -294,4 +294,14 @@ describe('headers, totals and labels as other templates draw them (QA round 3)',
     expect(res.tables[0]!.funds.columns.includes('weight')).toBe(false);
     expect(errorsAndWarnings(res)).toEqual([]);
   });
+
+  it('takes a row of units under the indicator header as part of the header', () => {
+    const ws = sheetOf(insurance);
+    remerge(ws, ['H12', 'I12']);
+    ws['H13'] = text('（分）');
+    ws['I13'] = text('（分）');
+    const res = read(ws);
+    expect(res.tables[0]!.indicators).toHaveLength(insurance.indicators.length);
+    expect(errorsAndWarnings(res)).toEqual([]);
+  });
 });

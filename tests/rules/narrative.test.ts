@@ -106,6 +106,13 @@ ruleTester(narrativeMismatch, {
       errors: [{ cell: 'E21', message: '分析说明称“结余资金-0.2万元”，与表中资金结(转)余 0.305 万元 不符', actual: '-0.2万元' }],
     },
     {
+      name: '年初预算 in the text of a table without 年初 figures: compared with 全年预算数, and named so',
+      table: spec(saying('网格员意外伤害保险费', '网格员意外伤害保险费年初预算8万元，'), (t) => {
+        for (const f of t.funds) Object.assign(f, { declared: null, initial: null });
+      }),
+      errors: [{ cell: 'E21', message: '分析说明称“年初预算8万元”，与表中全年预算数 7 万元 不符' }],
+    },
+    {
       name: 'budget: 8万元 against 7',
       table: saying('年度预算资金7万元', '年度预算资金8万元'),
       errors: [{ cell: 'E21', message: '分析说明称“年度预算资金8万元”，与表中全年预算数 7 万元 不符', expected: '7万元', actual: '8万元' }],
