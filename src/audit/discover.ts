@@ -60,13 +60,7 @@ function splitGlob(input: string, cwd: string): { base: string; pattern: string 
   let i = path.isAbsolute(input) ? 1 : 0;
   for (; i < segments.length - 1; i++) {
     const next = path.resolve(base, segments[i]!);
-    let dir = false;
-    try {
-      dir = statSync(next).isDirectory();
-    } catch {
-      dir = false;
-    }
-    if (!dir) break;
+    if (kindOf(next) !== 'directory') break;
     base = next;
   }
   if (i === (path.isAbsolute(input) ? 1 : 0)) {
@@ -76,6 +70,16 @@ function splitGlob(input: string, cwd: string): { base: string; pattern: string 
     return { base: staticBase, pattern: path.relative(staticBase, path.resolve(cwd, input)).split(path.sep).join('/') || input };
   }
   return { base, pattern: segments.slice(i).join('/') };
+}
+
+/** What a path is on disk, if anything: the few stat questions discovery and the audit's set-up ask. */
+export function kindOf(p: string): 'file' | 'directory' | 'other' | null {
+  try {
+    const st = statSync(p);
+    return st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
+  } catch {
+    return null;
+  }
 }
 
 /** Files, folders or globs to the list of workbooks, sorted and without repeats. */
@@ -94,20 +98,15 @@ export async function discover(
   };
   for (const input of inputs) {
     const abs = path.resolve(cwd, input);
-    let st;
-    try {
-      st = statSync(abs);
-    } catch {
-      st = null;
-    }
-    if (st?.isDirectory()) {
+    const kind = kindOf(abs);
+    if (kind === 'directory') {
       const files = await fg(PATTERN, { cwd: abs, caseSensitiveMatch: false, ignore: IGNORE, dot: false, onlyFiles: true, followSymbolicLinks: false });
       const old = await outputFoldersUnder(abs);
       // A folder of files and no subfolders is one department's (recon audit bureau/教育 bureau/民政): its name is
       // the department of last resort. At the top of a bureau's folder of department folders a file has none.
       const flat = !files.some((f) => f.includes('/'));
       for (const f of files) if (!old.some((d) => isInside(d, path.join(abs, f)))) add(path.join(abs, f), f, abs, flat ? path.basename(abs) : null);
-    } else if (st?.isFile()) {
+    } else if (kind === 'file') {
       add(abs, path.basename(abs), path.dirname(abs));
     } else if (fg.isDynamicPattern(input)) {
       const { base, pattern } = splitGlob(input, cwd);

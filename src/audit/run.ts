@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import fg from 'fast-glob';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,7 +33,7 @@ import {
   writeAllCorrections,
   writeSummaryWorkbook,
 } from '../report/index.js';
-import { type Discovered, discover } from './discover.js';
+import { type Discovered, discover, kindOf } from './discover.js';
 import { CopyWriter, clearOutputs } from './outputs.js';
 import { FilePool } from './pool.js';
 import { LedgerBroadcast } from './ledger-channel.js';
@@ -114,22 +114,6 @@ export function withinMemory(limits: ReadLimits, memoryMb: number): ReadLimits {
   return { ...limits, maxBytes: Math.min(limits.maxBytes, quarter), maxInflatedBytes: Math.min(limits.maxInflatedBytes, quarter) };
 }
 
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 /**
  * One department per 主管部门 code: tables that write its name two ways (`区教育局（012）`, `012-云州区教育局`) are
  * filed under the name of the first of them in file order, so the department gets one correction list.
@@ -175,9 +159,9 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
     [o.ledgerMappingFile, '台账映射文件'],
     [o.rulesFile, '规则文件'],
   ];
-  for (const [file, what] of named) if (file && !isFile(path.resolve(cwd, file))) throw new AuditSetupError(`找不到${what}：${file}`);
+  for (const [file, what] of named) if (file && kindOf(path.resolve(cwd, file)) !== 'file') throw new AuditSetupError(`找不到${what}：${file}`);
   for (const input of o.inputs)
-    if (!fg.isDynamicPattern(input) && !existsSync(path.resolve(cwd, input))) throw new AuditSetupError(`找不到：${input}（路径不存在，请检查拼写）`);
+    if (!fg.isDynamicPattern(input) && kindOf(path.resolve(cwd, input)) === null) throw new AuditSetupError(`找不到：${input}（路径不存在，请检查拼写）`);
   // Set-up problems surface here, in the main thread, before any file is touched.
   loadMappings(mappingSources);
   const params = o.rulesFile ? loadRulesConfig(path.resolve(cwd, o.rulesFile)) : defaultRulesConfig;
@@ -213,7 +197,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
     // Reports written over the submissions would be audited, or hide them, next time: refuse it in words.
     for (const input of o.inputs) {
       const abs = path.resolve(cwd, input);
-      if (isDirectory(abs) && (abs === outDir || !path.relative(outDir, abs).startsWith('..')))
+      if (kindOf(abs) === 'directory' && (abs === outDir || !path.relative(outDir, abs).startsWith('..')))
         throw new AuditSetupError(`输出文件夹（--out）不能是输入文件夹本身或其上级，请另选一个文件夹 (--out must not be or contain an input folder)：${outDir}`);
     }
     const discovered = await discover(o.inputs, cwd, [outDir]);

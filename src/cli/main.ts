@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { kindOf } from '../audit/discover.js';
 import { parseArgs } from 'node:util';
 import { MappingError, loadMappings, mappingSourcesWith } from '../map/index.js';
 import { inspect } from './inspect.js';
@@ -40,14 +41,6 @@ const SERVE_HELP = `recon serve [--port 8080] [--host 127.0.0.1] [--data DIR] [�
   --jobs N、--timeout 秒、--memory MB  同 audit
   --max-file-mb N  单个文件大小上限；--max-files N  一次上传的工作簿数上限`;
 
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
 function version(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
@@ -75,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
           options: { mapping: { type: 'string', multiple: true } },
         });
         if (positionals.length !== 1) throw new UsageError('inspect 需要一个文件 (inspect takes one FILE)');
-        if (!isFile(positionals[0]!)) throw new UsageError(`找不到文件：${positionals[0]}`);
+        if (kindOf(positionals[0]!) !== 'file') throw new UsageError(`找不到文件：${positionals[0]}`);
         console.log(await inspect(positionals[0]!, mappingsFrom(values.mapping)));
         return 0;
       }
