@@ -1,5 +1,5 @@
 import { Decimal } from '../model/decimal.js';
-import type { FundRow, NumberField, ProjectTable } from '../model/index.js';
+import type { FundColumn, FundRow, NumberField, ProjectTable } from '../model/index.js';
 import { agrees, usable, usableOrZero } from './figures.js';
 import { rateOf } from './table-access.js';
 
@@ -40,18 +40,40 @@ function own(row: FundRow): Record<AmountKey, Decimal> | null {
   return budget && executed ? { budget, executed } : null;
 }
 
+/** A column of the source rows and their sum, a blank counting as zero; null when a source cannot be read. */
+export function sourcesSum(t: ProjectTable, k: FundColumn): { values: Decimal[]; sum: Decimal } | null {
+  const values: Decimal[] = [];
+  for (const r of t.funds.sources) {
+    const v = usableOrZero(r.values[k]);
+    if (!v) return null;
+    values.push(v);
+  }
+  return { values, sum: values.reduce((a, b) => a.plus(b), new Decimal(0)) };
+}
+
+// fund.sum, the derived-figure rules, score.total and narrative.mismatch all ask, several times a table.
+const blames = new WeakMap<ProjectTable, Map<string, Blame | null>>();
+
 /** The cell of column `k` that fund.sum blames, or null when the column adds up (or cannot be added up). */
 export function blameFor(t: ProjectTable, k: AmountKey, tolerance: Decimal): Blame | null {
+  let memo = blames.get(t);
+  if (!memo) blames.set(t, (memo = new Map()));
+  const key = `${k}|${tolerance.toString()}`;
+  let b = memo.get(key);
+  if (b === undefined) memo.set(key, (b = findBlame(t, k, tolerance)));
+  return b;
+}
+
+function findBlame(t: ProjectTable, k: AmountKey, tolerance: Decimal): Blame | null {
   const total = t.funds.total;
   const sources = t.funds.sources;
   if (!total || !sources.length) return null;
   const reported = total.values[k];
   const whole = usable(reported);
   if (!reported || !whole) return null;
-  const parts = sources.map((r) => usableOrZero(r.values[k]));
-  if (parts.some((p) => p === null)) return null;
-  const values = parts as Decimal[];
-  const sum = values.reduce((a, b) => a.plus(b), new Decimal(0));
+  const summed = sourcesSum(t, k);
+  if (!summed) return null;
+  const { values, sum } = summed;
   if (agrees(sum, reported, tolerance)) return null;
   const totalBlame: Blame = { row: total, expected: sum, terms: values, total: null };
   const totalAmounts = own(total);

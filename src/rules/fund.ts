@@ -1,9 +1,9 @@
 import { Decimal } from '../model/decimal.js';
 import { FUND_COLUMN_NAMES, type FundColumn, type NumberField, type ProjectTable, fold } from '../model/index.js';
-import { agrees, checkFigure, plain, shown, usable, usableOrZero } from './figures.js';
+import { agrees, checkFigure, plain, shown, usable } from './figures.js';
 import { defineRule } from './rule.js';
 import { allRows, cappedRate, computedRate, mainRow, rateOf, rateScore, rateWeight, rowName } from './table-access.js';
-import { type AmountKey, blameFor, impliedAmounts } from './fund-blame.js';
+import { type AmountKey, blameFor, impliedAmounts, sourcesSum } from './fund-blame.js';
 
 const AMOUNT_COLUMNS: FundColumn[] = ['declared', 'initial', 'budget', 'executed', 'balance'];
 
@@ -42,16 +42,14 @@ export const fundSum = defineRule({
         continue;
       }
       const reported = total.values[col];
-      if (!reported || !usable(reported)) continue;
-      const parts = t.funds.sources.map((r) => usableOrZero(r.values[col]));
-      if (parts.some((p) => p === null)) continue;
-      const sum = (parts as Decimal[]).reduce((a, b) => a.plus(b), new Decimal(0));
+      const summed = sourcesSum(t, col);
+      if (!reported || !usable(reported) || !summed) continue;
       checkFigure(ctx, {
         messageId: 'sum',
         reported,
-        computed: sum,
+        computed: summed.sum,
         exact: true,
-        data: { row: rowName(total), column: FUND_COLUMN_NAMES[col], terms: (parts as Decimal[]).map(plain).join(' + ') },
+        data: { row: rowName(total), column: FUND_COLUMN_NAMES[col], terms: summed.values.map(plain).join(' + ') },
       });
     }
   },

@@ -3,7 +3,7 @@ import { FUND_COLUMN_NAMES, type FundColumn, type FundRow, type NumberField, typ
 import { asShown, plain, shown, usable } from './figures.js';
 import { defineRule } from './rule.js';
 import { computedRate, mainRow } from './table-access.js';
-import { impliedAmounts } from './fund-blame.js';
+import { impliedAmounts, sourcesSum } from './fund-blame.js';
 
 /**
  * Figures the analysis texts state beside their keywords. Between keyword and number only a few
@@ -108,22 +108,10 @@ function tableFigures(t: ProjectTable, row: FundRow, kind: Claim['kind'], tolera
       // A text stating the amount the sources add up to, beside a wrong total (fund.sum's), is right; beside a blank
       // total (form.required's), the sources' sum is what the table says.
       const own = reported(field(kind), true);
-      const implied = own ? impliedAmounts(t, row, tolerance)?.[kind] : summedSources(t, row, kind);
+      const implied = own ? impliedAmounts(t, row, tolerance)?.[kind] : row === t.funds.total && t.funds.sources.length ? sourcesSum(t, kind)?.sum : null;
       return present(own, implied ? { value: implied, shown: () => plain(implied), decimals: null } : null);
     }
   }
-}
-
-/** The sources' sum of an amount, for the total row; null for a source row or when a source cannot be read. */
-function summedSources(t: ProjectTable, row: FundRow, kind: 'initial' | 'budget' | 'executed'): Decimal | null {
-  if (row !== t.funds.total || !t.funds.sources.length) return null;
-  let sum = new Decimal(0);
-  for (const r of t.funds.sources) {
-    const v = usable(r.values[kind]);
-    if (!v) return null;
-    sum = sum.plus(v);
-  }
-  return sum;
 }
 
 const ONE = new Decimal(1);
