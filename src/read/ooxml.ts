@@ -737,6 +737,11 @@ function formulasWithoutValue(xml: string): Set<string> {
   return out;
 }
 
+/** Where a workbook relationship's target is in the package, as SheetJS looks for it. */
+function sheetPart(zip: ZipArchive, target: string): string | undefined {
+  return [`xl/${target.replace(/[/]?xl\//, '')}`, target, `xl/${target}`].find((p) => zip.has(p));
+}
+
 /**
  * For an .xlsx SheetJS read (the fast way declined it): per sheet name, the formulas without a cached value, found in
  * its part as the fast way finds them. Empty where the package cannot be followed.
@@ -754,7 +759,7 @@ export function uncachedByName(buf: Buffer, limits: ReadLimits): Map<string, Set
       const y = attributes(tag);
       const rel = [...Object.entries(y)].map(([k, v]) => (/(^|:)id$/.test(k) ? rels.get(v) : undefined)).find(Boolean);
       if (!rel) continue;
-      const part = [`xl/${rel.target.replace(/[/]?xl\//, '')}`, rel.target].find((p) => zip.has(p));
+      const part = sheetPart(zip, rel.target);
       const xml = part ? zip.text(part) : null;
       const found = xml ? formulasWithoutValue(xml.replace(/<(\/?)\w+:(c|f|v)\b/g, '<$1$2')) : null;
       if (found?.size) out.set(unescapexml(y.name ?? ''), found);
@@ -786,10 +791,7 @@ export function readOoxml(buf: Buffer, limits: ReadLimits): { sheets: Sheet[]; b
     const rel = y.id !== undefined ? rels.get(y.id) : undefined;
     if (!rel) unsupported(`sheet ${name} without relationship`);
     if (rel.type !== WORKSHEET_REL) unsupported(`sheet ${name} of type ${rel.type}`);
-    let path = `xl/${rel.target.replace(/[/]?xl\//, '')}`;
-    if (!zip.has(path)) path = rel.target;
-    if (!zip.has(path)) path = wbRelsPath.replace(/_rels\/[\S\s]*$/, '') + rel.target;
-    if (!zip.has(path)) unsupported(`sheet part of ${name} missing`);
+    const path = sheetPart(zip, rel.target) ?? unsupported(`sheet part of ${name} missing`);
     const relsPath = path.replace(/^(.*)(\/)([^/]*)$/, '$1/_rels/$3.rels');
     const sheetRels = zip.text(relsPath);
     if (sheetRels !== null && /comments|threadedComment/i.test(sheetRels)) unsupported('comments');
