@@ -3,6 +3,7 @@ import { fold, normLabel } from '../model/text.js';
 import { LabelIndex } from './labels.js';
 import type { FundKey, IndicatorKey, LabelField, Mapping } from './schema.js';
 import type { RawFundRow, RawIndicator, RawTable, Slot } from './raw.js';
+import { UNIT_NOTE, amountUnitNote, statedUnitAbove } from './units.js';
 
 const MAX_BLOCK_ROWS = 300;
 /** How far from the block's required columns an optional one may stand. */
@@ -17,8 +18,6 @@ const OPTIONAL = '（可选）';
 const CODE_NAME_FIELDS = new Set(['department', 'unit']);
 
 const hasText = (c: Cell | undefined): c is Cell => !!c && c.text.trim() !== '';
-/** A cell of a units row under a header: `（万元）`, `(%)`, `分`. */
-const UNIT_NOTE = /^\s*[(（]?\s*(万元|元|%|分|百分比)\s*[)）]?\s*$/;
 
 /** A row whose every filled cell of the block's columns is a unit note: `（万元） （%） （分）`. */
 function isUnitsRow<K extends string>(values: Partial<Record<K, Slot>>, keys: K[]): boolean {
@@ -261,31 +260,21 @@ class Extractor {
       blank = 0;
       // A row of units under the header (（万元） （%） （分）) is part of the header.
       if (!label.cell && isUnitsRow(values, keys)) {
-        statedInRow ??= keys.map((k) => UNIT_NOTE.exec(fold(values[k]?.cell?.text ?? ''))?.[1]).find((u) => u === '万元' || u === '元') as '元' | '万元' | undefined;
+        statedInRow ??= keys.map((k) => amountUnitNote(values[k]?.cell?.text ?? '')).find((u) => u !== null) ?? undefined;
         continue;
       }
       const kind = label.cell && this.idx.isLabel(label.cell, f.totalRow) ? 'total' : 'source';
       rows.push({ kind, label, values });
     }
     const unitText = fold(anchor?.text ?? '') + fold(budgetHeader.text);
-    const amountUnit = /万元/.test(unitText) ? '万元' : /\(元\)|元/.test(unitText) ? '元' : (statedInRow ?? this.statedUnit(bottom) ?? f.defaultUnit);
+    // a unit stated on its own above the fund block or in its header rows
+    const amountUnit = /万元/.test(unitText) ? '万元' : /\(元\)|元/.test(unitText) ? '元' : (statedInRow ?? statedUnitAbove(this.sheet, bottom + 1) ?? f.defaultUnit);
     return {
       fundAnchor: anchor ? { addr: anchor.addr, cell: anchor } : null,
       amountUnit,
       fundColumns: keys,
       fundRows: rows,
     };
-  }
-
-  /** A unit stated on its own above the fund block or in its header rows: `单位：元`, `（金额单位：万元）`. */
-  private statedUnit(bottom: number): '元' | '万元' | null {
-    for (let r = 0; r <= bottom; r++)
-      for (let c = 0; c < this.sheet.colCount; c++) {
-        const cell = this.sheet.own(r, c);
-        const m = cell && hasText(cell) ? /(?:金额|资金)?单位\s*[:：]\s*(万元|元)/.exec(fold(cell.text)) : null;
-        if (m) return m[1] as '元' | '万元';
-      }
-    return null;
   }
 
   goal(): RawTable['goal'] {

@@ -5,6 +5,7 @@ import { type Cell, type Sheet, a1 } from '../read/index.js';
 import { fold, normLabel } from '../model/text.js';
 import { MappingError, builtinMappingDir } from './load.js';
 import type { Slot } from './raw.js';
+import { type AmountUnit, amountUnitNote, statedUnitAbove } from './units.js';
 
 const Labels = z.array(z.string().min(1)).min(1);
 
@@ -55,7 +56,7 @@ function headerMatches(cell: Cell, labels: string[]): boolean {
   return labels.some((l) => t === normLabel(l));
 }
 
-type Unit = '元' | '万元';
+type Unit = AmountUnit;
 
 function unitIn(cell: Cell | undefined): Unit | null {
   const t = cell ? fold(cell.text) : '';
@@ -68,15 +69,7 @@ function unitIn(cell: Cell | undefined): Unit | null {
  */
 function columnUnit(sheet: Sheet, header: number, c: number): Unit {
   const below = sheet.own(header + 1, c);
-  const stated = () => {
-    for (let r = 0; r < header; r++)
-      for (let cc = 0; cc < sheet.colCount; cc++) {
-        const m = /单位\s*[:：]\s*(万元|元)/.exec(fold(sheet.own(r, cc)?.text ?? ''));
-        if (m) return m[1] as Unit;
-      }
-    return null;
-  };
-  return unitIn(sheet.own(header, c)) ?? (below && /^\s*[(（]?\s*(万元|元)\s*[)）]?\s*$/.test(fold(below.text)) ? unitIn(below) : null) ?? stated() ?? '元';
+  return unitIn(sheet.own(header, c)) ?? (below ? amountUnitNote(below.text) : null) ?? statedUnitAbove(sheet, header) ?? '元';
 }
 
 /** Finds the header row (the first within 20 rows holding the project name, budget and executed headers). */
