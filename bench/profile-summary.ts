@@ -34,5 +34,5 @@ for (const [id, t] of self) {
 const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${(v / 1000).toFixed(0).padStart(7)} ms ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`).join('\n');
 console.log(`total ${(total / 1000).toFixed(0)} ms`);
 console.log('--- self by file\n' + top(file, 15));
-console.log('--- self by function\n' + top(fn, 25));
+console.log('--- self by function\n' + top(fn, Number(process.env.NFN ?? 25)));
 console.log('--- inclusive\n' + top(incl, Number(process.argv[3] ?? 40)));

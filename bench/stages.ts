@@ -10,7 +10,7 @@ import { readBufferWithSource } from '../src/read/index.js';
 import type { AnnotateSource } from '../src/report/index.js';
 import { annotateWorkbook, annotatedPath } from '../src/report/index.js';
 import { checkTable, ruleTitles, tableRules } from '../src/rules/index.js';
-import { loadLedger } from '../src/audit/worker-task.js';
+import { loadLedger } from '../src/audit/ledger.js';
 import { listWorkbooks } from './lib/files.js';
 
 const dir = path.resolve(process.argv[2] ?? '');

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { BroadcastChannel } from 'node:worker_threads';
-import { type PlainLedgerRow, fromPlainLedger, toPlainLedger } from '../model/index.js';
-import { LedgerIndex } from '../rules/index.js';
-import type { Ledger } from './worker-task.js';
+import { PackedLedger, type PackedLedgerData } from '../model/index.js';
+import { Ledger } from './ledger.js';
 
-type Message = { kind: 'need' } | { kind: 'ledger'; file: string; rows: PlainLedgerRow[] };
+type Message = { kind: 'need' } | { kind: 'ledger'; data: PackedLedgerData };
 
 /**
  * The ledger goes to the workers from the main thread, which reads it once while they boot, instead of every
@@ -25,7 +24,8 @@ export class LedgerBroadcast {
   }
 
   publish(ledger: Ledger): void {
-    this.message = { kind: 'ledger', file: ledger.file, rows: toPlainLedger(ledger.rows) };
+    // Shared memory: every worker reads the one copy.
+    this.message = { kind: 'ledger', data: ledger.rows.data };
     this.channel.postMessage(this.message);
   }
 
@@ -42,8 +42,7 @@ export function receiveLedger(name: string): Promise<Ledger> {
       const m = (e.data as Message | undefined);
       if (m?.kind !== 'ledger') return;
       channel.close();
-      const rows = fromPlainLedger(m.rows);
-      resolve({ file: m.file, rows, index: new LedgerIndex(rows) });
+      resolve(new Ledger(new PackedLedger(m.data)));
     };
     channel.postMessage({ kind: 'need' } satisfies Message);
   });

@@ -37,7 +37,8 @@ import { type Discovered, discover, kindOf } from './discover.js';
 import { CopyWriter, clearOutputs } from './outputs.js';
 import { FilePool } from './pool.js';
 import { LedgerBroadcast } from './ledger-channel.js';
-import { type AuditSetup, type FileResult, loadLedger } from './worker-task.js';
+import { type AuditSetup, type FileResult } from './worker-task.js';
+import { loadLedger } from './ledger.js';
 
 export interface AuditOptions {
   inputs: string[];
@@ -260,8 +261,11 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
       );
   if (ledger && !params.disabled.includes(ledgerMissingSubmissionMeta.id)) {
     const matched = new Set(keys.map((k) => k.ledgerRow).filter(Boolean));
-    for (const row of ledger.rows) {
-      if (matched.has(ledgerRowId(row))) continue;
+    const { rows } = ledger;
+    for (let i = 0; i < rows.length; i++) {
+      // Only the rows no table matched are decoded.
+      if (matched.has(ledgerRowId({ file: rows.file, sheet: rows.sheet, row: rows.rowOf(i) }))) continue;
+      const row = rows.at(i)!;
       const m = missingSubmission(row, ledgerDepartment(row, keys));
       const { data, ...where } = m;
       findings.push(toFinding(ledgerMissingSubmissionMeta, params, { messageId: 'missing', cell: m.cell, data, expected: '报送绩效自评表', actual: '未报送' }, where));

@@ -1,12 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Mapping, loadLedgerMapping, loadMappings, mapLedger } from '../map/index.js';
-import { type LedgerRow, normalizeLedger } from '../model/index.js';
-import { type ReadLimits, ReadError, defaultReadLimits, readBuffer } from '../read/index.js';
+import { type Mapping, loadMappings } from '../map/index.js';
+import { type ReadLimits, ReadError } from '../read/index.js';
 import {
   type Finding,
-  LedgerIndex,
   type RulesConfig,
   type TableKey,
   checkTable,
@@ -21,6 +18,7 @@ import {
 import { type InputRecord, annotatedCopy } from '../report/index.js';
 import { tablesFromBuffer } from './tables.js';
 import { receiveLedger } from './ledger-channel.js';
+import type { Ledger } from './ledger.js';
 
 /** Everything a worker needs to set itself up; plain data so it crosses thread boundaries. */
 export interface AuditSetup {
@@ -51,34 +49,6 @@ export interface FileResult {
   failure?: { code: ReadError['code']; detail: string };
   sheetNames: string[];
   ledgerLike?: boolean;
-}
-
-export interface Ledger {
-  file: string;
-  rows: LedgerRow[];
-  index: LedgerIndex;
-}
-
-/** A worksheet's own row limit. */
-const LEDGER_MAX_ROWS = 1_048_576;
-
-/** Reads the ledger through the same read and map stages as the submissions. */
-/** The ledger's findings name it by its base name, in every thread alike (rows are matched across threads by it). */
-export async function loadLedger(file: string, mappingFile: string | null, limits = defaultReadLimits): Promise<Ledger> {
-  const display = path.basename(file);
-  const m = loadLedgerMapping(mappingFile ?? undefined);
-  // The bureau's own export, one row per project of the region: as many rows as a worksheet can hold, not the few
-  // thousand a submission's sheet is allowed. Cut short it would report every project after the cut as missing.
-  const wb = readBuffer(await readFile(file), file, { ...limits, maxRows: LEDGER_MAX_ROWS });
-  for (const sheet of wb.sheets) {
-    if (sheet.rowCount >= LEDGER_MAX_ROWS) throw new ReadError('too-large', `工作表“${sheet.name}”超过 ${LEDGER_MAX_ROWS} 行`);
-    const raw = mapLedger(sheet, m);
-    if (raw) {
-      const rows = normalizeLedger(raw, display);
-      return { file: display, rows, index: new LedgerIndex(rows) };
-    }
-  }
-  throw new ReadError('unsupported', `找不到台账表头（须有 ${m.columns.projectName.join('/')}、${m.columns.budget.join('/')}、${m.columns.executed.join('/')} 列）`);
 }
 
 export interface Prepared {

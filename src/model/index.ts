@@ -3,4 +3,4 @@ export * from './decimal.js';
 export * from './values.js';
 export * from './text.js';
 export { normalize, FUND_COLUMN_NAMES } from './normalize.js';
-export { LedgerRow, type PlainLedgerRow, fromPlainLedger, normalizeLedger, toPlainLedger } from './ledger.js';
+export { LedgerRow, PackedLedger, type PackedLedgerData, normalizeLedger } from './ledger.js';

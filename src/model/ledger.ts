@@ -59,17 +59,84 @@ export function normalizeLedger(raw: RawLedger, file: string): LedgerRow[] {
 }
 
 /** A ledger row as plain data, for another thread: its amounts as decimal text. */
-export type PlainLedgerRow = Omit<LedgerRow, 'budget' | 'executed'> & {
+type PlainLedgerRow = Omit<LedgerRow, 'budget' | 'executed'> & {
   budget: Omit<NumberField, 'value'> & { value: string | null };
   executed: Omit<NumberField, 'value'> & { value: string | null };
 };
 
-export function toPlainLedger(rows: readonly LedgerRow[]): PlainLedgerRow[] {
-  const plain = (f: NumberField) => ({ ...f, value: f.value ? f.value.toFixed() : null });
-  return rows.map((r) => ({ ...r, budget: plain(r.budget), executed: plain(r.executed) }));
+const plainAmount = (f: NumberField) => ({ ...f, value: f.value ? f.value.toFixed() : null });
+const exactAmount = (f: PlainLedgerRow['budget']): NumberField => ({ ...f, value: f.value === null ? null : new Decimal(f.value) });
+
+/** What a PackedLedger is made of: plain data and shared memory, to hand to another thread as it is. */
+export interface PackedLedgerData {
+  file: string;
+  sheet: string;
+  /** Every row as UTF-8 JSON (without its file and sheet), one after the other. */
+  text: SharedArrayBuffer;
+  /** Where each row's JSON ends in `text` (Uint32). */
+  ends: SharedArrayBuffer;
+  /** Each row's own row number in the sheet (Uint32). */
+  rows: SharedArrayBuffer;
 }
 
-export function fromPlainLedger(rows: readonly PlainLedgerRow[]): LedgerRow[] {
-  const exact = (f: PlainLedgerRow['budget']): NumberField => ({ ...f, value: f.value === null ? null : new Decimal(f.value) });
-  return rows.map((r) => ({ ...r, budget: exact(r.budget), executed: exact(r.executed) }));
+type PackedRow = Omit<PlainLedgerRow, 'file' | 'sheet'>;
+
+/**
+ * The rows of a ledger (one sheet of one file), packed into shared memory once for every thread of an audit. As
+ * objects, a region's ledger (a row per project) took ~1.5 KB a row in each thread, and V8's heap sizing multiplied
+ * that: the ledger, not the submissions, was what made an audit's memory grow with the batch (bench/README.md).
+ * A row is decoded when it is asked for; a thread keeps only what it derives (LedgerIndex keeps row numbers).
+ */
+export class PackedLedger implements Iterable<LedgerRow> {
+  readonly length: number;
+  readonly file: string;
+  readonly sheet: string;
+  private readonly text: Buffer;
+  private readonly ends: Uint32Array;
+  private readonly rowNumbers: Uint32Array;
+
+  constructor(readonly data: PackedLedgerData) {
+    this.file = data.file;
+    this.sheet = data.sheet;
+    this.text = Buffer.from(data.text);
+    this.ends = new Uint32Array(data.ends);
+    this.rowNumbers = new Uint32Array(data.rows);
+    this.length = this.ends.length;
+  }
+
+  static pack(file: string, sheet: string, rows: readonly LedgerRow[]): PackedLedger {
+    const parts = rows.map((r) => {
+      if (r.file !== file || r.sheet !== sheet) throw new Error(`PackedLedger.pack: row ${r.row} is from ${r.file}/${r.sheet}, not ${file}/${sheet}`);
+      const { file: _f, sheet: _s, ...rest } = r;
+      const packed: PackedRow = { ...rest, budget: plainAmount(r.budget), executed: plainAmount(r.executed) };
+      return Buffer.from(JSON.stringify(packed));
+    });
+    const text = new SharedArrayBuffer(parts.reduce((n, b) => n + b.length, 0));
+    const ends = new Uint32Array(new SharedArrayBuffer(4 * parts.length));
+    const numbers = new Uint32Array(new SharedArrayBuffer(4 * parts.length));
+    const into = Buffer.from(text);
+    let at = 0;
+    parts.forEach((b, i) => {
+      b.copy(into, at);
+      ends[i] = at += b.length;
+      numbers[i] = rows[i]!.row;
+    });
+    return new PackedLedger({ file, sheet, text, ends: ends.buffer as SharedArrayBuffer, rows: numbers.buffer as SharedArrayBuffer });
+  }
+
+  /** Row `i`, decoded afresh (callers keep what they need of it). */
+  at(i: number): LedgerRow | undefined {
+    if (!(i >= 0 && i < this.length)) return undefined;
+    const r = JSON.parse(this.text.toString('utf8', i ? this.ends[i - 1]! : 0, this.ends[i]!)) as PackedRow;
+    return { file: this.file, sheet: this.sheet, ...r, budget: exactAmount(r.budget), executed: exactAmount(r.executed) };
+  }
+
+  /** Row `i`'s row number in the sheet, without decoding it. */
+  rowOf(i: number): number {
+    return this.rowNumbers[i]!;
+  }
+
+  *[Symbol.iterator](): Iterator<LedgerRow> {
+    for (let i = 0; i < this.length; i++) yield this.at(i)!;
+  }
 }

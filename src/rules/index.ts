@@ -4,7 +4,7 @@ export * from './engine.js';
 export type { TableRule, RuleContext } from './rule.js';
 
 export { tableRules, allRuleMetas, ruleTitles } from './registry.js';
-export { LedgerIndex, ledgerRowId } from './ledger-index.js';
+export { LedgerIndex, type LedgerRows, ledgerRowId } from './ledger-index.js';
 export { ledgerMissingSubmissionMeta, ledgerDepartment, missingSubmission } from './ledger.js';
 export { batchDuplicateMeta, findDuplicates, type TableKey } from './batch.js';
 export { fileUnreadableMeta, fileUnrecognizedMeta } from './file.js';

@@ -2,27 +2,34 @@ import { type LedgerRow, type ProjectTable, normCode, normName } from '../model/
 import { usable } from './figures.js';
 import { mainRow } from './table-access.js';
 
-function add(map: Map<string, LedgerRow[]>, key: string, row: LedgerRow): void {
-  const list = map.get(key);
-  if (list) list.push(row);
-  else map.set(key, [row]);
+/** Rows by position: a plain array, or a PackedLedger that decodes each row when asked. */
+export interface LedgerRows {
+  readonly length: number;
+  at(i: number): LedgerRow | undefined;
 }
 
-/** How a submitted table and a ledger row recognise each other. */
-export class LedgerIndex {
-  private readonly byCode = new Map<string, LedgerRow[]>();
-  private readonly byUnitCode = new Map<string, LedgerRow[]>();
-  private readonly byUnitName = new Map<string, LedgerRow[]>();
-  /** Rows that name no unit at all (a ledger of one unit, or without unit columns): known by the project alone. */
-  private readonly byNameAlone = new Map<string, LedgerRow[]>();
+function add(map: Map<string, number[]>, key: string, i: number): void {
+  const list = map.get(key);
+  if (list) list.push(i);
+  else map.set(key, [i]);
+}
 
-  constructor(readonly rows: readonly LedgerRow[]) {
-    for (const r of rows) {
+/** How a submitted table and a ledger row recognise each other. Keeps row positions, not rows. */
+export class LedgerIndex {
+  private readonly byCode = new Map<string, number[]>();
+  private readonly byUnitCode = new Map<string, number[]>();
+  private readonly byUnitName = new Map<string, number[]>();
+  /** Rows that name no unit at all (a ledger of one unit, or without unit columns): known by the project alone. */
+  private readonly byNameAlone = new Map<string, number[]>();
+
+  constructor(private readonly rows: LedgerRows) {
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows.at(i)!;
       const name = r.projectName.value ? normName(r.projectName.value) : null;
-      if (r.projectCode) add(this.byCode, normCode(r.projectCode), r);
-      if (name && r.unitCode) add(this.byUnitCode, `${normCode(r.unitCode)}|${name}`, r);
-      if (name && r.unitName) add(this.byUnitName, `${normName(r.unitName)}|${name}`, r);
-      if (name && !r.unitCode && !r.unitName) add(this.byNameAlone, name, r);
+      if (r.projectCode) add(this.byCode, normCode(r.projectCode), i);
+      if (name && r.unitCode) add(this.byUnitCode, `${normCode(r.unitCode)}|${name}`, i);
+      if (name && r.unitName) add(this.byUnitName, `${normName(r.unitName)}|${name}`, i);
+      if (name && !r.unitCode && !r.unitName) add(this.byNameAlone, name, i);
     }
   }
 
@@ -37,17 +44,22 @@ export class LedgerIndex {
     const code = t.projectCode.value?.trim() ? normCode(t.projectCode.value) : null;
     if (code) {
       const hits = this.byCode.get(code);
-      if (hits) return pick(hits, t);
+      if (hits) return pick(this.decode(hits), t);
     }
     const name = t.project.value ? normName(t.project.value) : null;
     if (!name) return null;
-    let candidates =
+    const positions =
       (t.unit.code ? this.byUnitCode.get(`${normCode(t.unit.code)}|${name}`) : undefined) ??
       (t.unit.name ? this.byUnitName.get(`${normName(t.unit.name)}|${name}`) : undefined) ??
       this.byNameAlone.get(name) ??
       [];
+    let candidates = this.decode(positions);
     if (code) candidates = candidates.filter((r) => !r.projectCode || normCode(r.projectCode) === code);
     return candidates.length ? pick(candidates, t) : null;
+  }
+
+  private decode(positions: readonly number[]): LedgerRow[] {
+    return positions.map((i) => this.rows.at(i)!);
   }
 }
 

@@ -23,7 +23,7 @@ describe('every normalised table meets the zod schema of the model', () => {
 
 describe('every ledger row meets the zod schema of the model', () => {
   it('the sample ledger (GB18030, 元, thousands separators)', async () => {
-    const { loadLedger } = await import('../../src/audit/worker-task.js');
+    const { loadLedger } = await import('../../src/audit/ledger.js');
     const ledger = await loadLedger(fileURLToPath(new URL('../../samples/ledger/预算执行台账.csv', import.meta.url)), null);
     expect(ledger.rows.length).toBeGreaterThan(3);
     for (const row of ledger.rows) {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { loadLedger } from '../../src/audit/worker-task.js';
+import { loadLedger } from '../../src/audit/ledger.js';
 import { checkTable, ledgerDepartment, tableRules } from '../../src/rules/index.js';
 import { insurance, roundTrip } from '../helpers/workbooks.js';
 
@@ -74,7 +74,7 @@ describe('matching tables to ledger rows', () => {
       ['', '', '', '合计', '70,000.00', '66,950.00'],
       ['合 计', '', '', '—', '70,000.00', '66,950.00'],
     ]);
-    expect(ledger.rows.map((r) => r.projectName.value)).toEqual(['网格员意外伤害保险']);
+    expect([...ledger.rows].map((r) => r.projectName.value)).toEqual(['网格员意外伤害保险']);
   });
 });
 
@@ -97,9 +97,9 @@ describe('ledgers as budget systems and bureaus export them (QA round 3)', () =>
     const head = ['单位代码', '单位名称', '项目名称', '全年预算数', '全年执行数'];
     const row = [UNIT, UNIT_NAME, '网格员意外伤害保险', '7', '6.695'];
     const titled = await ledgerOf([row], head, [['预算执行台账'], ['单位：万元']]);
-    expect([titled.rows[0]!.sourceUnit.budget, against(titled)]).toEqual(['万元', []]);
+    expect([titled.rows.at(0)!.sourceUnit.budget, against(titled)]).toEqual(['万元', []]);
     const unitsRow = await ledgerOf([['', '', '', '（万元）', '（万元）'], row], head);
-    expect([unitsRow.rows.length, unitsRow.rows[0]!.sourceUnit.executed, against(unitsRow)]).toEqual([1, '万元', []]);
+    expect([unitsRow.rows.length, unitsRow.rows.at(0)!.sourceUnit.executed, against(unitsRow)]).toEqual([1, '万元', []]);
   });
 
   it('reads a ledger longer than a submission may be (6,000 rows), to its last row', async () => {
@@ -146,5 +146,38 @@ describe('ledger.mismatch in the units both sides use', () => {
     const wan = await ledgerOf([[UNIT, UNIT_NAME, '网格员意外伤害保险', '7.0001', '6.695']], head);
     expect(against(wan, inYuan)).toEqual(['ledger.mismatch E8 全年预算数与预算系统台账不符：台账为 7.0001 万元（折合 70001 元），表中为 70000 元']);
     expect(against(wan)).toEqual(['ledger.mismatch E8 全年预算数与预算系统台账不符：台账为 7.0001 万元，表中为 7 万元']);
+  });
+});
+
+describe('the ledger packed into shared memory (one copy for every thread)', () => {
+  const rows = [
+    ['007001', UNIT_NAME, 'P1', '网格员意外伤害保险', '70,000.00', '66,950.00'],
+    ['007001', UNIT_NAME, '', '“雪亮工程”建设项目', '5,000,000.00', ''],
+  ];
+
+  it('gives back every row as it was read, amounts exact, and each row number without decoding', async () => {
+    const ledger = await ledgerOf(rows);
+    const [a, b] = [...ledger.rows];
+    expect(ledger.rows.length).toBe(2);
+    expect([a!.projectCode, a!.projectName, a!.budget.value?.toFixed(), a!.executed.value?.toFixed(), a!.budget.cell]).toEqual(['P1', { value: '网格员意外伤害保险', cell: 'D2' }, '7', '6.695', 'E2']);
+    expect([b!.projectCode, b!.executed.state, b!.executed.value, b!.file, b!.sheet]).toEqual([null, 'empty', null, '台账.csv', a!.sheet]);
+    expect([ledger.rows.rowOf(0), ledger.rows.rowOf(1), ledger.rows.at(2)]).toEqual([a!.row, b!.row, undefined]);
+  });
+
+  it('another thread reads the same memory: a copy of its data is no copy of the rows', async () => {
+    const ledger = await ledgerOf(rows);
+    const { PackedLedger } = await import('../../src/model/index.js');
+    const elsewhere = new PackedLedger(structuredClone(ledger.rows.data));
+    expect(elsewhere.data.text).toBeInstanceOf(SharedArrayBuffer);
+    expect([...elsewhere]).toEqual([...ledger.rows]);
+    // Written through one view, seen through the other: shared, not copied.
+    new Uint32Array(ledger.rows.data.rows)[0] = 999;
+    expect(elsewhere.rowOf(0)).toBe(999);
+  });
+
+  it('holds one sheet of one file', async () => {
+    const { PackedLedger } = await import('../../src/model/index.js');
+    const ledger = await ledgerOf(rows);
+    expect(() => PackedLedger.pack('other.csv', ledger.rows.sheet, [...ledger.rows])).toThrow(/not other\.csv/);
   });
 });
