@@ -6,8 +6,9 @@ import { Ledger } from './ledger.js';
 type Message = { kind: 'need' } | { kind: 'ledger'; data: PackedLedgerData };
 
 /**
- * The ledger goes to the workers from the main thread, which reads it once while they boot, instead of every
- * worker reading and parsing it again before its first file (at 5,000 rows, a quarter of a second each).
+ * The ledger goes to the workers from the main thread, read once while they boot (loadLedgerApart), instead of every
+ * worker reading and parsing it again before its first file (at 5,000 rows, a quarter of a second each). What is
+ * sent is the packed ledger's shared memory: no worker holds a copy of the rows.
  * A worker asks when it starts — a replacement for one stopped at a time limit too — and is answered as soon as
  * the ledger is there.
  */

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { loadLedgerMapping, mapLedger } from '../map/index.js';
-import { PackedLedger, normalizeLedger } from '../model/index.js';
-import { ReadError, defaultReadLimits, readBuffer } from '../read/index.js';
+import { Piscina } from 'piscina';
+import { PackedLedger, type PackedLedgerData } from '../model/index.js';
+import { type ReadFailure, type ReadLimits, ReadError, defaultReadLimits } from '../read/index.js';
 import { LedgerIndex } from '../rules/index.js';
+import { workerFile } from './pool.js';
+import { readLedger } from './ledger-read.js';
 
 /** The bureau's ledger in one thread: its rows in shared memory, and the index a thread builds when it matches tables. */
 export class Ledger {
@@ -20,24 +20,28 @@ export class Ledger {
   }
 }
 
-/** A worksheet's own row limit. */
-const LEDGER_MAX_ROWS = 1_048_576;
-
-/**
- * Reads the ledger through the same read and map stages as the submissions. Its findings name it by its base name,
- * in every thread alike (rows are matched across threads by it).
- */
-export async function loadLedger(file: string, mappingFile: string | null, limits = defaultReadLimits): Promise<Ledger> {
-  const display = path.basename(file);
-  const m = loadLedgerMapping(mappingFile ?? undefined);
-  // The bureau's own export, one row per project of the region: as many rows as a worksheet can hold, not the few
-  // thousand a submission's sheet is allowed. Cut short it would report every project after the cut as missing.
-  const wb = readBuffer(await readFile(file), file, { ...limits, maxRows: LEDGER_MAX_ROWS });
-  for (const sheet of wb.sheets) {
-    if (sheet.rowCount >= LEDGER_MAX_ROWS) throw new ReadError('too-large', `工作表“${sheet.name}”超过 ${LEDGER_MAX_ROWS} 行`);
-    const raw = mapLedger(sheet, m);
-    if (raw) return new Ledger(PackedLedger.pack(display, sheet.name, normalizeLedger(raw, display)));
-  }
-  throw new ReadError('unsupported', `找不到台账表头（须有 ${m.columns.projectName.join('/')}、${m.columns.budget.join('/')}、${m.columns.executed.join('/')} 列）`);
+/** The ledger read in this thread (tests, bench/stages.ts); an audit reads it apart (loadLedgerApart). */
+export async function loadLedger(file: string, mappingFile: string | null, limits: ReadLimits = defaultReadLimits): Promise<Ledger> {
+  return new Ledger(await readLedger(file, mappingFile, limits));
 }
 
+/** What ledger-worker.ts answers. */
+export type LedgerReply = { ok: true; data: PackedLedgerData } | { ok: false; code: ReadFailure | null; detail: string };
+
+/**
+ * loadLedger in a thread of its own, which ends when the rows are packed. Parsing a ledger of 20,000 rows allocated
+ * ~120 MB that the main thread, which allocates little afterwards, kept in its heap for many seconds (bench/README.md);
+ * a thread that ends takes all of it with it, and the packed rows are shared memory, not copied back.
+ */
+export async function loadLedgerApart(file: string, mappingFile: string | null, limits: ReadLimits = defaultReadLimits): Promise<Ledger> {
+  const { filename, execArgv } = workerFile('ledger-worker');
+  // Piscina for its way of starting a thread (a loader given with --import, tsx in development, applies to it).
+  const thread = new Piscina({ filename, execArgv, minThreads: 1, maxThreads: 1 });
+  try {
+    const reply = (await thread.run({ file, mappingFile, limits })) as LedgerReply;
+    if (!reply.ok) throw reply.code ? new ReadError(reply.code, reply.detail) : new Error(reply.detail);
+    return new Ledger(new PackedLedger(reply.data));
+  } finally {
+    void thread.destroy();
+  }
+}

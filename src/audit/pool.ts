@@ -49,11 +49,14 @@ function tuneTiering(): void {
   v8.setFlagsFromString('--interrupt-budget=262144');
 }
 
-/** Under tsx (development, tests) the worker is TypeScript and needs the loader; the built tool runs plain JS. */
-function workerFile(): { filename: string; execArgv: string[] } {
+/**
+ * A worker script of this folder (`worker`, `ledger-worker`). Under tsx (development, tests) it is TypeScript and
+ * needs the loader; the built tool runs plain JS.
+ */
+export function workerFile(name: string): { filename: string; execArgv: string[] } {
   const self = new URL(import.meta.url);
   const ts = self.pathname.endsWith('.ts');
-  const filename = new URL(ts ? './worker.ts' : './worker.js', self).href;
+  const filename = new URL(`./${name}.${ts ? 'ts' : 'js'}`, self).href;
   // Only what loads modules: V8 and heap flags are the process's own and a Worker refuses them.
   const inherited = loaderFlags(process.execArgv);
   const hasTsx = inherited.some((a) => a.includes('tsx'));
@@ -85,7 +88,7 @@ export class FilePool {
     lanes = limits.jobs,
   ) {
     tuneTiering();
-    const { filename, execArgv } = workerFile();
+    const { filename, execArgv } = workerFile('worker');
     const shared = new SharedArrayBuffer(8 * lanes);
     this.starts = new BigInt64Array(shared);
     this.freeLanes = Array.from({ length: lanes }, (_, i) => lanes - 1 - i);

@@ -38,7 +38,7 @@ import { CopyWriter, clearOutputs } from './outputs.js';
 import { FilePool } from './pool.js';
 import { LedgerBroadcast } from './ledger-channel.js';
 import { type AuditSetup, type FileResult } from './worker-task.js';
-import { loadLedger } from './ledger.js';
+import { loadLedgerApart } from './ledger.js';
 
 export interface AuditOptions {
   inputs: string[];
@@ -176,7 +176,8 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
     limits,
   };
   const jobs = Math.max(1, o.jobs ?? os.availableParallelism());
-  // The workers boot (load their modules, mappings and ledger) while this thread reads the ledger and lists files.
+  // The workers boot (load their modules and mappings) while the ledger is read, in a thread of its own, and this
+  // thread lists files.
   // Two files in flight per worker: the second waits in the pool's queue and is handed over the moment the first
   // is answered, so a worker never idles for a round trip through this thread (12% of its time at one in flight).
   // The time limit still counts from the worker's own start, and an aborted file takes no neighbour with it.
@@ -188,7 +189,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   try {
     if (ledgerPath) {
       try {
-        ledger = await loadLedger(ledgerPath, o.ledgerMappingFile ?? null, limits);
+        ledger = await loadLedgerApart(ledgerPath, o.ledgerMappingFile ?? null, limits);
         broadcast!.publish(ledger);
       } catch (err) {
         const why = err instanceof ReadError ? (err.code === 'unsupported' ? err.detail : `${FAILURE_ZH[err.code] ?? err.code}（${err.detail}）`) : err instanceof Error ? err.message : String(err);
