@@ -58,7 +58,7 @@ export function normalizeLedger(raw: RawLedger, file: string): LedgerRow[] {
   });
 }
 
-/** A ledger row as plain data, for another thread: its amounts as decimal text. */
+/** A ledger row as plain data (JSON, in a PackedLedger): its amounts as decimal text. */
 type PlainLedgerRow = Omit<LedgerRow, 'budget' | 'executed'> & {
   budget: Omit<NumberField, 'value'> & { value: string | null };
   executed: Omit<NumberField, 'value'> & { value: string | null };

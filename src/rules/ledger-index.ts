@@ -21,6 +21,8 @@ export class LedgerIndex {
   private readonly byUnitName = new Map<string, number[]>();
   /** Rows that name no unit at all (a ledger of one unit, or without unit columns): known by the project alone. */
   private readonly byNameAlone = new Map<string, number[]>();
+  /** Each table is matched by the ledger rules and again for its batch key: the rows are decoded once. */
+  private readonly found = new WeakMap<ProjectTable, LedgerRow | null>();
 
   constructor(private readonly rows: LedgerRows) {
     for (let i = 0; i < rows.length; i++) {
@@ -41,6 +43,12 @@ export class LedgerIndex {
    * (a ledger listing one project twice), the one whose figures agree with the table, else the first.
    */
   match(t: ProjectTable): LedgerRow | null {
+    let hit = this.found.get(t);
+    if (hit === undefined) this.found.set(t, (hit = this.lookup(t)));
+    return hit;
+  }
+
+  private lookup(t: ProjectTable): LedgerRow | null {
     const code = t.projectCode.value?.trim() ? normCode(t.projectCode.value) : null;
     if (code) {
       const hits = this.byCode.get(code);
