@@ -13,7 +13,7 @@ import {
   fileUnreadableMeta,
   fileUnrecognizedMeta,
   findDuplicates,
-  ledgerDepartment,
+  ledgerDepartments,
   ledgerMissingSubmissionMeta,
   ledgerRowId,
   loadRulesConfig,
@@ -263,11 +263,12 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   if (ledger && !params.disabled.includes(ledgerMissingSubmissionMeta.id)) {
     const matched = new Set(keys.map((k) => k.ledgerRow).filter(Boolean));
     const { rows } = ledger;
+    const departmentOf = ledgerDepartments(keys);
     for (let i = 0; i < rows.length; i++) {
       // Only the rows no table matched are decoded.
       if (matched.has(ledgerRowId({ file: rows.file, sheet: rows.sheet, row: rows.rowOf(i) }))) continue;
       const row = rows.at(i)!;
-      const m = missingSubmission(row, ledgerDepartment(row, keys));
+      const m = missingSubmission(row, departmentOf(row));
       const { data, ...where } = m;
       findings.push(toFinding(ledgerMissingSubmissionMeta, params, { messageId: 'missing', cell: m.cell, data, expected: '报送绩效自评表', actual: '未报送' }, where));
     }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { loadLedger } from '../../src/audit/ledger.js';
-import { checkTable, ledgerDepartment, tableRules } from '../../src/rules/index.js';
+import { checkTable, ledgerDepartments, tableRules } from '../../src/rules/index.js';
 import { insurance, roundTrip } from '../helpers/workbooks.js';
 
 /*
@@ -112,17 +112,30 @@ describe('ledgers as budget systems and bureaus export them (QA round 3)', () =>
 
 describe('the department of a missing submission', () => {
   const known = [{ unitCode: '007001', department: '007-中国共产党大同市云州区委员会政法委员会' }];
+  const ledgerDepartment = ledgerDepartments(known);
   const row = (departmentCode: string | null, departmentName: string | null, unitCode: string | null) =>
     ({ departmentCode, departmentName, unitCode }) as Parameters<typeof ledgerDepartment>[0];
 
   it('is the department the tables of its department code are filed under, whatever the ledger calls it', () => {
-    expect(ledgerDepartment(row('007', '区委政法委', '007002'), known)).toBe('007-中国共产党大同市云州区委员会政法委员会');
-    expect(ledgerDepartment(row('7', null, null), known)).toBe('007-中国共产党大同市云州区委员会政法委员会');
+    expect(ledgerDepartment(row('007', '区委政法委', '007002'))).toBe('007-中国共产党大同市云州区委员会政法委员会');
+    expect(ledgerDepartment(row('7', null, null))).toBe('007-中国共产党大同市云州区委员会政法委员会');
   });
 
   it('is the ledger’s own when no table names that department, else the department of its unit', () => {
-    expect(ledgerDepartment(row('009', '区财政局', null), known)).toBe('009-区财政局');
-    expect(ledgerDepartment(row(null, null, '7001'), known)).toBe('007-中国共产党大同市云州区委员会政法委员会');
+    expect(ledgerDepartment(row('009', '区财政局', null))).toBe('009-区财政局');
+    expect(ledgerDepartment(row(null, null, '7001'))).toBe('007-中国共产党大同市云州区委员会政法委员会');
+  });
+
+  it('is, for a unit no table names, the department its unit code begins with; the first table answers', () => {
+    const departmentOf = ledgerDepartments([
+      { unitCode: null, department: '区直单位' },
+      { unitCode: '012001', department: '012-区教育局' },
+      { unitCode: '012002', department: '012-云州区教育局' },
+    ]);
+    expect(departmentOf(row(null, null, '012009'))).toBe('012-区教育局');
+    expect(departmentOf(row('12', null, null))).toBe('012-区教育局');
+    expect(departmentOf(row(null, null, '012002'))).toBe('012-云州区教育局');
+    expect(departmentOf(row(null, null, '099001'))).toBeNull();
   });
 });
 
