@@ -1,4 +1,5 @@
 import v8 from 'node:v8';
+import { MessageChannel, type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { AuditSetup, FileResult, FileTask } from './worker-task.js';
 
@@ -10,17 +11,26 @@ export interface PoolLimits {
   memoryMb: number;
 }
 
-/** What each worker is started with: the audit's set-up, and where it notes when it starts a file. */
+/** What each worker is started with: the audit's set-up. */
 export interface WorkerInit {
   setup: AuditSetup;
-  /** Per lane, Date.now() when the worker started the file of that lane; 0 while none runs. */
-  starts: SharedArrayBuffer;
 }
 
-/** A file as handed to a worker: the lane it runs in names its slot in WorkerInit.starts. */
-export interface LaneTask extends FileTask {
-  lane: number;
+/**
+ * The one long task a worker runs: it takes files from `port` until told to stop, and answers each on the same port.
+ * `wake` is bumped after every message sent to it, so that it can sleep in Atomics.wait instead of turning its event
+ * loop; `started` holds Date.now() when it started its current file, 0 between files.
+ */
+export interface ServeTask {
+  port: MessagePort;
+  wake: SharedArrayBuffer;
+  started: SharedArrayBuffer;
 }
+
+/** Down a lane's port: a file, or the end of the audit. */
+export type ToWorker = { id: number; task: FileTask } | { stop: true };
+/** Back up: a file's result, or the error that stopped it short of one (a bug, or the set-up failing). */
+export type FromWorker = { id: number; result: FileResult } | { id: number; error: string };
 
 const LOADER_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C']);
 
@@ -70,29 +80,76 @@ function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} 秒`;
 }
 
+interface Job {
+  id: number;
+  task: FileTask;
+  resolve: (o: Outcome) => void;
+}
+
+/** A worker as this thread sees it: the files sent to it, in order, the first of them the one it is on. */
+class Lane {
+  readonly port: MessagePort;
+  readonly wake: Int32Array;
+  readonly started: BigInt64Array;
+  readonly controller = new AbortController();
+  readonly sent: Job[] = [];
+  timedOut = false;
+  serving: Promise<unknown>;
+
+  constructor(pool: Piscina, onMessage: (lane: Lane, m: FromWorker) => void) {
+    const { port1, port2 } = new MessageChannel();
+    const wake = new SharedArrayBuffer(4);
+    // A buffer of its own for each worker: one stopped at the time limit may still write to it as it goes down.
+    const started = new SharedArrayBuffer(8);
+    this.port = port1;
+    this.wake = new Int32Array(wake);
+    this.started = new BigInt64Array(started);
+    port1.on('message', (m: FromWorker) => onMessage(this, m));
+    const task: ServeTask = { port: port2, wake, started };
+    this.serving = pool.run(task, { transferList: [port2], signal: this.controller.signal });
+  }
+
+  post(m: ToWorker): void {
+    this.port.postMessage(m);
+    Atomics.add(this.wake, 0, 1);
+    Atomics.notify(this.wake, 0);
+  }
+
+  /** Answers already posted by the worker and not yet delivered: taken before the lane is given up. */
+  drain(onMessage: (lane: Lane, m: FromWorker) => void): void {
+    for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) onMessage(this, m.message as FromWorker);
+  }
+}
+
 /**
- * The worker threads of one audit. The time limit runs from when a worker starts a file (it says so through shared
- * memory), not from when the file was handed over, so neither a worker's boot nor a queue counts against a file.
+ * The worker threads of one audit. Each worker runs one long task that takes its files over a port of its own,
+ * two at a time: when it finishes one, the next is already there. Handing files over one Piscina task each cost a
+ * round trip through this thread per file, ≈ 0.4 ms in which the worker waited (bench/README.md).
+ * The time limit runs from when a worker starts a file (it says so through shared memory), not from when the file was
+ * handed over, so neither a worker's boot nor a queue counts against a file. A worker stopped at the limit, or lost
+ * to its memory limit, takes only the file it was on: the files queued behind it go to its replacement.
  */
 export class FilePool {
   private readonly pool: Piscina;
-  private readonly starts: BigInt64Array;
-  private readonly running = new Map<number, AbortController>();
-  private readonly freeLanes: number[];
+  private readonly lanes: Lane[] = [];
+  private readonly pending: Job[] = [];
   private readonly watchdog: NodeJS.Timeout;
+  private nextId = 0;
+  private inFlight = 0;
+  private closing = false;
+  private readonly onMessage = (lane: Lane, m: FromWorker) => this.answered(lane, m);
 
   constructor(
     setup: AuditSetup,
     private readonly limits: PoolLimits,
-    /** How many files may be handed over at once (each takes a lane); run() beyond that throws. */
-    lanes = limits.jobs,
+    /** How many files may be handed over at once; run() beyond that throws. */
+    private readonly maxInFlight = limits.jobs,
+    /** Files sent ahead to each worker, the one it is on included. */
+    private readonly depth = 2,
   ) {
     tuneTiering();
     const { filename, execArgv } = workerFile('worker');
-    const shared = new SharedArrayBuffer(8 * lanes);
-    this.starts = new BigInt64Array(shared);
-    this.freeLanes = Array.from({ length: lanes }, (_, i) => lanes - 1 - i);
-    const workerData: WorkerInit = { setup, starts: shared };
+    const workerData: WorkerInit = { setup };
     this.pool = new Piscina({
       filename,
       execArgv,
@@ -104,44 +161,96 @@ export class FilePool {
       // showed as peak memory rising with the batch (bench/README.md) for no speed gained.
       resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: Math.min(16, limits.memoryMb / 4) },
     });
+    for (let i = 0; i < limits.jobs; i++) this.lanes.push(this.open());
     const every = Math.max(10, Math.min(250, Math.floor(limits.timeoutMs / 4)));
     this.watchdog = setInterval(() => this.expire(), every);
     this.watchdog.unref();
   }
 
+  private open(): Lane {
+    const lane = new Lane(this.pool, this.onMessage);
+    lane.serving.then(
+      () => undefined,
+      (err: unknown) => this.lost(lane, err),
+    );
+    return lane;
+  }
+
   private expire(): void {
     const now = Date.now();
-    for (const [lane, controller] of this.running) {
-      const started = Number(Atomics.load(this.starts, lane));
-      if (started > 0 && now - started > this.limits.timeoutMs) controller.abort();
+    for (const lane of this.lanes) {
+      const started = Number(Atomics.load(lane.started, 0));
+      if (started > 0 && now - started > this.limits.timeoutMs && !lane.timedOut) {
+        lane.timedOut = true;
+        lane.controller.abort();
+      }
     }
   }
 
-  async run(task: FileTask): Promise<Outcome> {
-    const lane = this.freeLanes.pop();
-    if (lane === undefined) throw new Error('FilePool.run: more files in flight than lanes');
-    const controller = new AbortController();
-    Atomics.store(this.starts, lane, 0n);
-    this.running.set(lane, controller);
-    try {
-      const laneTask: LaneTask = { ...task, lane };
-      const result = (await this.pool.run(laneTask, { signal: controller.signal })) as FileResult;
-      return { ok: true, result };
-    } catch (err) {
+  private settle(job: Job, outcome: Outcome): void {
+    this.inFlight--;
+    job.resolve(outcome);
+  }
+
+  private answered(lane: Lane, m: FromWorker): void {
+    const i = lane.sent.findIndex((j) => j.id === m.id);
+    if (i < 0) return;
+    const [job] = lane.sent.splice(i, 1);
+    this.settle(job!, 'result' in m ? { ok: true, result: m.result } : { ok: false, code: 'corrupt', detail: m.error });
+    this.pump();
+  }
+
+  /** The worker of `lane` is gone (stopped at the time limit, out of memory, crashed): its file is reported, the rest go on. */
+  private lost(lane: Lane, err: unknown): void {
+    // At the end every file is answered: the pool's own end is no loss.
+    if (this.closing) return;
+    lane.drain(this.onMessage);
+    lane.port.close();
+    const at = this.lanes.indexOf(lane);
+    if (at < 0) return;
+    const [current, ...queued] = lane.sent.splice(0);
+    if (current) {
       const e = err as { name?: string; code?: string; message?: string };
-      if (controller.signal.aborted || e.name === 'AbortError') return { ok: false, code: 'timeout', detail: seconds(this.limits.timeoutMs) };
-      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory|heap/i.test(e.message ?? ''))
-        return { ok: false, code: 'out-of-memory', detail: `${this.limits.memoryMb} MB` };
-      return { ok: false, code: 'corrupt', detail: e.message ?? String(err) };
-    } finally {
-      this.running.delete(lane);
-      Atomics.store(this.starts, lane, 0n);
-      this.freeLanes.push(lane);
+      if (lane.timedOut || e.name === 'AbortError') this.settle(current, { ok: false, code: 'timeout', detail: seconds(this.limits.timeoutMs) });
+      else if (e.code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory|heap/i.test(e.message ?? ''))
+        this.settle(current, { ok: false, code: 'out-of-memory', detail: `${this.limits.memoryMb} MB` });
+      else this.settle(current, { ok: false, code: 'corrupt', detail: e.message ?? String(err) });
+    }
+    // Never started: first in line for the replacement, in their order.
+    this.pending.unshift(...queued);
+    this.lanes[at] = this.open();
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.pending.length) {
+      let best: Lane | null = null;
+      for (const lane of this.lanes) if (lane.sent.length < this.depth && (!best || lane.sent.length < best.sent.length)) best = lane;
+      if (!best) return;
+      const job = this.pending.shift()!;
+      best.sent.push(job);
+      best.post({ id: job.id, task: job.task });
     }
   }
 
+  run(task: FileTask): Promise<Outcome> {
+    if (this.inFlight >= this.maxInFlight) throw new Error('FilePool.run: more files in flight than allowed');
+    this.inFlight++;
+    return new Promise<Outcome>((resolve) => {
+      this.pending.push({ id: this.nextId++, task, resolve });
+      this.pump();
+    });
+  }
+
+  /**
+   * Ends the workers. A worker still setting up (the audit stopped before its first file: an unreadable ledger it
+   * was waiting for) never reads its port again, so the threads are ended rather than waited for.
+   */
   async close(): Promise<void> {
+    this.closing = true;
     clearInterval(this.watchdog);
+    for (const lane of this.lanes) lane.post({ stop: true });
     await this.pool.destroy();
+    for (const lane of this.lanes) lane.port.close();
   }
 }
