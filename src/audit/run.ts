@@ -282,9 +282,13 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
 
   // Batch findings come after the workers wrote their annotated copies: the few files they touch are annotated again.
   const batchFiles = new Set(findings.filter((f) => f.rule === batchDuplicateMeta.id).map((f) => f.file));
-  for (const d of found)
-    if (batchFiles.has(d.file))
-      annotateAgain(d, copies.get(d.file)!, findings.filter((f) => f.file === d.file), limits);
+  // By file once: a batch submitted twice over has as many such files as findings.
+  const ofBatchFile = new Map<string, Finding[]>();
+  for (const f of findings) if (batchFiles.has(f.file)) (ofBatchFile.get(f.file) ?? ofBatchFile.set(f.file, []).get(f.file)!).push(f);
+  for (const d of found) {
+    const own = ofBatchFile.get(d.file);
+    if (own) annotateAgain(d, copies.get(d.file)!, own, limits);
+  }
 
   const findingsFile = insideDir(outDir, 'findings.json');
   writeFileSync(findingsFile, findingsDocument(toolInfo(), inputs, findings, tables));
