@@ -135,7 +135,6 @@ export class FilePool {
   private readonly pending: Job[] = [];
   private readonly watchdog: NodeJS.Timeout;
   private nextId = 0;
-  private inFlight = 0;
   private closing = false;
   private readonly onMessage = (lane: Lane, m: FromWorker) => this.answered(lane, m);
 
@@ -187,16 +186,16 @@ export class FilePool {
     }
   }
 
-  private settle(job: Job, outcome: Outcome): void {
-    this.inFlight--;
-    job.resolve(outcome);
+  /** Files handed over and not yet answered: waiting here, or sent to a worker. */
+  private get inFlight(): number {
+    return this.lanes.reduce((n, lane) => n + lane.sent.length, this.pending.length);
   }
 
   private answered(lane: Lane, m: FromWorker): void {
     const i = lane.sent.findIndex((j) => j.id === m.id);
     if (i < 0) return;
     const [job] = lane.sent.splice(i, 1);
-    this.settle(job!, 'result' in m ? { ok: true, result: m.result } : { ok: false, code: 'corrupt', detail: m.error });
+    job!.resolve('result' in m ? { ok: true, result: m.result } : { ok: false, code: 'corrupt', detail: m.error });
     this.pump();
   }
 
@@ -211,10 +210,10 @@ export class FilePool {
     const [current, ...queued] = lane.sent.splice(0);
     if (current) {
       const e = err as { name?: string; code?: string; message?: string };
-      if (lane.timedOut || e.name === 'AbortError') this.settle(current, { ok: false, code: 'timeout', detail: seconds(this.limits.timeoutMs) });
+      if (lane.timedOut || e.name === 'AbortError') current.resolve({ ok: false, code: 'timeout', detail: seconds(this.limits.timeoutMs) });
       else if (e.code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory|heap/i.test(e.message ?? ''))
-        this.settle(current, { ok: false, code: 'out-of-memory', detail: `${this.limits.memoryMb} MB` });
-      else this.settle(current, { ok: false, code: 'corrupt', detail: e.message ?? String(err) });
+        current.resolve({ ok: false, code: 'out-of-memory', detail: `${this.limits.memoryMb} MB` });
+      else current.resolve({ ok: false, code: 'corrupt', detail: e.message ?? String(err) });
     }
     // Never started: first in line for the replacement, in their order.
     this.pending.unshift(...queued);
@@ -235,7 +234,6 @@ export class FilePool {
 
   run(task: FileTask): Promise<Outcome> {
     if (this.inFlight >= this.maxInFlight) throw new Error('FilePool.run: more files in flight than allowed');
-    this.inFlight++;
     return new Promise<Outcome>((resolve) => {
       this.pending.push({ id: this.nextId++, task, resolve });
       this.pump();
