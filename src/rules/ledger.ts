@@ -93,7 +93,8 @@ export function ledgerDepartments(known: readonly { unitCode: string | null; dep
   for (const k of known) {
     if (!k.department) continue;
     const head = k.department.split('-')[0]!;
-    if (/^\S+?-/.test(k.department) && !byDepartmentCode.has(normCode(head))) byDepartmentCode.set(normCode(head), k.department);
+    const code = normCode(head);
+    if (/^\S+?-/.test(k.department) && !byDepartmentCode.has(code)) byDepartmentCode.set(code, k.department);
     if (k.unitCode && !byUnitCode.has(normCode(k.unitCode))) byUnitCode.set(normCode(k.unitCode), k.department);
     if (/^\d+/.test(k.department) && !prefixes.has(head)) prefixes.set(head, k.department);
   }
