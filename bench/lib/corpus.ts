@@ -9,7 +9,7 @@ import path from 'node:path';
 import * as XLSX from 'xlsx';
 import iconv from 'iconv-lite';
 import { Decimal } from '../../src/model/decimal.js';
-import { buildWorkbook, writeWorkbook } from '../../scripts/workbook.js';
+import { buildWorkbook } from '../../scripts/workbook.js';
 import { Rng } from './rng.js';
 import * as N from './names.js';
 import {

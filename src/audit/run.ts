@@ -3,7 +3,7 @@ import fg from 'fast-glob';
 import os from 'node:os';
 import path from 'node:path';
 import { loadMappings, mappingSourcesWith } from '../map/index.js';
-import { ReadError, defaultReadLimits, type ReadLimits, readBufferWithSource } from '../read/index.js';
+import { ReadError, defaultReadLimits, type ReadLimits } from '../read/index.js';
 import {
   type Finding,
   type RulesConfig,
@@ -24,7 +24,6 @@ import {
 import {
   type InputRecord,
   type Summary,
-  annotateWorkbook,
   ensureDir,
   annotatedPaths,
   findingsDocument,
@@ -95,13 +94,6 @@ function fileFinding(params: RulesConfig, r: FileResult, department: string | nu
   if (r.input.status === 'unrecognized')
     return toFinding(fileUnrecognizedMeta, params, { messageId: r.ledgerLike ? 'ledgerLike' : 'unrecognized', cell: null, data: { sheets: r.sheetNames.join('、') || '无' } }, where);
   return null;
-}
-
-/** The annotated copy of a file named by batch findings, made again with them (the worker's copy lacks them). */
-function annotateAgain(d: Discovered, to: string, findings: Finding[], limits: ReadLimits): void {
-  const buf = readFileSync(d.path);
-  const { workbook, book } = readBufferWithSource(buf, d.path, limits);
-  annotateWorkbook(buf, to, findings, ruleTitles, { format: workbook.format, sheets: workbook.sheets, book });
 }
 
 /**
@@ -254,42 +246,45 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
       if (ff && !params.disabled.includes(ff.rule)) findings.push(ff);
       o.onProgress?.(++done, found.length);
     });
+    await writes.done();
+    sameNamePerCode(findings, keys, fileDepartments);
+
+    if (!params.disabled.includes(batchDuplicateMeta.id))
+      for (const { key, first } of findDuplicates(keys))
+        findings.push(
+          toFinding(batchDuplicateMeta, params, { messageId: 'duplicate', cell: key.projectCell, data: { unit: key.unit ?? '', project: key.project ?? '', first: `${first.file}（${first.sheet}）` }, actual: key.file, expected: first.file }, key),
+        );
+    if (ledger && !params.disabled.includes(ledgerMissingSubmissionMeta.id)) {
+      const matched = new Set(keys.map((k) => k.ledgerRow).filter(Boolean));
+      const { rows } = ledger;
+      const departmentOf = ledgerDepartments(keys);
+      for (let i = 0; i < rows.length; i++) {
+        // Only the rows no table matched are decoded.
+        if (matched.has(ledgerRowId({ file: rows.file, sheet: rows.sheet, row: rows.rowOf(i) }))) continue;
+        const row = rows.at(i)!;
+        const m = missingSubmission(row, departmentOf(row));
+        const { data, ...where } = m;
+        findings.push(toFinding(ledgerMissingSubmissionMeta, params, { messageId: 'missing', cell: m.cell, data, expected: '报送绩效自评表', actual: '未报送' }, where));
+      }
+    }
+    // Batch findings come after the workers wrote their annotated copies: the files they touch are annotated again, by
+    // the workers (a batch submitted twice over has thousands of them).
+    const batchFiles = new Set(findings.filter((f) => f.rule === batchDuplicateMeta.id).map((f) => f.file));
+    // By file once: a batch submitted twice over has as many such files as findings.
+    const ofBatchFile = new Map<string, Finding[]>();
+    for (const f of findings) if (batchFiles.has(f.file)) (ofBatchFile.get(f.file) ?? ofBatchFile.set(f.file, []).get(f.file)!).push(f);
+    const again = found.filter((d) => ofBatchFile.has(d.file) && copies.has(d.file));
+    await forEachLimited(again, inFlight, async (d) => {
+      const to = copies.get(d.file)!;
+      const outcome = await pool.run({ path: d.path, file: d.file, annotated: to, findings: ofBatchFile.get(d.file)! });
+      // A file read once and not now (changed or removed meanwhile) keeps the copy made with its own findings.
+      if (outcome.ok && outcome.result.annotated) await writes.write(d.path, to, outcome.result.annotated);
+    });
+    await writes.done();
   } finally {
     await pool.close();
     broadcast?.close();
   }
-  await writes.done();
-  sameNamePerCode(findings, keys, fileDepartments);
-
-  if (!params.disabled.includes(batchDuplicateMeta.id))
-    for (const { key, first } of findDuplicates(keys))
-      findings.push(
-        toFinding(batchDuplicateMeta, params, { messageId: 'duplicate', cell: key.projectCell, data: { unit: key.unit ?? '', project: key.project ?? '', first: `${first.file}（${first.sheet}）` }, actual: key.file, expected: first.file }, key),
-      );
-  if (ledger && !params.disabled.includes(ledgerMissingSubmissionMeta.id)) {
-    const matched = new Set(keys.map((k) => k.ledgerRow).filter(Boolean));
-    const { rows } = ledger;
-    const departmentOf = ledgerDepartments(keys);
-    for (let i = 0; i < rows.length; i++) {
-      // Only the rows no table matched are decoded.
-      if (matched.has(ledgerRowId({ file: rows.file, sheet: rows.sheet, row: rows.rowOf(i) }))) continue;
-      const row = rows.at(i)!;
-      const m = missingSubmission(row, departmentOf(row));
-      const { data, ...where } = m;
-      findings.push(toFinding(ledgerMissingSubmissionMeta, params, { messageId: 'missing', cell: m.cell, data, expected: '报送绩效自评表', actual: '未报送' }, where));
-    }
-  }
-
-  // Batch findings come after the workers wrote their annotated copies: the few files they touch are annotated again.
-  const batchFiles = new Set(findings.filter((f) => f.rule === batchDuplicateMeta.id).map((f) => f.file));
-  // By file once: a batch submitted twice over has as many such files as findings.
-  const ofBatchFile = new Map<string, Finding[]>();
-  for (const f of findings) if (batchFiles.has(f.file)) (ofBatchFile.get(f.file) ?? ofBatchFile.set(f.file, []).get(f.file)!).push(f);
-  for (const d of found) {
-    const own = ofBatchFile.get(d.file);
-    if (own) annotateAgain(d, copies.get(d.file)!, own, limits);
-  }
-
   const findingsFile = insideDir(outDir, 'findings.json');
   writeFileSync(findingsFile, findingsDocument(toolInfo(), inputs, findings, tables));
   const corrections = writeAllCorrections(outDir, findings, ruleTitles);

@@ -1,7 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { type Mapping, loadMappings } from '../map/index.js';
-import { type ReadLimits, ReadError } from '../read/index.js';
+import { type ReadLimits, ReadError, readBufferWithSource } from '../read/index.js';
 import {
   type Finding,
   type RulesConfig,
@@ -35,6 +34,11 @@ export interface FileTask {
   file: string;
   /** Where its annotated copy goes (annotatedPaths), when the audit writes them. */
   annotated: string | null;
+  /**
+   * The file's findings, known already: the file was audited, and the batch rules found more to say of it. The worker
+   * then only makes its annotated copy again, with these (run.ts).
+   */
+  findings?: Finding[];
 }
 
 export interface FileResult {
@@ -67,19 +71,50 @@ export async function prepare(setup: AuditSetup): Promise<Prepared> {
   };
 }
 
-/** One file through read → map → model → rules, with its annotated copy written at once (nothing is held back). */
-export async function auditFile(p: Prepared, task: FileTask): Promise<FileResult> {
-  let buf: Buffer;
+/** The submitted file's bytes, or why they cannot be had. */
+function readSubmission(p: Prepared, task: FileTask): Buffer | ReadError {
   // Synchronous on purpose: a worker thread does one file at a time, and awaiting the libuv pool for every small
   // file left the thread idle a third of the time (bench/README.md).
   try {
     const info = statSync(task.path);
     if (info.size > p.setup.limits.maxBytes) throw new ReadError('too-large', `${(info.size / 1048576).toFixed(1)} MB`);
-    buf = readFileSync(task.path);
+    return readFileSync(task.path);
   } catch (err) {
-    const e = err instanceof ReadError ? err : new ReadError('corrupt', String(err));
-    return { input: { file: task.file, sha256: null, status: 'unreadable', sheets: [] }, findings: [], keys: [], failure: { code: e.code, detail: e.detail }, sheetNames: [] };
+    return err instanceof ReadError ? err : new ReadError('corrupt', String(err));
   }
+}
+
+function unreadable(task: FileTask, e: ReadError): FileResult {
+  return { input: { file: task.file, sha256: null, status: 'unreadable', sheets: [] }, findings: [], keys: [], failure: { code: e.code, detail: e.detail }, sheetNames: [] };
+}
+
+/** A task with its findings given: the annotated copy made again with them, and nothing else (no rule is run). */
+export function annotateAgain(p: Prepared, task: FileTask & { findings: Finding[] }): FileResult {
+  const buf = readSubmission(p, task);
+  if (buf instanceof ReadError) return unreadable(task, buf);
+  let source;
+  try {
+    const { workbook, book } = readBufferWithSource(buf, task.path, p.setup.limits);
+    source = { format: workbook.format, sheets: workbook.sheets, book };
+  } catch (err) {
+    return unreadable(task, err instanceof ReadError ? err : new ReadError('corrupt', String(err)));
+  }
+  const copy = annotatedCopy(buf, task.findings, ruleTitles, source);
+  return {
+    input: { file: task.file, sha256: null, status: 'audited', sheets: [] },
+    // The caller has them: not sent back.
+    findings: [],
+    keys: [],
+    sheetNames: source.sheets.map((s) => s.name),
+    annotated: { bytes: copy.same ? null : copy.bytes, same: copy.same },
+  };
+}
+
+/** One file through read → map → model → rules, with its annotated copy written at once (nothing is held back). */
+export async function auditFile(p: Prepared, task: FileTask): Promise<FileResult> {
+  if (task.findings) return annotateAgain(p, { ...task, findings: task.findings });
+  const buf = readSubmission(p, task);
+  if (buf instanceof ReadError) return unreadable(task, buf);
   const res = tablesFromBuffer(buf, task.path, task.file, p.mappings, { limits: p.setup.limits, keepRaw: false });
   const findings: Finding[] = [];
   const keys: TableKey[] = [];
