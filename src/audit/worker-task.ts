@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { type Mapping, loadMappings } from '../map/index.js';
-import { type ReadLimits, ReadError, readBufferWithSource } from '../read/index.js';
+import { type ReadLimits, ReadError } from '../read/index.js';
 import {
   type Finding,
   type RulesConfig,
@@ -88,26 +88,16 @@ function unreadable(task: FileTask, e: ReadError): FileResult {
   return { input: { file: task.file, sha256: null, status: 'unreadable', sheets: [] }, findings: [], keys: [], failure: { code: e.code, detail: e.detail }, sheetNames: [] };
 }
 
-/** A task with its findings given: the annotated copy made again with them, and nothing else (no rule is run). */
+/**
+ * A task with its findings given: the annotated copy made again with them, and nothing else (no rule is run). The
+ * annotator reads the file itself; one that cannot be read now is the caller's to keep the first copy of.
+ */
 export function annotateAgain(p: Prepared, task: FileTask & { findings: Finding[] }): FileResult {
   const buf = readSubmission(p, task);
   if (buf instanceof ReadError) return unreadable(task, buf);
-  let source;
-  try {
-    const { workbook, book } = readBufferWithSource(buf, task.path, p.setup.limits);
-    source = { format: workbook.format, sheets: workbook.sheets, book };
-  } catch (err) {
-    return unreadable(task, err instanceof ReadError ? err : new ReadError('corrupt', String(err)));
-  }
-  const copy = annotatedCopy(buf, task.findings, ruleTitles, source);
-  return {
-    input: { file: task.file, sha256: null, status: 'audited', sheets: [] },
-    // The caller has them: not sent back.
-    findings: [],
-    keys: [],
-    sheetNames: source.sheets.map((s) => s.name),
-    annotated: { bytes: copy.same ? null : copy.bytes, same: copy.same },
-  };
+  const copy = annotatedCopy(buf, task.findings, ruleTitles);
+  // The caller has the findings and the file's record: only the copy goes back.
+  return { input: { file: task.file, sha256: null, status: 'audited', sheets: [] }, findings: [], keys: [], sheetNames: [], annotated: { bytes: copy.same ? null : copy.bytes, same: copy.same } };
 }
 
 /** One file through read → map → model → rules, with its annotated copy written at once (nothing is held back). */
