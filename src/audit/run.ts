@@ -273,7 +273,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
     // By file once: a batch submitted twice over has as many such files as findings.
     const ofBatchFile = new Map<string, Finding[]>();
     for (const f of findings) if (batchFiles.has(f.file)) (ofBatchFile.get(f.file) ?? ofBatchFile.set(f.file, []).get(f.file)!).push(f);
-    const again = found.filter((d) => ofBatchFile.has(d.file) && copies.has(d.file));
+    const again = found.filter((d) => ofBatchFile.has(d.file));
     await forEachLimited(again, inFlight, async (d) => {
       const to = copies.get(d.file)!;
       const outcome = await pool.run({ path: d.path, file: d.file, annotated: to, findings: ofBatchFile.get(d.file)! });
