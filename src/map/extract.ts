@@ -1,5 +1,5 @@
 import { type Cell, type Sheet, a1 } from '../read/index.js';
-import { fold, normLabel } from '../model/text.js';
+import { fold, normLabel } from '../text/index.js';
 import { LabelIndex } from './labels.js';
 import type { FundKey, IndicatorKey, LabelField, Mapping } from './schema.js';
 import type { RawFundRow, RawIndicator, RawTable, Slot } from './raw.js';

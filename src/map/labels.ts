@@ -1,5 +1,5 @@
 import type { Cell, Sheet } from '../read/index.js';
-import { fold, normLabel } from '../model/text.js';
+import { fold, normLabel } from '../text/index.js';
 
 export type MatchMode = 'exact' | 'prefix' | 'contains';
 

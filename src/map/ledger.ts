@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { type Cell, type Sheet, a1 } from '../read/index.js';
-import { fold, normLabel } from '../model/text.js';
+import { fold, normLabel } from '../text/index.js';
 import { MappingError, builtinMappingDir } from './load.js';
 import type { Slot } from './raw.js';
 import { type AmountUnit, amountUnitNote, statedUnitAbove } from './units.js';

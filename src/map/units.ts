@@ -1,5 +1,5 @@
 import type { Sheet } from '../read/index.js';
-import { fold } from '../model/text.js';
+import { fold } from '../text/index.js';
 
 /** The unit amounts are stated in. */
 export type AmountUnit = '元' | '万元';

@@ -1,7 +1,7 @@
 import type { RawTable, Slot } from '../map/index.js';
 import type { FundKey } from '../map/schema.js';
 import { isExcelError, isNoValue, parseComparison, parseNumber, splitCodeName } from './values.js';
-import { fold } from './text.js';
+import { fold } from '../text/index.js';
 import {
   type CodeName,
   type FundColumn,

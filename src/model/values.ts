@@ -1,5 +1,5 @@
 import { Decimal } from './decimal.js';
-import { fold, memo } from './text.js';
+import { fold, memo } from '../text/index.js';
 
 /** What a cell held, as far as a number goes. */
 export type NumState = 'ok' | 'empty' | 'dirty' | 'unreadable';

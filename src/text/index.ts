@@ -1,5 +1,6 @@
 /**
- * Text normalisation shared by label matching and value parsing. NFKC folds full-width digits, letters and
+ * Text normalisation shared by label matching (map) and value parsing (model): a module below both, so that map no
+ * longer reaches up into model for it. NFKC folds full-width digits, letters and
  * signs (８６．８ ＝ ％ ＞ （ ）) to ASCII; ≥ and ≤ have no ASCII form and stay.
  */
 
