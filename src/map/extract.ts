@@ -1,9 +1,11 @@
 import { type Cell, type Sheet, a1 } from '../read/index.js';
 import { fold, normLabel } from '../text/index.js';
 import { LabelIndex } from './labels.js';
-import type { FundKey, IndicatorKey, LabelField, Mapping } from './schema.js';
-import type { RawFundRow, RawIndicator, RawTable, Slot } from './raw.js';
+import type { Field, FundKey, IndicatorKey, LabelField, Mapping } from './schema.js';
+import type { RawFundRow, RawIndicator, RawTable, RateScoring, Slot } from './raw.js';
 import { UNIT_NOTE, amountUnitNote, statedUnitAbove } from './units.js';
+import { fundHeader, indicatorHeader } from './blocks.js';
+import { COMMON_FORM_LABELS } from './vocabulary.js';
 
 const MAX_BLOCK_ROWS = 300;
 /** How far from the block's required columns an optional one may stand. */
@@ -12,12 +14,20 @@ const NEAR_COLUMNS = 5;
 /** What a table cannot do without; `inspect` marks the rest of what it did not find as optional. */
 const REQUIRED_FIELDS = new Set(['project', 'department', 'unit', 'total']);
 const REQUIRED_FUND_COLUMNS: ReadonlySet<string> = new Set(['budget', 'executed']);
-const REQUIRED_INDICATOR_COLUMNS: ReadonlySet<string> = new Set(['level3', 'weight', 'score']);
+const REQUIRED_INDICATOR_COLUMNS: ReadonlySet<string> = new Set(['level3']);
+/** The indicator block's own columns, by which a column further out is judged another table's. */
+const CORE_INDICATOR_COLUMNS: ReadonlySet<string> = new Set(['level3', 'weight', 'score', 'target', 'targetValue', 'targetAdjusted', 'actual']);
 const OPTIONAL = '（可选）';
 /** Fields that hold a code and a name. */
 const CODE_NAME_FIELDS = new Set(['department', 'unit']);
+/** Columns that hold an indicator's figures: a row with none of them and no name is a spacer or a group's label. */
+const FIGURE_KEYS: IndicatorKey[] = ['weight', 'score', 'target', 'targetValue', 'targetInitial', 'targetAdjusted', 'actual'];
+/** A template's unfilled row: `指标1：`, `指标2:`, `……`, `...`. */
+const PLACEHOLDER = /^(?:指标\d+[:：]?|[…⋯.。·]+)$/;
 
 const hasText = (c: Cell | undefined): c is Cell => !!c && c.text.trim() !== '';
+/** A cell that reads as a figure (`98.76`, `１００`, `96分`), not as words. */
+const FIGURE = /^\s*[+-]?[\d０-９]+(?:[.．][\d０-９]+)?\s*分?\s*$/;
 
 /** A row whose every filled cell of the block's columns is a unit note: `（万元） （%） （分）`. */
 function isUnitsRow<K extends string>(values: Partial<Record<K, Slot>>, keys: K[]): boolean {
@@ -25,10 +35,10 @@ function isUnitsRow<K extends string>(values: Partial<Record<K, Slot>>, keys: K[
   return texts.length > 0 && texts.every((t) => UNIT_NOTE.test(fold(t)));
 }
 
-/** Every label a mapping names: a value scan stops when it reaches one, so an empty value is not read from its neighbour. */
+/** Every label a mapping names, and the common ones: a value scan stops when it reaches one. */
 function allLabels(m: Mapping): string[] {
-  const out: string[] = [];
-  for (const f of Object.values(m.fields)) if (f && f.take !== 'self') out.push(...f.labels);
+  const out: string[] = [...COMMON_FORM_LABELS];
+  for (const alts of Object.values(m.fields)) for (const f of alts ?? []) if (f.take !== 'self') out.push(...f.labels);
   for (const f of Object.values(m.analysis)) out.push(...f.labels);
   out.push(...m.funds.totalRow, ...m.funds.end, ...m.indicators.end);
   if (m.goal) out.push(...m.goal.header);
@@ -50,10 +60,12 @@ class Extractor {
   readonly missed: string[] = [];
   /** `funds.budget` → column index, filled as the blocks are found; fields may refer to them. */
   readonly blockColumns = new Map<string, number>();
-  /** Per block (`funds`, `indicators`), the last row of its header: fields under a block's column lie below it. */
+  /** Per block (`funds`, `indicators`), the first and last row of its header. */
+  private readonly blockTops = new Map<string, number>();
   private readonly blockBottoms = new Map<string, number>();
   /** Cells a field has been read from: the next field on the row (the grade beside 总分) takes the next one. */
   private readonly taken = new Set<string>();
+  private fundAnchorText: string | undefined;
 
   constructor(
     private readonly sheet: Sheet,
@@ -71,18 +83,37 @@ class Extractor {
     return this.sheet.mergeAt(cell.r, cell.c)?.e.r ?? cell.r;
   }
 
-  field(name: string, f: LabelField | undefined): Slot | null {
-    const slot = this.placeField(name, f);
-    if (slot) this.taken.add(slot.addr);
-    return slot;
+  /**
+   * A field by the first of its ways that finds its label: undefined when the layout has no such field, null when
+   * none of its labels is on the sheet.
+   */
+  field(name: string, alts: Field | undefined): Slot | null | undefined {
+    if (!alts) return undefined;
+    for (const f of alts) {
+      const slot = this.placeField(name, f);
+      if (slot) {
+        this.taken.add(slot.addr);
+        return slot;
+      }
+    }
+    const labels = [...new Set(alts.flatMap((f) => f.labels))];
+    this.missed.push(`${name}: ${labels.join(' / ')}${REQUIRED_FIELDS.has(name) ? '' : OPTIONAL}`);
+    return null;
   }
 
-  private placeField(name: string, f: LabelField | undefined): Slot | null {
-    if (!f) return null;
+  /** Where a field's label may stand: below its block's header (总分 under 得分), or above a block (a total at the top). */
+  private placement(f: LabelField): ((c: Cell) => boolean) | undefined {
+    const bottom = f.column ? this.blockBottoms.get(f.column.split('.')[0]!) : undefined;
+    const top = f.above ? this.blockTops.get(f.above) : undefined;
+    if (bottom === undefined && top === undefined) return undefined;
+    return (c: Cell) => (bottom === undefined || c.r > bottom) && (top === undefined || c.r < top);
+  }
+
+  private placeField(name: string, f: LabelField): Slot | null {
     // A field under a block's column (总分 under 得分) is labelled below that block's header: an indicator header
     // named 自评得分 is not the 自评得分 row.
-    const bottom = f.column ? this.blockBottoms.get(f.column.split('.')[0]!) : undefined;
-    const where = bottom === undefined ? undefined : (c: Cell) => c.r > bottom;
+    const where = this.placement(f);
+    if (f.above && !this.blockTops.has(f.above)) return null;
     const label = this.idx.find(f.labels, f.match, where);
     if (!label) {
       // `项目名称：xxx` in one cell: the value is the rest of the label's own cell, unless the field's column holds it
@@ -93,12 +124,13 @@ class Extractor {
         if (under && hasText(under.cell)) return under;
         if (f.nth === 1) return { addr: inline.cell.addr, cell: { ...inline.cell, raw: inline.value, text: inline.value } };
       }
-      this.missed.push(`${name}: ${f.labels.join(' / ')}${REQUIRED_FIELDS.has(name) ? '' : OPTIONAL}`);
       return null;
     }
     if (f.take === 'self') return { addr: label.addr, cell: label };
     const under = this.underColumn(f, label);
-    if (under) return under;
+    // The total is a figure: words under its column (the grade) with a figure beside the label leave it that figure.
+    const words = name === 'total' && under && hasText(under.cell) && !FIGURE.test(under.cell.text) && this.figureBeside(label);
+    if (under && !words) return under;
     const s = this.sheet;
     const along = f.take === 'right';
     const first = along ? this.endCol(label) + 1 : this.endRow(label) + 1;
@@ -108,7 +140,7 @@ class Extractor {
     for (let i = first; i < limit; i++) {
       const cell = along ? s.own(label.r, i) : s.own(i, label.c);
       if (!hasText(cell)) continue;
-      if (this.idx.isLabel(cell, this.stops)) break;
+      if (this.idx.isLabel(cell, this.stops) || this.idx.startsWithLabel(cell, this.stops)) break;
       seen++;
       if (seen === f.nth) return CODE_NAME_FIELDS.has(name) && along ? this.withNameAfterCode(cell, limit) : { addr: cell.addr, cell };
       next = (along ? this.endCol(cell) : this.endRow(cell)) + 1;
@@ -122,12 +154,26 @@ class Extractor {
   }
 
   /**
+   * Whether the first value right of a label is a figure: `总分(100分) | 100 | 自评等级 | 优`, where the cell under the
+   * 得分 column holds the grade, the total stands beside its label.
+   */
+  private figureBeside(label: Cell): boolean {
+    for (let c = this.endCol(label) + 1; c < this.sheet.colCount; c++) {
+      const cell = this.sheet.own(label.r, c);
+      if (!hasText(cell)) continue;
+      return !this.idx.isLabel(cell, this.stops) && FIGURE.test(cell.text);
+    }
+    return false;
+  }
+
+  /**
    * Where the values of the other fields labelled in the same column (项目名称 above 主管部门) stand, right of this
    * label: the column of the first such value found; null when none.
    */
   private siblingValueColumn(name: string, label: Cell): number | null {
     const labelEnd = this.endCol(label);
-    for (const [other, f] of Object.entries(this.m.fields) as [string, LabelField | undefined][]) {
+    for (const [other, alts] of Object.entries(this.m.fields) as [string, Field | undefined][]) {
+      const f = alts?.[0];
       if (!f || other === name || f.take !== 'right' || f.column) continue;
       const cell = this.idx.find(f.labels, f.match, (c) => c.c === label.c && c.r !== label.r);
       if (!cell) continue;
@@ -179,10 +225,18 @@ class Extractor {
    * stands between the header and `top` (执行率 merged down beside a 全年执行情况 group title over 全年预算数…);
    * returns them and the header's last row.
    */
-  private columns<K extends string>(block: string, cols: Partial<Record<K, string[]>>, top: number, depth: number, required: ReadonlySet<string>) {
+  private columns<K extends string>(
+    block: string,
+    cols: Partial<Record<K, string[]>>,
+    top: number,
+    depth: number,
+    required: ReadonlySet<string>,
+    core: ReadonlySet<string> = required,
+  ) {
     const found: Partial<Record<K, number>> = {};
     const headers: Partial<Record<K, string>> = {};
     let bottom = top;
+    let first = top;
     const inHeader = (c: Cell) => (c.r >= top && c.r < top + depth) || (c.r < top && c.r >= top - 2 && this.reachesDown(c, top));
     for (const [key, labels] of Object.entries(cols) as [K, string[]][]) {
       const cell = this.idx.find(labels, 'exact', inHeader);
@@ -193,19 +247,21 @@ class Extractor {
       found[key] = cell.c;
       headers[key] = cell.addr;
       bottom = Math.max(bottom, this.endRow(cell));
+      first = Math.min(first, cell.r);
     }
-    // An optional column is the block's only near its required ones: a small table of its own to the right of the
+    // An optional column is the block's only near its core ones: a small table of its own to the right of the
     // form (`得分 | 分值` / `总分 | 100`) lends no 分值 column to the fund block.
-    const req = Object.entries(found).filter(([k]) => required.has(k)).map(([, c]) => c as number);
+    const req = Object.entries(found).filter(([k]) => core.has(k)).map(([, c]) => c as number);
     if (req.length) {
       const lo = Math.min(...req) - NEAR_COLUMNS;
       const hi = Math.max(...req) + NEAR_COLUMNS;
       for (const [k, c] of Object.entries(found) as [K, number][])
-        if (!required.has(k) && (c < lo || c > hi)) {
+        if (!core.has(k) && (c < lo || c > hi)) {
           delete found[k];
           this.missed.push(`${block}.${k}: ${cols[k]!.join(' / ')}${OPTIONAL}（离表格太远，未采用）`);
         }
     }
+    this.blockTops.set(block, first);
     this.blockBottoms.set(block, bottom);
     for (const k of Object.keys(headers) as K[]) if (found[k] === undefined) delete headers[k];
     return { found, bottom, headers };
@@ -228,8 +284,7 @@ class Extractor {
 
   funds(): Pick<RawTable, 'fundAnchor' | 'amountUnit' | 'fundColumns' | 'fundRows'> {
     const f = this.m.funds;
-    const anchor = f.anchor ? this.idx.find(f.anchor.labels, f.anchor.match) : undefined;
-    const budgetHeader = this.idx.find(f.columns.budget!);
+    const budgetHeader = fundHeader(this.m, this.idx);
     const empty = { fundAnchor: null, amountUnit: f.defaultUnit, fundColumns: [], fundRows: [] };
     if (!budgetHeader) {
       this.missed.push(`funds: ${f.columns.budget!.join(' / ')}`);
@@ -240,6 +295,9 @@ class Extractor {
     const keys = Object.keys(found) as FundKey[];
     for (const k of keys) this.blockColumns.set(`funds.${k}`, found[k]!);
     const firstDataCol = Math.min(...keys.map((k) => found[k]!));
+    // The block's own label stands beside or above its header, never below its rows: the last one before the header ends.
+    const anchor = f.anchor ? this.idx.findAll(f.anchor.labels, f.anchor.match, (c) => c.r <= bottom && c.c < firstDataCol).pop() : undefined;
+    this.fundAnchorText = anchor?.text;
     // The block ends where the goal block or the indicators begin, whichever label of theirs comes first.
     const g = this.m.goal;
     const endLabels = [...f.end, ...(g ? [...g.header, ...g.columns.target, ...g.columns.actual] : []), ...(this.m.indicators.columns.level1 ?? [])];
@@ -266,7 +324,8 @@ class Extractor {
       const kind = label.cell && this.idx.isLabel(label.cell, f.totalRow) ? 'total' : 'source';
       rows.push({ kind, label, values });
     }
-    const unitText = fold(anchor?.text ?? '') + fold(budgetHeader.text);
+    const executedHeader = found.executed === undefined ? '' : (this.sheet.own(top, found.executed)?.text ?? '');
+    const unitText = fold(anchor?.text ?? '') + fold(budgetHeader.text) + fold(executedHeader);
     // a unit stated on its own above the fund block or in its header rows
     const amountUnit = /万元/.test(unitText) ? '万元' : /\(元\)|元/.test(unitText) ? '元' : (statedInRow ?? statedUnitAbove(this.sheet, bottom + 1) ?? f.defaultUnit);
     return {
@@ -296,14 +355,26 @@ class Extractor {
     return { target: below(g.columns.target), actual: below(g.columns.actual) };
   }
 
-  indicators(): Pick<RawTable, 'indicatorColumns' | 'indicators' | 'indicatorHeaders'> {
+  indicators(): Pick<RawTable, 'indicatorColumns' | 'indicators' | 'indicatorHeaders' | 'scored'> {
     const t = this.m.indicators;
-    const anchor = this.idx.find(t.columns.level3!);
+    const anchor = indicatorHeader(this.m, this.idx);
     if (!anchor) {
       this.missed.push(`indicators: ${t.columns.level3!.join(' / ')}`);
-      return { indicatorColumns: [], indicators: [], indicatorHeaders: {} };
+      return { indicatorColumns: [], indicators: [], indicatorHeaders: {}, scored: false };
     }
-    const { found, bottom, headers } = this.columns<IndicatorKey>('indicators', t.columns, anchor.r, 2, REQUIRED_INDICATOR_COLUMNS);
+    const { found, bottom, headers } = this.columns<IndicatorKey>('indicators', t.columns, anchor.r, 2, REQUIRED_INDICATOR_COLUMNS, CORE_INDICATOR_COLUMNS);
+    // A target split over 指标性质 / 指标值 / 度量单位: 年度指标值 is the title over the three, not a column of its own.
+    if (found.targetOp !== undefined && found.targetValue !== undefined) {
+      delete found.target;
+      delete headers.target;
+    } else {
+      delete found.targetOp;
+      delete headers.targetOp;
+      if (found.target !== undefined || found.targetAdjusted !== undefined || found.targetInitial !== undefined) {
+        // 指标值 is a synonym of the split layout's middle column; beside a whole target column it is that column.
+        if (found.targetValue === found.target) delete found.targetValue;
+      }
+    }
     const keys = Object.keys(found) as IndicatorKey[];
     for (const k of keys) this.blockColumns.set(`indicators.${k}`, found[k]!);
     const out: RawIndicator[] = [];
@@ -319,7 +390,12 @@ class Extractor {
         values[k] = slot;
       }
       const filled = (k: IndicatorKey) => hasText(values[k]?.cell);
-      if (!filled('level3') && !filled('weight') && !filled('score')) continue;
+      const figures = FIGURE_KEYS.some(filled);
+      if (!filled('level3') && !figures) continue;
+      // A template's row left as it came (`指标2：` with nothing in it) is no indicator.
+      if (!figures && PLACEHOLDER.test(normLabel(values.level3!.cell!.text))) continue;
+      // The header again, over a second block of targets (`年度绩效目标2(40分) | 一级指标 | … | 得分`).
+      if (filled('level3') && this.idx.isLabel(values.level3!.cell!, t.columns.level3!)) continue;
       // A row of units under the header (（分） under 分值 and 得分) is part of the header.
       if (!filled('level3') && isUnitsRow(values, keys)) continue;
       // A 小计 row sums a group, a 合计 row the table (its label merged across the level columns): no indicators.
@@ -333,7 +409,61 @@ class Extractor {
       if (values.level2 && filled('level2')) carry.level2 = values.level2;
       out.push({ values });
     }
-    return { indicatorColumns: keys, indicators: out, indicatorHeaders: headers };
+    return { indicatorColumns: keys, indicators: out, indicatorHeaders: headers, scored: keys.includes('score') };
+  }
+
+  /**
+   * The rate's 分值 as the fund block's labels state it: `得分(20分*执行率)` over the rate score, or the block's own
+   * label `预算执行情况(万元)(20分)`.
+   */
+  private statedRateWeight(): number | null {
+    const texts = [this.fundHeaderText('score'), this.fundHeaderText('weight'), this.fundAnchorText].filter((t): t is string => !!t);
+    for (const t of texts) {
+      const m = /\((\d+(?:\.\d+)?)分/.exec(fold(t).replace(/\s+/g, ''));
+      if (m) return Number(m[1]);
+    }
+    return null;
+  }
+
+  private fundHeaderText(k: FundKey): string | undefined {
+    const c = this.blockColumns.get(`funds.${k}`);
+    const top = this.blockTops.get('funds');
+    const bottom = this.blockBottoms.get('funds');
+    if (c === undefined || top === undefined || bottom === undefined) return undefined;
+    for (let r = top - 2; r <= bottom; r++) {
+      const cell = r >= 0 ? this.sheet.at(r, c) : undefined;
+      if (cell && /分/.test(cell.text)) return cell.text;
+    }
+    return undefined;
+  }
+
+  /** How the execution rate is scored here (Mapping.scoring). */
+  rate(fundColumns: FundKey[], indicators: RawIndicator[]): RawTable['rate'] {
+    const s = this.m.scoring;
+    const weight = typeof s.rateWeight === 'number' ? s.rateWeight : this.statedRateWeight();
+    if (s.rateWeight === null) return { scoring: 'none', weight: null };
+    const separate = fundColumns.includes('score') || fundColumns.includes('weight');
+    // 预算执行率 as an indicator's own name (`预算执行率`, `预算执行率(%)`), not an indicator of some other rate
+    // (`收购价格执行率`).
+    const asIndicator = indicators.some((ind) => {
+      const cell = ind.values.level3?.cell;
+      return !!cell && this.idx.isLabel(cell, s.rateIndicator);
+    });
+    const scoring: RateScoring = separate || typeof s.rateWeight === 'number' ? 'separate' : asIndicator ? 'indicator' : 'none';
+    return { scoring, weight };
+  }
+
+  /**
+   * The cell under an indicator column in the total's row, below the indicators (`总分 | … | 100 | 94.85`: the 分值
+   * total beside the 得分 total); null when the total is stated elsewhere or the column is not there.
+   */
+  besideTotal(total: Slot, key: IndicatorKey): Slot | null {
+    const c = this.blockColumns.get(`indicators.${key}`);
+    const bottom = this.blockBottoms.get('indicators');
+    const r = Number(/\d+$/.exec(total.addr)![0]) - 1;
+    if (c === undefined || bottom === undefined || r <= bottom) return null;
+    const slot = slotAt(this.sheet, r, c);
+    return slot.addr === total.addr ? null : slot;
   }
 
   /** Whether a row holds one of the labels, alone in its cell or followed by a colon and a value (`审核人：李四`). */
@@ -349,7 +479,7 @@ class Extractor {
     return Object.entries(this.m.analysis).map(([key, f]) => ({
       key,
       label: normLabel(f.labels[0]!),
-      value: this.field(`analysis.${key}`, f),
+      value: this.field(`analysis.${key}`, [f]) ?? null,
     }));
   }
 }
@@ -361,55 +491,24 @@ export function extract(sheet: Sheet, m: Mapping, idx = new LabelIndex(sheet)): 
   const funds = x.funds();
   const indicators = x.indicators();
   const fields: RawTable['fields'] = {};
-  for (const [k, f] of Object.entries(m.fields) as [keyof Mapping['fields'], LabelField | undefined][]) fields[k] = x.field(k, f);
+  for (const [k, f] of Object.entries(m.fields) as [keyof Mapping['fields'], Field | undefined][]) {
+    // A form with no scores has no 总分 or grade to miss.
+    if ((k === 'total' || k === 'grade') && !indicators.scored) continue;
+    const slot = x.field(k, f);
+    if (slot !== undefined) fields[k] = slot;
+  }
   return {
     sheet: sheet.name,
     layout: m.id,
+    kind: m.kind,
     fields,
+    weightTotal: fields.total ? x.besideTotal(fields.total, 'weight') : null,
     ...funds,
     goal: x.goal(),
     ...indicators,
+    rate: x.rate(funds.fundColumns, indicators.indicators),
     analysis: x.analysis(),
     missed: x.missed,
     ...(sheet.uncached?.size ? { uncached: [...sheet.uncached] } : {}),
   };
 }
-
-/**
- * Whether the two blocks of the form stand on the sheet as blocks: 全年预算数 beside 全年执行数 in one header band,
- * 三级指标 beside 分值 and 得分 in another. A 填表说明 sheet names every label too, but one under the other.
- */
-function blocksStand(m: Mapping, idx: LabelIndex): boolean {
-  const band = (anchor: Cell, depth: number, others: Cell[] = []) => (c: Cell) =>
-    c.r >= anchor.r - depth + 1 && c.r < anchor.r + depth && c.c !== anchor.c && !others.some((o) => o.c === c.c);
-  const budget = idx.find(m.funds.columns.budget!);
-  if (!budget || !idx.find(m.funds.columns.executed!, 'exact', band(budget, 3))) return false;
-  const level3 = idx.find(m.indicators.columns.level3!);
-  if (!level3) return false;
-  const weight = idx.find(m.indicators.columns.weight!, 'exact', band(level3, 2));
-  return !!weight && !!idx.find(m.indicators.columns.score!, 'exact', band(level3, 2, [weight]));
-}
-
-/** How well a mapping fits a sheet: null when a required label or block is missing, else the number of labels found. */
-export function fitness(sheet: Sheet, m: Mapping, idx = new LabelIndex(sheet)): number | null {
-  if (!m.match.all.every((l) => idx.find([l]) || idx.findInline([l]))) return null;
-  if (m.match.none.some((l) => idx.find([l]))) return null;
-  if (!blocksStand(m, idx)) return null;
-  const groups = [
-    ...Object.values(m.funds.columns),
-    ...Object.values(m.indicators.columns),
-    ...Object.values(m.fields).map((f) => f?.labels),
-  ].filter((g): g is string[] => !!g);
-  return groups.filter((g) => idx.find(g)).length;
-}
-
-/** Why a mapping does not fit a sheet, in words a mapping author can act on (`recon inspect`); empty when it does. */
-export function whyNot(sheet: Sheet, m: Mapping, idx = new LabelIndex(sheet)): string[] {
-  const out: string[] = [];
-  for (const l of m.match.all) if (!idx.find([l]) && !idx.findInline([l])) out.push(`缺少标签“${l}”(match.all)`);
-  for (const l of m.match.none) if (idx.find([l])) out.push(`有排除标签“${l}”(match.none)`);
-  if (!out.length && !blocksStand(m, idx)) out.push('资金区（全年预算数、全年执行数）或指标区（三级指标、分值、得分）的表头没有并排在同一表头行');
-  return out;
-}
-
-export { LabelIndex };

@@ -1,6 +1,7 @@
 import type { Sheet } from '../read/index.js';
 import { LabelIndex } from './labels.js';
-import { extract, fitness } from './extract.js';
+import { extract } from './extract.js';
+import { fitness } from './fit.js';
 import type { Mapping } from './schema.js';
 import type { RawTable } from './raw.js';
 
@@ -8,15 +9,22 @@ export * from './schema.js';
 export * from './raw.js';
 export { loadMappings, mappingSourcesWith, parseMapping, MappingError, builtinMappingDir } from './load.js';
 export { labelMatches } from './labels.js';
-export { extract, whyNot } from './extract.js';
+export { extract } from './extract.js';
+export { fitness, whyNot, lacking, nearest } from './fit.js';
+export { COMMON_FORM_LABELS } from './vocabulary.js';
 
-/** The mapping that fits a sheet best, or null: a sheet that fits none is reported, never guessed. */
+/**
+ * The mapping that fits a sheet best, or null: a sheet that fits none is reported, never guessed. On equal fitness a
+ * region's own layout goes before the generic one, and a layout with more labels of its own before one with fewer.
+ */
 export function matchSheet(sheet: Sheet, mappings: Mapping[], idx = new LabelIndex(sheet)): Mapping | null {
   let best: Mapping | null = null;
   let bestScore = -1;
+  const specificity = (m: Mapping) => (m.fallback ? 0 : 1000) + m.match.all.length + (m.match.any.length ? 1 : 0);
   for (const m of mappings) {
     const score = fitness(sheet, m, idx);
-    if (score !== null && score > bestScore) {
+    if (score === null) continue;
+    if (score > bestScore || (score === bestScore && best && specificity(m) > specificity(best))) {
       best = m;
       bestScore = score;
     }
@@ -45,12 +53,17 @@ export function mapSheet(whole: Sheet, mappings: Mapping[]): { mapping: Mapping;
   return out;
 }
 
+/** The label each table of a layout starts with: its first own label, else its project's or department's. */
+function startLabel(m: Mapping): string {
+  return m.match.all[0] ?? (m.fields.project ?? m.fields.department)[0]!.labels[0]!;
+}
+
 /** Where each table of a sheet begins: a row above each 项目名称, by the distance of the first table's title. */
 function tableStarts(idx: LabelIndex, m: Mapping): number[] {
-  const key = m.match.all[0]!;
-  const rows = idx.rowsOf(key);
+  const rows = idx.rowsOf(startLabel(m));
   if (rows.length < 2) return rows;
-  const title = m.fields.title ? idx.find(m.fields.title.labels, m.fields.title.match) : undefined;
+  const t = m.fields.title?.[0];
+  const title = t ? idx.find(t.labels, t.match) : undefined;
   const lead = title && title.r <= rows[0]! ? rows[0]! - title.r : 0;
   const starts: number[] = [];
   for (const r of rows) starts.push(Math.max(starts.length ? starts[starts.length - 1]! + 1 : 0, r - lead));

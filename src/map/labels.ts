@@ -3,9 +3,13 @@ import { fold, normLabel } from '../text/index.js';
 
 export type MatchMode = 'exact' | 'prefix' | 'contains';
 
-const TRAILING_PAREN = /\([^()]*\)$/;
+/** Notes after a header: a unit or a column's letter in brackets, several of them, or a bare percent sign. */
+const TRAILING_NOTES = /(?:\([^()]*\))+$|%$/;
 
-/** A normalised label, and the same without a trailing bracketed note (`全年预算数(万元)` → `全年预算数`). */
+/**
+ * A normalised label, and the same without its trailing notes (`全年预算数(万元)` → `全年预算数`,
+ * `全年执行数(B)` → `全年执行数`, `执行率(B/A)` → `执行率`, `执行率%` → `执行率`).
+ */
 interface Norm {
   norm: string;
   bare: string;
@@ -13,7 +17,7 @@ interface Norm {
 
 function toNorm(text: string): Norm {
   const norm = normLabel(text);
-  return { norm, bare: norm.replace(TRAILING_PAREN, '') };
+  return { norm, bare: norm.replace(TRAILING_NOTES, '') };
 }
 
 function matchesNorm(cell: Norm, want: string, mode: MatchMode): boolean {
@@ -91,6 +95,19 @@ export class LabelIndex {
       if (hit) return hit.cell;
     }
     return undefined;
+  }
+
+  /** Every cell matching any of the labels, in reading order, each once. */
+  findAll(labels: readonly string[], mode: MatchMode = 'exact', where?: (c: Cell) => boolean): Cell[] {
+    const wants = labels.map(normLabel);
+    const hits =
+      mode === 'exact'
+        ? [...new Set(wants.flatMap((w) => this.byLabel.get(w) ?? []))]
+        : this.entries.filter((e) => wants.some((w) => matchesNorm(e, w, mode)));
+    return hits
+      .filter((e) => !where || where(e.cell))
+      .map((e) => e.cell)
+      .sort((a, b) => a.r - b.r || a.c - b.c);
   }
 
   /**

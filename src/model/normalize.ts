@@ -1,6 +1,7 @@
 import type { RawTable, Slot } from '../map/index.js';
 import type { FundKey } from '../map/schema.js';
 import { isExcelError, isNoValue, parseComparison, parseNumber, splitCodeName } from './values.js';
+import { Decimal } from './decimal.js';
 import { fold } from '../text/index.js';
 import {
   type CodeName,
@@ -43,6 +44,36 @@ function indicatorValue(slot: Slot | null | undefined): IndicatorValue {
   return { ...t, comparison: t.value ? parseComparison(t.value) : null };
 }
 
+/** What a 指标性质 cell says in signs: `正向` is “higher is better”, `反向` “lower is better”; `定性` adds nothing. */
+function opSign(op: string): string {
+  const s = fold(op).replace(/\s+/g, '');
+  if (/^正向/.test(s)) return '≥';
+  if (/^反向/.test(s)) return '≤';
+  if (/^(定性|定量|其他|—|-|\/)/.test(s)) return '';
+  return s;
+}
+
+/**
+ * A target read as one text: the 年度指标值 cell, or a target split over 指标性质 / 指标值 / 度量单位 (`≧ | 735 | 人次`)
+ * put together (`≧735人次`), pinned to the figure's cell. A 度量单位 column adds its unit to a bare figure.
+ */
+function splitTarget(op: Slot | undefined, value: Slot | undefined, unit: Slot | undefined): IndicatorValue {
+  const v = text(value);
+  if (!v.value) return indicatorValue(value ?? null);
+  const sign = op ? opSign(text(op).value ?? '') : '';
+  const u = text(unit).value ?? '';
+  const whole = `${sign}${v.value}${u && /\d$/.test(v.value) ? u : ''}`;
+  return { ...v, value: whole, comparison: parseComparison(whole) };
+}
+
+/** `指标1：培训人数` → 培训人数: the template's placeholder in front of the name a department wrote after it. */
+function indicatorName(slot: Slot | null | undefined): TextField {
+  const t = text(slot);
+  if (!t.value) return t;
+  const name = t.value.replace(/^指标\s*\d+\s*[:：]\s*/, '');
+  return { ...t, value: name || null };
+}
+
 const AMOUNT_KEYS: ReadonlySet<string> = new Set(['declared', 'initial', 'budget', 'executed', 'balance']);
 
 class Normalizer {
@@ -83,15 +114,16 @@ export function normalize(raw: RawTable, file: string): ProjectTable {
   const rows = raw.fundRows.map(fundRow);
   const indicators = raw.indicators.map((ind, i) => {
     const v = ind.values;
-    const name = text(v.level3).value ?? `第${i + 1}个指标`;
+    const level3 = indicatorName(v.level3);
+    const name = level3.value ?? `第${i + 1}个指标`;
     const targetInitial = v.targetInitial ? indicatorValue(v.targetInitial) : null;
     const targetAdjusted = v.targetAdjusted ? indicatorValue(v.targetAdjusted) : null;
-    const annual = v.target ? indicatorValue(v.target) : null;
+    const annual = v.targetValue || (v.target && v.targetUnit) ? splitTarget(v.targetOp, v.targetValue ?? v.target, v.targetUnit) : v.target ? indicatorValue(v.target) : null;
     const target = [targetAdjusted, annual, targetInitial].find((t) => t?.value) ?? targetAdjusted ?? annual ?? targetInitial ?? indicatorValue(null);
     return {
       level1: text(v.level1),
       level2: text(v.level2),
-      level3: text(v.level3),
+      level3,
       targetInitial,
       targetAdjusted,
       target,
@@ -106,6 +138,10 @@ export function normalize(raw: RawTable, file: string): ProjectTable {
     file,
     sheet: raw.sheet,
     layout: raw.layout,
+    kind: raw.kind,
+    has: { project: f.project !== undefined, unit: f.unit !== undefined, total: f.total !== undefined },
+    scored: raw.scored,
+    rate: { scoring: raw.rate.scoring, weight: raw.rate.weight === null ? null : new Decimal(raw.rate.weight) },
     title: text(f.title),
     project: text(f.project),
     projectCode: text(f.projectCode),
@@ -122,6 +158,7 @@ export function normalize(raw: RawTable, file: string): ProjectTable {
     indicatorHeaders: { ...raw.indicatorHeaders },
     indicators,
     total: n.num(f.total, '总分'),
+    weightTotal: raw.weightTotal ? n.num(raw.weightTotal, '分值合计') : null,
     grade: f.grade === undefined ? null : text(f.grade),
     analysis: raw.analysis.map((a) => ({ key: a.key, label: a.label, text: text(a.value) })),
     notes: n.notes,

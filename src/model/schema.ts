@@ -80,6 +80,20 @@ export const ProjectTable = z.object({
   file: z.string(),
   sheet: z.string(),
   layout: z.string(),
+  /** A project's table, or a 部门整体支出绩效自评表 (no project, the department as a whole). */
+  kind: z.enum(['project', 'department']),
+  /**
+   * The fields the form has (its layout names them): a 部门整体 table has no 项目名称 and no 实施单位, a form with no
+   * scores no 总分. Nothing is reported missing that the form never had.
+   */
+  has: z.object({ project: z.boolean(), unit: z.boolean(), total: z.boolean() }),
+  /** Whether the indicators carry 分值 and 得分 (a 绩效目标自评表 has neither). */
+  scored: z.boolean(),
+  /**
+   * How the execution rate is scored: a 分值/得分 of its own in the fund block (`separate`), as an indicator row
+   * (预算执行率 under 项目管理), or not at all; and the 分值 the layout gives it, where it gives one.
+   */
+  rate: z.object({ scoring: z.enum(['separate', 'indicator', 'none']), weight: decimal.nullable() }),
   title: TextField,
   project: TextField,
   projectCode: TextField,
@@ -98,6 +112,8 @@ export const ProjectTable = z.object({
   indicatorHeaders: z.record(z.string(), z.string()).default({}),
   indicators: z.array(Indicator),
   total: NumberField,
+  /** The sum of the 分值 as the total row states it (`总分 | 100 | 98.76`), where it states one. */
+  weightTotal: NumberField.nullable(),
   grade: TextField.nullable(),
   analysis: z.array(AnalysisText),
   notes: z.array(ValueNote),

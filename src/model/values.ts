@@ -147,6 +147,8 @@ const OPS: [string, ComparisonOp][] = [
   ['≦', '<='],
   ['==', '='],
   ['=', '='],
+  // ═ (a box-drawing double line) stands for = in some templates' fonts
+  ['═', '='],
   ['>', '>'],
   ['<', '<'],
 ];

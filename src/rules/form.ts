@@ -7,7 +7,7 @@ export const formRequired = defineRule({
     id: 'form.required',
     severity: 'error',
     title: '必填项缺失',
-    docs: 'Project name, department, unit, 全年预算数, 全年执行数, indicators and 总分 are present.',
+    docs: 'Project name, department, unit, 全年预算数, 全年执行数, indicators and 总分 are present, where the form has them (a 部门整体 table: 部门名称; a form with no scores: no 总分).',
     messages: { missing: '缺少必填项：{field}' },
   },
   check(t, ctx) {
@@ -15,14 +15,16 @@ export const formRequired = defineRule({
     // Unreadable numbers are value.unreadable's to report; here only what is not there at all.
     const missingNumber = (f: NumberField | undefined) => !f || f.state === 'empty' || f.state === 'absent';
     const row = mainRow(t);
+    const department = t.kind === 'department';
     const checks: [string, boolean, string | null][] = [
-      ['项目名称', missingText(t.project), t.project.cell],
-      ['主管部门', missingText(t.department), t.department.cell],
-      ['预算单位（实施单位）', missingText(t.unit), t.unit.cell],
+      ...(t.has.project ? [['项目名称', missingText(t.project), t.project.cell] as [string, boolean, string | null]] : []),
+      [department ? '部门名称' : '主管部门', missingText(t.department), t.department.cell],
+      ...(t.has.unit ? [['预算单位（实施单位）', missingText(t.unit), t.unit.cell] as [string, boolean, string | null]] : []),
       ['全年预算数', missingNumber(row?.values.budget), row?.values.budget?.cell ?? null],
       ['全年执行数', missingNumber(row?.values.executed), row?.values.executed?.cell ?? null],
       ['绩效指标', t.indicators.length === 0, null],
-      ['总分', missingNumber(t.total), t.total.cell],
+      // A form with no scores (绩效目标自评表) has no 总分 to fill in.
+      ...(t.has.total ? [['总分', missingNumber(t.total), t.total.cell] as [string, boolean, string | null]] : []),
     ];
     for (const [field, missing, cell] of checks)
       if (missing) ctx.report({ messageId: 'missing', cell, data: { field }, expected: field, actual: '（空）' });

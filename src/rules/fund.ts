@@ -2,7 +2,7 @@ import { Decimal } from '../model/decimal.js';
 import { FUND_COLUMN_NAMES, type FundColumn, type NumberField, type ProjectTable, fold } from '../model/index.js';
 import { agrees, checkFigure, plain, shown, usable } from './figures.js';
 import { defineRule } from './rule.js';
-import { allRows, cappedRate, computedRate, mainRow, rateOf, rateScore, rateWeight, rowName } from './table-access.js';
+import { allRows, cappedRate, computedRate, mainRow, rateOf, rateScore, rateScoredApart, rateWeight, rowName } from './table-access.js';
 import { type AmountKey, blameFor, impliedAmounts, sourcesSum } from './fund-blame.js';
 
 const AMOUNT_COLUMNS: FundColumn[] = ['declared', 'initial', 'budget', 'executed', 'balance'];
@@ -115,8 +115,10 @@ export const fundBalance = defineRule({
 function fractionAgrees(rate: Decimal, reported: NumberField, tolerance: Decimal): boolean {
   const v = usable(reported);
   if (!v || !v.gt(0) || !v.lte(1.5) || /%/.test(fold(reported.text))) return false;
-  // In percent it shows two decimals fewer: `1` is 100% to the whole percent (95.64% is not), `0.9564` is 95.64%.
-  return agrees(rate, { ...reported, value: v.times(100), decimals: Math.max(reported.decimals - 2, 0) }, tolerance);
+  // Compared as the fraction it is, at the decimals it shows: `0.9564` is 95.64%, and `0.1` is 14.46% to one decimal of
+  // the fraction. A whole `1` is 100%, not any rate from 50% up: nobody rounds a rate to the whole fraction.
+  if (reported.decimals === 0) return agrees(rate, { ...reported, value: v.times(100) }, tolerance);
+  return agrees(rate.div(100), reported, tolerance.div(100));
 }
 
 export const fundRate = defineRule({
@@ -166,6 +168,7 @@ export const fundRateScore = defineRule({
     },
   },
   check(t, ctx) {
+    if (!rateScoredApart(t)) return;
     const weight = rateWeight(t, ctx.params).value;
     const main = mainRow(t);
     for (const row of allRows(t)) {

@@ -21,7 +21,7 @@ export const ledgerMismatch = defineRule({
     messages: { mismatch: '{column}与预算系统台账不符：台账为 {ledger}，表中为 {table}' },
   },
   check(t, ctx) {
-    const hit = ctx.ledger?.match(t);
+    const hit = t.kind === 'project' ? ctx.ledger?.match(t) : null;
     const row = mainRow(t);
     if (!hit || !row) return;
     const pairs: [string, NumberField | undefined, NumberField, '元' | '万元'][] = [
@@ -59,7 +59,8 @@ export const ledgerUnknownProject = defineRule({
     messages: { unknown: '项目“{project}”（单位 {unit}）在预算系统台账中找不到对应项目' },
   },
   check(t, ctx) {
-    if (!ctx.ledger || ctx.ledger.match(t)) return;
+    // The ledger lists projects: a 部门整体 table is none of them.
+    if (!ctx.ledger || t.kind !== 'project' || ctx.ledger.match(t)) return;
     ctx.report({
       messageId: 'unknown',
       cell: t.project.cell,

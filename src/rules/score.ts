@@ -2,7 +2,7 @@ import { Decimal } from '../model/decimal.js';
 import { normLabel } from '../model/index.js';
 import { asShown, checkFigure, plain, shown, usable } from './figures.js';
 import { defineRule } from './rule.js';
-import { cappedRate, levelGroups, mainRow, rateOf, rateScore, rateWeight, sumOf } from './table-access.js';
+import { cappedRate, levelGroups, mainRow, rateOf, rateScore, rateScoredApart, rateWeight, sumOf } from './table-access.js';
 import { impliedAmounts } from './fund-blame.js';
 
 export const scoreWeightsTotal = defineRule({
@@ -10,24 +10,32 @@ export const scoreWeightsTotal = defineRule({
     id: 'score.weights-total',
     severity: 'error',
     title: '分值合计不为100',
-    docs: 'Indicator 分值 plus the execution-rate 分值 sum to 100.',
-    messages: { total: '各项分值合计应为 {expected}，表中为 {actual}（指标分值 {indicators} + 执行率分值 {rate}）' },
+    docs: 'Indicator 分值 plus the execution-rate 分值 sum to 100 (the indicators alone where the layout scores no separate rate), and the 分值 total the table states is that sum.',
+    messages: {
+      total: '各项分值合计应为 {expected}，实际为 {sum}（指标分值 {indicators} + 执行率分值 {rate}）',
+      indicatorsOnly: '各项指标分值合计应为 {expected}，实际为 {sum}',
+      stated: '分值合计应为 {sum}（各项分值之和），表中为 {actual}',
+    },
   },
   check(t, ctx) {
-    if (!t.indicators.length) return;
+    if (!t.indicators.length || !t.indicatorColumns.includes('weight')) return;
     const indicators = sumOf(t.indicators, (i) => i.weight);
     if (!indicators) return;
+    const apart = rateScoredApart(t);
     const rate = rateWeight(t, ctx.params).value;
     const sum = indicators.plus(rate);
-    if (sum.minus(ctx.params.weightsTotal).abs().lte(ctx.params.tolerance)) return;
-    // The sum of a whole column is wrong, not one cell of it: pinned to the column's header (分值).
-    ctx.report({
-      messageId: 'total',
-      cell: t.indicatorHeaders.weight ?? null,
-      data: { expected: plain(ctx.params.weightsTotal), actual: plain(sum), indicators: plain(indicators), rate: plain(rate) },
-      expected: plain(ctx.params.weightsTotal),
-      actual: plain(sum),
-    });
+    const stated = t.weightTotal && usable(t.weightTotal) ? t.weightTotal : null;
+    const within = (a: Decimal, b: Decimal) => a.minus(b).abs().lte(ctx.params.tolerance);
+    const data = { expected: plain(ctx.params.weightsTotal), sum: plain(sum), indicators: plain(indicators), rate: plain(rate) };
+    // The sum of a whole column is wrong, not one cell of it: pinned to the column's total where the table states
+    // one (the 总分 row's 分值), else to the column's header (分值).
+    const cell = stated?.cell ?? t.indicatorHeaders.weight ?? null;
+    if (!within(sum, ctx.params.weightsTotal)) {
+      ctx.report({ messageId: apart ? 'total' : 'indicatorsOnly', cell, data, expected: plain(ctx.params.weightsTotal), actual: plain(sum) });
+      return;
+    }
+    if (stated && !within(sum, usable(stated)!))
+      ctx.report({ messageId: 'stated', cell, data: { ...data, actual: asShown(stated) }, expected: plain(sum), actual: asShown(stated) });
   },
 });
 
@@ -43,6 +51,7 @@ export const scoreLevelWeights = defineRule({
     },
   },
   check(t, ctx) {
+    if (!t.indicatorColumns.includes('weight')) return;
     const configured = new Map(Object.entries(ctx.params.levelWeights).map(([k, v]) => [normLabel(k), v]));
     for (const g of levelGroups(t)) {
       const want = configured.get(g.name);
@@ -58,7 +67,7 @@ export const scoreLevelWeights = defineRule({
     }
     const rateWant = configured.get('执行率');
     const stated = rateWeight(t, ctx.params);
-    if (rateWant && stated.field && !stated.value.eq(rateWant))
+    if (rateWant && rateScoredApart(t) && stated.field && !stated.value.eq(rateWant))
       ctx.report({
         messageId: 'rate',
         cell: stated.field.cell,
@@ -74,11 +83,12 @@ export const scoreLevelLabel = defineRule({
     id: 'score.level-label',
     severity: 'error',
     title: '一级指标标注分值不符',
-    docs: 'A weight stated in a 一级 label (产出指标（50分）) equals the sum of its indicators\' 分值.',
+    docs: 'A weight stated in a 一级 or 二级 label (产出指标（50分）, 数量指标(10分)) equals the sum of its indicators\' 分值.',
     messages: { label: '“{label}”标注 {stated} 分，其下指标分值合计为 {sum}' },
   },
   check(t, ctx) {
-    for (const g of levelGroups(t)) {
+    if (!t.indicatorColumns.includes('weight')) return;
+    for (const g of [...levelGroups(t), ...levelGroups(t, 'level2')]) {
       const sum = sumOf(g.indicators, (i) => i.weight);
       if (!g.stated || !sum || sum.eq(g.stated)) continue;
       ctx.report({
@@ -122,15 +132,23 @@ export const scoreTotal = defineRule({
     id: 'score.total',
     severity: 'error',
     title: '总分计算错误',
-    docs: '总分 = Σ indicator 得分 + 执行率得分.',
-    messages: { total: '总分应为 {expected}（指标得分 {indicators} + 执行率得分 {rate}），表中为 {actual}' },
+    docs: '总分 = Σ indicator 得分 + 执行率得分 (Σ indicator 得分 alone where the layout scores the rate as an indicator row or not at all).',
+    messages: {
+      total: '总分应为 {expected}（指标得分 {indicators} + 执行率得分 {rate}），表中为 {actual}',
+      indicatorsOnly: '总分应为 {expected}（各项指标得分之和），表中为 {actual}',
+    },
   },
   check(t, ctx) {
-    if (!usable(t.total) || !t.indicators.length) return;
+    if (!usable(t.total) || !t.indicators.length || !t.indicatorColumns.includes('score')) return;
     const indicators = sumOf(t.indicators, (i) => i.score);
+    if (!indicators) return;
+    if (!rateScoredApart(t)) {
+      checkFigure(ctx, { messageId: 'indicatorsOnly', reported: t.total, computed: indicators, data: {} });
+      return;
+    }
     const row = mainRow(t);
     const reported = row?.values.score;
-    if (!indicators || (reported && reported.state === 'unreadable')) return;
+    if (reported && reported.state === 'unreadable') return;
     // A blank 执行率得分 is fund.rate-score's to report; the total is then checked against what it should be.
     const capped = row ? cappedRate(row) : null;
     const rate = usable(reported) ?? (capped ? rateScore(rateWeight(t, ctx.params).value, capped) : new Decimal(0));
@@ -164,6 +182,15 @@ function gradeWords(grade: string): string[] {
   return [bare, bare.replace(/(等|秀|好|格)$/, ''), bare.replace(/^较/, '')];
 }
 
+/**
+ * Whether a text names a grade, in a few characters: one of the configured bands or of 优良中差 (`优`, `良好等次`,
+ * `☑优 □良`, `A`).
+ */
+function looksLikeGrade(text: string, bands: { grade: string }[]): boolean {
+  const t = normLabel(text);
+  return t.length <= 16 && (/[优良中差]/.test(t) || bands.some((b) => t.includes(b.grade.slice(0, 1))));
+}
+
 /** The grade band a total falls in. */
 export function gradeFor(total: Decimal, bands: { grade: string; min: Decimal }[]): string | null {
   const sorted = [...bands].sort((a, b) => b.min.comparedTo(a.min));
@@ -183,7 +210,8 @@ export const scoreGrade = defineRule({
     const grade = t.grade?.value?.trim();
     if (!total || !t.grade || !grade) return;
     const expected = gradeFor(total, ctx.params.grades);
-    if (!expected || gradeWords(grade).includes(expected)) return;
+    // A cell the layout reads the grade from that holds no grade at all (a remark beside the total) is no wrong grade.
+    if (!expected || !looksLikeGrade(grade, ctx.params.grades) || gradeWords(grade).includes(expected)) return;
     ctx.report({
       messageId: 'grade',
       cell: t.grade.cell,

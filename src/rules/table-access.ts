@@ -52,19 +52,28 @@ export function rateScore(weight: Decimal, capped: Decimal): Decimal {
   return weight.times(capped).div(100);
 }
 
-/** 分值 of the execution rate: as the table states it, else the configured default. */
+/**
+ * 分值 of the execution rate: as the table states it, else as its layout sets it, else the rules file's default.
+ * Zero, with no cell, where the layout scores no separate rate (it is an indicator row, or not scored at all).
+ */
 export function rateWeight(t: ProjectTable, params: RulesConfig): { value: Decimal; field: NumberField | null } {
+  if (t.rate.scoring !== 'separate') return { value: new Decimal(0), field: null };
   for (const row of allRows(t)) {
     const w = row.values.weight;
     const v = usable(w);
     if (w && v) return { value: v, field: w };
   }
-  return { value: params.rateWeight, field: null };
+  return { value: t.rate.weight ?? params.rateWeight, field: null };
 }
 
-/** The 一级指标 name without a stated weight: `产出指标（50分）` → 产出指标. */
-export function levelName(ind: Indicator): string {
-  return normLabel(ind.level1.value ?? '').replace(/\([^()]*\)$/, '');
+/** Whether the rate has a score of its own beside the indicators' (SPEC.md: 执行率得分). */
+export function rateScoredApart(t: ProjectTable): boolean {
+  return t.rate.scoring === 'separate';
+}
+
+/** A level's name without a stated weight: `产出指标（50分）` → 产出指标. */
+export function levelName(ind: Indicator, level: 'level1' | 'level2' = 'level1'): string {
+  return normLabel(ind[level].value ?? '').replace(/\([^()]*\)$/, '');
 }
 
 export interface LevelGroup {
@@ -74,14 +83,19 @@ export interface LevelGroup {
   indicators: Indicator[];
 }
 
-export function levelGroups(t: ProjectTable): LevelGroup[] {
+/**
+ * The indicators by 一级指标 (or by 二级指标 within their 一级, `数量指标(10分)`), each group with the weight its label
+ * states, if any.
+ */
+export function levelGroups(t: ProjectTable, level: 'level1' | 'level2' = 'level1'): LevelGroup[] {
   const groups = new Map<string, LevelGroup>();
   for (const ind of t.indicators) {
-    const name = levelName(ind);
-    let g = groups.get(name);
+    const name = levelName(ind, level);
+    const key = level === 'level1' ? name : `${levelName(ind)}|${name}|${ind.level2.cell ?? ''}`;
+    let g = groups.get(key);
     if (!g) {
-      g = { name, label: ind.level1, stated: ind.level1.value ? weightInLabel(ind.level1.value) : null, indicators: [] };
-      groups.set(name, g);
+      g = { name, label: ind[level], stated: ind[level].value ? weightInLabel(ind[level].value) : null, indicators: [] };
+      groups.set(key, g);
     }
     g.indicators.push(ind);
   }

@@ -16,9 +16,8 @@ export { insurance, seedTables, wageTable, xueliang };
 export type { TableSpec, RenderOptions };
 
 export const here = path.dirname(fileURLToPath(import.meta.url));
-export const testMappingDir = path.join(here, '../fixtures/mappings');
-/** The shipped mappings plus the test layout: a new layout is a file, no code. */
-export const mappings = loadMappings([builtinMappingDir, testMappingDir]);
+/** The shipped mappings, as `recon audit` loads them with no --mapping. */
+export const mappings = loadMappings([builtinMappingDir]);
 
 export type Layout = 'seed' | 'central';
 

@@ -52,13 +52,13 @@ ruleTester(scoreWeightsTotal, {
     {
       name: 'an extra indicator of 5 brings the sum to 105; reported at the 分值 header, the column whose sum is off',
       table: extraIndicator,
-      errors: [{ cell: 'H12', message: '各项分值合计应为 100，表中为 105（指标分值 95 + 执行率分值 10）', expected: '100', actual: '105' }],
+      errors: [{ cell: 'H12', message: '各项分值合计应为 100，实际为 105（指标分值 95 + 执行率分值 10）', expected: '100', actual: '105' }],
     },
     {
       name: 'the configured total 90 against 100',
       table: insurance,
       params: { weightsTotal: 90 },
-      errors: [{ cell: 'H12', message: '各项分值合计应为 90，表中为 100（指标分值 90 + 执行率分值 10）', expected: '90', actual: '100' }],
+      errors: [{ cell: 'H12', message: '各项分值合计应为 90，实际为 100（指标分值 90 + 执行率分值 10）', expected: '90', actual: '100' }],
     },
   ],
 });
