@@ -91,8 +91,19 @@ function fileFinding(params: RulesConfig, r: FileResult, department: string | nu
     const code = r.failure?.code ?? 'corrupt';
     return toFinding(fileUnreadableMeta, params, { messageId: code, cell: null, data: { detail: r.failure?.detail ?? '' }, expected: '可读取的工作簿', actual: FAILURE_ZH[code] }, where);
   }
-  if (r.input.status === 'unrecognized')
-    return toFinding(fileUnrecognizedMeta, params, { messageId: r.ledgerLike ? 'ledgerLike' : 'unrecognized', cell: null, data: { sheets: r.sheetNames.join('、') || '无' } }, where);
+  if (r.input.status === 'unrecognized') {
+    const sheets = r.sheetNames.join('、') || '无';
+    if (r.ledgerLike) return toFinding(fileUnrecognizedMeta, params, { messageId: 'ledgerLike', cell: null, data: { sheets } }, where);
+    const n = r.nearest;
+    // The labels the nearest layout lacked, as `inspect` lists them: what to add to the sheet, or to a mapping file.
+    const lacking = n ? `${n.lacking.slice(0, 8).join('、')}${n.lacking.length > 8 ? ` 等 ${n.lacking.length} 项` : ''}` : '';
+    return toFinding(
+      fileUnrecognizedMeta,
+      params,
+      n ? { messageId: 'nearest', cell: null, data: { sheets, layout: n.name, sheet: n.sheet, lacking }, expected: n.name, actual: `缺少：${lacking}` } : { messageId: 'unrecognized', cell: null, data: { sheets } },
+      where,
+    );
+  }
   return null;
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { type OoxmlBook, type ReadLimits, ReadError, type Workbook, defaultReadLimits, readBufferWithSource } from '../read/index.js';
-import { type LedgerMapping, type Mapping, type RawTable, loadLedgerMapping, mapLedger, mapSheet } from '../map/index.js';
+import { type LedgerMapping, type Mapping, type Miss, type RawTable, explainMiss, loadLedgerMapping, mapLedger, mapSheet } from '../map/index.js';
 import { type ProjectTable, normalize } from '../model/index.js';
 
 export interface SheetOutcome {
@@ -26,6 +26,8 @@ export interface FileTables {
   failure?: { code: ReadError['code']; detail: string };
   /** No table, but a sheet the ledger mapping reads: the bureau's ledger put among the submissions. */
   ledgerLike?: boolean;
+  /** No table: the layout the file came nearest to, and the labels it lacked. */
+  nearest?: Miss;
   /** What the reader made of the file, for the annotator (never sent across threads): its grids, and the parsed
    * package of an .xlsx read by the fast path. */
   source?: { format: Workbook['format']; sheets: Workbook['sheets']; book: OoxmlBook | null };
@@ -86,12 +88,14 @@ export function tablesFromBuffer(
     }
   }
   const ledgerLike = !tables.length && workbook.sheets.some((s) => (mapLedger(s, defaultLedgerMapping())?.rows.length ?? 0) > 0);
+  const nearest = tables.length || ledgerLike ? null : explainMiss(workbook.sheets, mappings);
   return {
     ...base,
     status: tables.length ? 'audited' : 'unrecognized',
     sheets: outcomes,
     tables,
     ...(ledgerLike ? { ledgerLike } : {}),
+    ...(nearest ? { nearest } : {}),
     source: { format: workbook.format, sheets: workbook.sheets, book },
   };
 }

@@ -15,7 +15,7 @@ import {
   unitOf,
 } from '../rules/index.js';
 import { type InputRecord, annotatedCopy } from '../report/index.js';
-import { tablesFromBuffer } from './tables.js';
+import { type FileTables, tablesFromBuffer } from './tables.js';
 import { receiveLedger } from './ledger-channel.js';
 import type { Ledger } from './ledger.js';
 
@@ -53,6 +53,7 @@ export interface FileResult {
   failure?: { code: ReadError['code']; detail: string };
   sheetNames: string[];
   ledgerLike?: boolean;
+  nearest?: FileTables['nearest'];
 }
 
 export interface Prepared {
@@ -137,5 +138,6 @@ export async function auditFile(p: Prepared, task: FileTask): Promise<FileResult
     ...(annotated ? { annotated } : {}),
     ...(res.failure ? { failure: res.failure } : {}),
     ...(res.ledgerLike ? { ledgerLike: true } : {}),
+    ...(res.nearest ? { nearest: res.nearest } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import type { Sheet } from '../read/index.js';
 import { LabelIndex } from './labels.js';
 import { extract } from './extract.js';
-import { fitness } from './fit.js';
+import { fitness, nearest } from './fit.js';
 import type { Mapping } from './schema.js';
 import type { RawTable } from './raw.js';
 
@@ -12,6 +12,7 @@ export { labelMatches } from './labels.js';
 export { extract } from './extract.js';
 export { fitness, whyNot, lacking, nearest } from './fit.js';
 export { COMMON_FORM_LABELS } from './vocabulary.js';
+export { draftMapping } from './draft.js';
 
 /**
  * The mapping that fits a sheet best, or null: a sheet that fits none is reported, never guessed. On equal fitness a
@@ -108,3 +109,23 @@ function rowsOf(sheet: Sheet, from: number, to: number): Sheet {
   };
 }
 export { LedgerMapping, loadLedgerMapping, mapLedger, type RawLedger, type RawLedgerRow, type LedgerKey } from './ledger.js';
+
+/** What a file whose sheets fit no layout comes nearest to: the layout, the sheet, and the labels it lacks. */
+export interface Miss {
+  layout: string;
+  name: string;
+  sheet: string;
+  lacking: string[];
+}
+
+/** The nearest layout over a file's sheets (file.unrecognized says it, `inspect` lists it); null for a file of blank sheets. */
+export function explainMiss(sheets: Sheet[], mappings: Mapping[]): Miss | null {
+  let best: Miss | null = null;
+  for (const whole of sheets) {
+    const sheet = visibleOnly(whole);
+    if (!sheet.rowCount) continue;
+    const n = nearest(sheet, mappings);
+    if (n && (!best || n.lacking.length < best.lacking.length)) best = { layout: n.mapping.id, name: n.mapping.name, sheet: sheet.name, lacking: n.lacking };
+  }
+  return best;
+}

@@ -97,6 +97,11 @@ export class LabelIndex {
     return undefined;
   }
 
+  /** Every text cell, in reading order (those `where` accepts). */
+  cells(where?: (c: Cell) => boolean): Cell[] {
+    return this.entries.filter((e) => !where || where(e.cell)).map((e) => e.cell);
+  }
+
   /** Every cell matching any of the labels, in reading order, each once. */
   findAll(labels: readonly string[], mode: MatchMode = 'exact', where?: (c: Cell) => boolean): Cell[] {
     const wants = labels.map(normLabel);

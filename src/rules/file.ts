@@ -21,9 +21,11 @@ export const fileUnrecognizedMeta: RuleMeta = {
   id: 'file.unrecognized',
   severity: 'error',
   title: '无法识别的表格',
-  docs: 'Readable, but no sheet matches any mapping.',
+  docs: 'Readable, but no sheet matches any layout; names the nearest layout and the labels it lacked.',
   messages: {
     unrecognized: '文件可以打开，但没有工作表符合任何已知的绩效自评表格式（工作表：{sheets}）',
+    nearest:
+      '文件可以打开，但没有工作表符合任何已知的绩效自评表格式（工作表：{sheets}）。最接近的格式是“{layout}”，工作表“{sheet}”缺少：{lacking}。请按规定的格式填报后重新报送；如确为另一种规定格式，请财政局为它增加格式映射',
     ledgerLike: '文件可以打开，但不是绩效自评表：它像是预算执行台账（工作表：{sheets}）；若是，请作为台账指定（命令行 --ledger，网页上的“预算执行台账”）',
   },
 };
