@@ -3,6 +3,8 @@
  *   samples/政法委/   the seed's three tables, seed layout, merges kept, every figure as in the seed
  *   samples/公安局/   a department whose submissions are deliberately broken, so the demo shows real findings
  *   samples/ledger/预算执行台账.csv   the bureau's ledger: GB18030, amounts in 元 with thousands separators
+ *   samples/layouts/   one workbook per built-in layout: published tables rebuilt (tests/fixtures/real), figures and
+ *                      faults as published, or, where no complete published one was found, a variant drawn as they are
  * Run: npm run samples (the files are committed; rerunning gives byte-identical workbooks).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,11 @@ import { renderSeedLayout } from './render-seed-layout.js';
 import { insurance, wageTable, xueliang } from './seed-tables.js';
 import type { TableSpec } from './table-spec.js';
 import { SAMPLE_SHEET_NAME, buildWorkbook, writeWorkbook } from './workbook.js';
+import { realSheet, type RealTable } from '../tests/helpers/real-table.js';
+import { variants } from '../tests/fixtures/variants.js';
+import shanghai from '../tests/fixtures/real/shanghai-2022-putuo-tiyu-jiesuan.js';
+import tianchang from '../tests/fixtures/real/anhui-2022-tianchang-shuihan.js';
+import yongde from '../tests/fixtures/real/yunnan-2022-yongde-yingyang.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const samplesDir = join(root, 'samples');
@@ -64,6 +71,20 @@ for (const { file, table, bookType } of files) {
   const wb = buildWorkbook([{ name: SAMPLE_SHEET_NAME, ws: renderSeedLayout(table) }]);
   const out = join(samplesDir, file);
   writeWorkbook(out, wb, bookType ?? 'xlsx');
+  console.log(`wrote ${out}`);
+}
+
+// One workbook per built-in layout, named after it (the seed layout is the 政法委's own).
+const department = variants.find((v) => v.layout === 'department-2020' && !v.expected.length)!.table;
+const layouts: [string, RealTable][] = [
+  ['central-2020', shanghai],
+  ['central-2019', tianchang],
+  ['generic', yongde],
+  ['department-2020', department],
+];
+for (const [layout, table] of layouts) {
+  const out = join(samplesDir, 'layouts', `${layout}.xlsx`);
+  writeWorkbook(out, buildWorkbook([{ name: table.sheet.slice(0, 31), ws: realSheet(table) }]));
   console.log(`wrote ${out}`);
 }
 

@@ -55,7 +55,7 @@ function readings(t: ProjectTable | undefined): Map<string, string> {
     out.set(f.cell, f.value ? `数值 ${f.value.toFixed()}${note ? `（${note}）` : ''}` : (note ?? ''));
   };
   const cmp = (v: IndicatorValue | null) => {
-    if (v?.cell && v.comparison) out.set(v.cell, `${OP_ZH[v.comparison.op]} ${v.comparison.value.toFixed()}${v.comparison.unit ? ` ${v.comparison.unit}` : ''}`);
+    if (v?.cell && v.comparison) out.set(v.cell, `${v.comparison.op ? OP_ZH[v.comparison.op] : '（未写符号）'} ${v.comparison.value.toFixed()}${v.comparison.unit ? ` ${v.comparison.unit}` : ''}`);
   };
   for (const row of [...(t.funds.total ? [t.funds.total] : []), ...t.funds.sources]) for (const f of Object.values(row.values)) num(f);
   for (const i of t.indicators) {

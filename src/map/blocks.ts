@@ -13,8 +13,16 @@ function band(anchor: Cell, depth: number, others: Cell[] = []) {
   return (c: Cell) => c.r >= anchor.r - depth + 1 && c.r < anchor.r + depth && c.c !== anchor.c && !others.some((o) => o.c === c.c);
 }
 
-/** The fund block's 全年预算数 header: the first, in synonym order, with a 全年执行数 header beside it. */
+/**
+ * The fund block's 全年预算数 header: the first, in synonym order, with a 全年执行数 header beside it. For a layout
+ * that writes its amounts as labelled values, the budget's label, with the executed amount's label on the sheet too.
+ */
 export function fundHeader(m: Mapping, idx: LabelIndex): Cell | undefined {
+  const v = m.funds.values;
+  if (v?.budget && v.executed) {
+    const executed = idx.find(v.executed.labels, v.executed.match) ?? idx.findInline(v.executed.labels)?.cell;
+    return executed ? (idx.find(v.budget.labels, v.budget.match) ?? idx.findInline(v.budget.labels)?.cell) : undefined;
+  }
   const budget = m.funds.columns.budget!;
   const executed = m.funds.columns.executed!;
   for (const label of budget) for (const cell of idx.findAll([label])) if (idx.find(executed, 'exact', band(cell, 3))) return cell;

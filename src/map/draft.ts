@@ -16,10 +16,10 @@ const TODO = '待填写：';
 const LOOKS_LIKE: Partial<Record<FundKey | IndicatorKey | 'project' | 'department' | 'unit' | 'total', RegExp>> = {
   project: /^(项目|专项|资金).{0,4}名称$/,
   department: /主管/,
-  unit: /(实施|预算|承担|执行)单位/,
+  unit: /(实施|预算|承担|执行|使用|项目|用款)单位/,
   total: /^(总分|总计|合计|总得分|综合得分)/,
   budget: /预算|批复|核定|计划/,
-  executed: /(执行|支出|使用|拨付)(数|金额|资金)?$/,
+  executed: /^(?!.*率$).*(执行|支出|使用|拨付|已用|实用|实际)/,
   rate: /(执行|完成|支出)率/,
   weight: /分值|权重|满分|标准分/,
   score: /得分|评分|自评分/,
@@ -57,7 +57,7 @@ export function draftMapping(sheet: Sheet, generic: Mapping): Mapping {
   const inBand = (anchor: Cell | undefined, depth: number) => (anchor ? (c: Cell) => Math.abs(c.r - anchor.r) < depth : undefined);
   const funds: Mapping['funds']['columns'] = {};
   for (const [k, synonyms] of Object.entries(generic.funds.columns) as [FundKey, string[]][]) {
-    const label = k === 'budget' ? budgetLabel : pick(k, synonyms, inBand(budgetCell, 3));
+    const label = k === 'budget' ? budgetLabel : pick(k, synonyms, inBand(budgetCell, 2));
     if (label) funds[k] = [label];
     else if (k === 'executed') funds[k] = [`${TODO}${synonyms[0]}`];
   }

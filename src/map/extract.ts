@@ -282,8 +282,32 @@ class Extractor {
     return { addr: a1(r, Math.max(0, firstDataCol - 1)), cell: undefined };
   }
 
+  /** A fund block written as labelled values: one total row of the amounts found, pinned to their cells. */
+  private fundValues(values: NonNullable<Mapping['funds']['values']>): Pick<RawTable, 'fundAnchor' | 'amountUnit' | 'fundColumns' | 'fundRows'> {
+    const f = this.m.funds;
+    const row: Partial<Record<FundKey, Slot>> = {};
+    let label: Slot | null = null;
+    for (const [k, field] of Object.entries(values) as [FundKey, LabelField][]) {
+      const slot = this.field(`funds.${k}`, [field]);
+      if (!slot) continue;
+      row[k] = slot;
+      label ??= { addr: slot.addr, cell: undefined };
+    }
+    const keys = Object.keys(row) as FundKey[];
+    const anchor = f.anchor ? this.idx.find(f.anchor.labels, f.anchor.match) : undefined;
+    const texts = [anchor?.text, ...keys.map((k) => row[k]?.cell?.text)].map((t) => fold(t ?? '')).join(' ');
+    const amountUnit = /万元/.test(texts) ? '万元' : /元/.test(texts) ? '元' : (statedUnitAbove(this.sheet, this.sheet.rowCount) ?? f.defaultUnit);
+    return {
+      fundAnchor: anchor ? { addr: anchor.addr, cell: anchor } : null,
+      amountUnit,
+      fundColumns: keys,
+      fundRows: label ? [{ kind: 'total', label, values: row }] : [],
+    };
+  }
+
   funds(): Pick<RawTable, 'fundAnchor' | 'amountUnit' | 'fundColumns' | 'fundRows'> {
     const f = this.m.funds;
+    if (f.values) return this.fundValues(f.values);
     const budgetHeader = fundHeader(this.m, this.idx);
     const empty = { fundAnchor: null, amountUnit: f.defaultUnit, fundColumns: [], fundRows: [] };
     if (!budgetHeader) {
@@ -507,6 +531,7 @@ export function extract(sheet: Sheet, m: Mapping, idx = new LabelIndex(sheet)): 
     goal: x.goal(),
     ...indicators,
     rate: x.rate(funds.fundColumns, indicators.indicators),
+    directions: m.scoring.directions,
     analysis: x.analysis(),
     missed: x.missed,
     ...(sheet.uncached?.size ? { uncached: [...sheet.uncached] } : {}),

@@ -25,7 +25,10 @@ function blockProblems(m: Mapping, idx: LabelIndex): string[] {
   const out: string[] = [];
   const f = m.funds.columns;
   const t = m.indicators.columns;
-  if (!fundHeader(m, idx)) {
+  const v = m.funds.values;
+  if (v?.budget && v.executed) {
+    for (const x of [v.budget, v.executed]) if (!idx.find(x.labels, x.match) && !idx.findInline(x.labels)) out.push(x.labels[0]!);
+  } else if (!fundHeader(m, idx)) {
     if (!idx.find(f.budget!)) out.push(f.budget![0]!);
     if (!idx.find(f.executed!)) out.push(f.executed![0]!);
     if (!out.length) out.push(`${f.budget![0]}与${f.executed![0]}不在同一表头`);
@@ -55,6 +58,7 @@ export function fitness(sheet: Sheet, m: Mapping, idx = new LabelIndex(sheet)): 
   const near = (anchor: Cell, up: number, down: number) => (c: Cell) => c.r >= anchor.r - up && c.r < anchor.r + down;
   let score = 0;
   for (const labels of Object.values(m.funds.columns)) if (labels && idx.find(labels, 'exact', near(budget, 2, 3))) score++;
+  for (const f of Object.values(m.funds.values ?? {})) if (f && (idx.find(f.labels, f.match) || idx.findInline(f.labels))) score++;
   for (const labels of Object.values(m.indicators.columns)) if (labels && idx.find(labels, 'exact', near(level3, 1, 2))) score++;
   // Of the fields, those that say whose table it is: the total and the grade share their labels with other rows.
   for (const key of IDENTITY_FIELDS) {

@@ -46,6 +46,8 @@ export interface RawTable {
   /** Whether the indicators carry 分值 and 得分: a 绩效目标自评表 has neither, and no 总分. */
   scored: boolean;
   rate: { scoring: RateScoring; /** The layout's own rate 分值, where it sets one. */ weight: number | null };
+  /** Indicator directions the layout states by name (Mapping.scoring.directions). */
+  directions: Record<string, '正向' | '反向'>;
   analysis: { key: string; label: string; value: Slot | null }[];
   /** Labels and columns the mapping names that this sheet lacks: shown by `recon inspect`. */
   missed: string[];

@@ -92,7 +92,12 @@ export const Mapping = z
       defaultUnit: z.enum(['元', '万元']).default('万元'),
       /** Header synonyms per column, tried in order; the first found wins (so a leaf beats its parent header). */
       columns: Columns(FUND_KEYS),
-      totalRow: Labels,
+      /**
+       * Instead of columns: the amounts written as labelled values, not as a table (`年度金额: | 208万元` beside
+       * `资金使用情况 合计: | 109.8万元`). They make the block's one total row.
+       */
+      values: z.partialRecord(z.enum(['budget', 'executed', 'initial']), LabelField).optional(),
+      totalRow: Labels.default(['合计']),
       /** Row labels that end the block. */
       end: z.array(z.string()).default([]),
     }),
@@ -119,13 +124,19 @@ export const Mapping = z
       .object({
         rateWeight: z.union([z.number().nonnegative(), z.null(), z.literal('auto')]).default('auto'),
         rateIndicator: Labels.default(['预算执行率', '资金执行率', '项目预算执行率', '预算资金执行率', '资金预算执行率', '执行率']),
+        /**
+         * The direction of indicators whose target is a bare figure, by name, where this layout knows better than the
+         * words of the name (`{ "病虫害控制率": "正向" }`): 正向, higher is better; 反向, lower is better.
+         */
+        directions: z.record(z.string(), z.enum(['正向', '反向'])).default({}),
       })
       .prefault({}),
     analysis: z.record(z.string(), LabelField).default({}),
   })
   .superRefine((m, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    for (const k of ['budget', 'executed'] as const) if (!m.funds.columns[k]) issue(['funds', 'columns', k], `funds.columns.${k} is required`);
+    for (const k of ['budget', 'executed'] as const)
+      if (!m.funds.columns[k] && !m.funds.values?.[k]) issue(['funds', 'columns', k], `funds.columns.${k} (or funds.values.${k}) is required`);
     if (!m.indicators.columns.level3) issue(['indicators', 'columns', 'level3'], 'indicators.columns.level3 is required');
     const t = m.indicators.columns;
     if (!t.target && !t.targetAdjusted && !t.targetInitial && !t.targetValue)

@@ -128,7 +128,8 @@ export function normalize(raw: RawTable, file: string): ProjectTable {
       targetAdjusted,
       target,
       actual: indicatorValue(v.actual),
-      weight: n.num(v.weight, `${name}·分值`),
+      // A weight written as a share of the hundred points (`20%`) is 20 points.
+      weight: n.num(v.weight, `${name}·分值`, 'percent'),
       score: n.num(v.score, `${name}·得分`),
       reason: text(v.reason),
     };
@@ -162,6 +163,7 @@ export function normalize(raw: RawTable, file: string): ProjectTable {
     grade: f.grade === undefined ? null : text(f.grade),
     analysis: raw.analysis.map((a) => ({ key: a.key, label: a.label, text: text(a.value) })),
     notes: n.notes,
+    directions: raw.directions,
   };
   // Built field by field under the schema's own type; tests/read check it against the zod schema, which a
   // per-table parse here repeated at a tenth of the audit's time.

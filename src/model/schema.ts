@@ -24,7 +24,8 @@ export const TextField = z.object({
 export type TextField = z.infer<typeof TextField>;
 
 export const ComparisonSchema = z.object({
-  op: z.enum(['=', '>=', '<=', '>', '<']),
+  /** null: a bare figure, no sign written (`90%`): the rules give it a direction. */
+  op: z.enum(['=', '>=', '<=', '>', '<']).nullable(),
   value: decimal,
   unit: z.string(),
 });
@@ -117,5 +118,7 @@ export const ProjectTable = z.object({
   grade: TextField.nullable(),
   analysis: z.array(AnalysisText),
   notes: z.array(ValueNote),
+  /** Indicators whose direction the layout states by name (正向: higher is better; 反向: lower is better). */
+  directions: z.record(z.string(), z.enum(['正向', '反向'])),
 });
 export type ProjectTable = z.infer<typeof ProjectTable>;

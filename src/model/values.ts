@@ -110,7 +110,8 @@ function readNumberText(input: string): ParsedNumber {
 export type ComparisonOp = '=' | '>=' | '<=' | '>' | '<';
 
 export interface Comparison {
-  op: ComparisonOp;
+  /** The sign the target was written with; null for a bare figure (`90%`), whose direction the rules decide. */
+  op: ComparisonOp | null;
   value: Decimal;
   unit: string;
 }
@@ -154,14 +155,14 @@ const OPS: [string, ComparisonOp][] = [
 ];
 
 /**
- * An indicator value such as `＝3个`, `≥90%`, `≤340元`, `＝3.69万元/人`, or a bare `98%`.
- * Qualitative values (`及时`, `达成预期指标`, `分别为564路、50套`) give null: they are not judged.
+ * An indicator value such as `＝3个`, `≥90%`, `≧735人次`, `≤340元`, `＝3.69万元/人`, `不低于95%`, `95%以上`, or a
+ * bare `98%` (no sign: op null). Qualitative values (`及时`, `达成预期指标`, `分别为564路、50套`) give null.
  */
 export const parseComparison: (input: string) => Comparison | null = memo(readComparison);
 
 function readComparison(input: string): Comparison | null {
   let s = fold(input).replace(/[\s\u3000]+/g, '');
-  let op: ComparisonOp = '=';
+  let op: ComparisonOp | null = null;
   for (const [tok, o] of OPS) {
     if (s.startsWith(tok)) {
       op = o;
@@ -173,7 +174,7 @@ function readComparison(input: string): Comparison | null {
   const bound = /(及以上|以上|及以下|以下)$/.exec(s);
   if (bound) {
     s = s.slice(0, -bound[1]!.length);
-    if (op === '=') op = bound[1]!.endsWith('上') ? '>=' : '<=';
+    if (op === null || op === '=') op = bound[1]!.endsWith('上') ? '>=' : '<=';
   }
   const m = /^([+-]?\d+(?:,\d{3})*(?:\.\d+)?)([^\d]{0,8})$/.exec(s);
   if (!m) return null;

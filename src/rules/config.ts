@@ -36,6 +36,11 @@ export const RulesConfig = z.strictObject({
   severity: z.record(z.string(), z.enum(['error', 'warning', 'info'])).default({}),
   /** Rule ids switched off. */
   disabled: z.array(z.string()).default([]),
+  /**
+   * The direction of indicators whose target is a bare figure, by indicator name (正向: higher is better, read as ≥;
+   * 反向: lower is better, ≤), where the bureau knows better than the words of the name.
+   */
+  directions: z.record(z.string(), z.enum(['正向', '反向'])).default({}),
 });
 export type RulesConfig = z.infer<typeof RulesConfig>;
 

@@ -1,6 +1,8 @@
 import { Decimal } from '../model/decimal.js';
-import type { Indicator } from '../model/index.js';
-import type { Comparison } from '../model/values.js';
+import type { Indicator, ProjectTable } from '../model/index.js';
+import type { Comparison, ComparisonOp } from '../model/index.js';
+import type { RulesConfig } from './config.js';
+import { directionOf, directionWords } from './direction.js';
 import { plain, usable } from './figures.js';
 import { defineRule } from './rule.js';
 
@@ -37,25 +39,41 @@ function toBase(c: Comparison): { value: Decimal; unit: string } {
   return { value: c.value, unit };
 }
 
-/** Whether the actual value meets the target; null when they cannot be compared (qualitative, other units). */
-export function targetMet(ind: Indicator): boolean | null {
+/**
+ * Whether the actual value meets the target, and how the target was read: by the sign it was written with, or —
+ * a bare figure (`90%`) — by the indicator's direction (direction.ts). null when they cannot be compared
+ * (qualitative, other units) or a bare target's direction cannot be told.
+ */
+export function targetMet(ind: Indicator, t: ProjectTable, params: RulesConfig): { met: boolean; basis: string } | null {
   const target = ind.target.comparison;
   const actual = ind.actual.comparison;
   if (!target || !actual) return null;
-  const t = toBase(target);
+  const tv = toBase(target);
   const a = toBase(actual);
-  if (t.unit !== a.unit && t.unit !== '' && a.unit !== '') return null;
-  switch (target.op) {
+  if (tv.unit !== a.unit && tv.unit !== '' && a.unit !== '') return null;
+  let op = target.op;
+  let basis = '';
+  if (op === null) {
+    const d = directionOf(ind, t, params);
+    if (!d) return null;
+    op = d.dir === 'higher' ? '>=' : '<=';
+    basis = `（指标值未写比较符号，按“${directionWords(d.dir)}”判断）`;
+  }
+  return { met: compare(a.value, op, tv.value), basis };
+}
+
+function compare(a: Decimal, op: ComparisonOp, b: Decimal): boolean {
+  switch (op) {
     case '=':
-      return a.value.eq(t.value);
+      return a.eq(b);
     case '>=':
-      return a.value.gte(t.value);
+      return a.gte(b);
     case '<=':
-      return a.value.lte(t.value);
+      return a.lte(b);
     case '>':
-      return a.value.gt(t.value);
+      return a.gt(b);
     case '<':
-      return a.value.lt(t.value);
+      return a.lt(b);
   }
 }
 
@@ -64,18 +82,20 @@ export const indicatorTargetNotMet = defineRule({
     id: 'indicator.target-not-met',
     severity: 'warning',
     title: '未达目标仍得满分',
-    docs: 'A quantitative target not met by the actual value, yet full score.',
-    messages: { unmet: '“{indicator}”指标值为 {target}，实际完成值 {actual} 未达到，却得满分 {score}' },
+    docs: 'A quantitative target not met by the actual value, yet full score; a bare target (no sign) is read by the indicator\'s direction (正向 ≥, 反向 ≤), and not judged where that cannot be told.',
+    messages: { unmet: '“{indicator}”指标值为 {target}，实际完成值 {actual} 未达到{basis}，却得满分 {score}' },
   },
   check(t, ctx) {
     for (const ind of t.indicators) {
       const score = usable(ind.score);
       const weight = usable(ind.weight);
-      if (!score || !weight || !score.gte(weight) || targetMet(ind) !== false) continue;
+      if (!score || !weight || !score.gte(weight)) continue;
+      const met = targetMet(ind, t, ctx.params);
+      if (!met || met.met) continue;
       ctx.report({
         messageId: 'unmet',
         cell: ind.actual.cell,
-        data: { indicator: ind.level3.value ?? '', target: ind.target.value ?? '', actual: ind.actual.value ?? '', score: plain(score) },
+        data: { indicator: ind.level3.value ?? '', target: ind.target.value ?? '', actual: ind.actual.value ?? '', score: plain(score), basis: met.basis },
         expected: ind.target.value,
         actual: ind.actual.value,
       });
@@ -89,18 +109,20 @@ export const indicatorMetButDeducted = defineRule({
     severity: 'info',
     title: '达到目标仍扣分',
     docs: 'A quantitative target met (≥98% with 98%), yet less than full score.',
-    messages: { deducted: '“{indicator}”实际完成值 {actual} 已达到指标值 {target}，得分 {score} 低于分值 {weight}' },
+    messages: { deducted: '“{indicator}”实际完成值 {actual} 已达到指标值 {target}{basis}，得分 {score} 低于分值 {weight}' },
   },
   check(t, ctx) {
     for (const ind of t.indicators) {
       const score = usable(ind.score);
       const weight = usable(ind.weight);
       // A negative score is score.range's error, not a deduction.
-      if (!score || !weight || !score.lt(weight) || score.isNegative() || targetMet(ind) !== true) continue;
+      if (!score || !weight || !score.lt(weight) || score.isNegative()) continue;
+      const met = targetMet(ind, t, ctx.params);
+      if (!met?.met) continue;
       ctx.report({
         messageId: 'deducted',
         cell: ind.score.cell,
-        data: { indicator: ind.level3.value ?? '', actual: ind.actual.value ?? '', target: ind.target.value ?? '', score: plain(score), weight: plain(weight) },
+        data: { indicator: ind.level3.value ?? '', actual: ind.actual.value ?? '', target: ind.target.value ?? '', score: plain(score), weight: plain(weight), basis: met.basis },
         expected: plain(weight),
         actual: plain(score),
       });

@@ -44,7 +44,7 @@ export const scoreLevelWeights = defineRule({
     id: 'score.level-weights',
     severity: 'warning',
     title: '一级指标权重不符',
-    docs: '一级指标 weights as configured (default 产出 50, 效益 30, 满意度 10, 执行率 10).',
+    docs: '一级指标 weights as configured (default 产出 50, 效益 30, 满意度 10, 执行率 10), on tables that score the rate apart as that scheme does.',
     messages: {
       level: '“{level}”的分值合计应为 {expected}，表中为 {actual}',
       rate: '执行率分值应为 {expected}，表中为 {actual}',
@@ -53,6 +53,9 @@ export const scoreLevelWeights = defineRule({
   check(t, ctx) {
     if (!t.indicatorColumns.includes('weight')) return;
     const configured = new Map(Object.entries(ctx.params.levelWeights).map(([k, v]) => [normLabel(k), v]));
+    // Weights that give the execution rate points of its own are another scheme than a table's that does not (its
+    // indicators share all 100): not the same scheme, nothing to compare.
+    if (configured.has('执行率') && !rateScoredApart(t)) return;
     for (const g of levelGroups(t)) {
       const want = configured.get(g.name);
       const sum = sumOf(g.indicators, (i) => i.weight);
