@@ -21,6 +21,7 @@ import { variants } from '../tests/fixtures/variants.js';
 import shanghai from '../tests/fixtures/real/shanghai-2022-putuo-tiyu-jiesuan.js';
 import tianchang from '../tests/fixtures/real/anhui-2022-tianchang-shuihan.js';
 import yongde from '../tests/fixtures/real/yunnan-2022-yongde-yingyang.js';
+import puhui from '../tests/fixtures/real/sichuan-unknown-puhui-jinrong.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const samplesDir = join(root, 'samples');
@@ -81,6 +82,7 @@ const layouts: [string, RealTable][] = [
   ['central-2019', tianchang],
   ['generic', yongde],
   ['department-2020', department],
+  ['sichuan-special-2022', puhui],
 ];
 for (const [layout, table] of layouts) {
   const out = join(samplesDir, 'layouts', `${layout}.xlsx`);

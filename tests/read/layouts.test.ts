@@ -131,3 +131,19 @@ describe('the layout variants issue 14 names, with no mapping', () => {
     expect(names).toEqual(['储备编织袋', '物资合格率', '汛期抢险物资保障', '群众满意度']);
   });
 });
+
+describe('samples/layouts: one workbook per built-in layout', () => {
+  const dir = path.join(here, '../../samples/layouts');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.xlsx'));
+  it('has a sample for every built-in layout but the seed’s (samples/政法委 is that one)', async () => {
+    const { builtinMappingDir, loadMappings } = await import('../../src/map/index.js');
+    const ids = loadMappings([builtinMappingDir]).map((m) => m.id);
+    expect(files.map((f) => f.replace(/\.xlsx$/, '')).sort()).toEqual(ids.filter((id) => id !== 'shanxi-county-2022').sort());
+  });
+  for (const f of files)
+    it(`reads ${f} with the layout it is named after`, async () => {
+      const { readFileSync } = await import('node:fs');
+      const res = load(readFileSync(path.join(dir, f)), f);
+      expect(res.sheets.map((s) => s.layout)).toEqual([f.replace(/\.xlsx$/, '')]);
+    });
+});
