@@ -89,7 +89,7 @@ function fileFinding(params: RulesConfig, r: FileResult, department: string | nu
   const where = { file: r.input.file, sheet: null, department, unit: null, project: null };
   if (r.input.status === 'unreadable') {
     const code = r.failure?.code ?? 'corrupt';
-    return toFinding(fileUnreadableMeta, params, { messageId: code, cell: null, data: { detail: r.failure?.detail ?? '' }, expected: '可读取的工作簿', actual: FAILURE_ZH[code] }, where);
+    return toFinding(fileUnreadableMeta, params, { messageId: code, cell: null, data: { detail: r.failure?.detail ?? '' }, expected: null, actual: null }, where);
   }
   if (r.input.status === 'unrecognized') {
     const sheets = r.sheetNames.join('、') || '无';
@@ -100,7 +100,7 @@ function fileFinding(params: RulesConfig, r: FileResult, department: string | nu
     return toFinding(
       fileUnrecognizedMeta,
       params,
-      n ? { messageId: 'nearest', cell: null, data: { sheets, layout: n.name, sheet: n.sheet, lacking }, expected: n.name, actual: `缺少：${lacking}` } : { messageId: 'unrecognized', cell: null, data: { sheets } },
+      n ? { messageId: 'nearest', cell: null, data: { sheets, layout: n.name, sheet: n.sheet, lacking } } : { messageId: 'unrecognized', cell: null, data: { sheets } },
       where,
     );
   }
@@ -263,7 +263,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
     if (!params.disabled.includes(batchDuplicateMeta.id))
       for (const { key, first } of findDuplicates(keys))
         findings.push(
-          toFinding(batchDuplicateMeta, params, { messageId: 'duplicate', cell: key.projectCell, data: { unit: key.unit ?? '', project: key.project ?? '', first: `${first.file}（${first.sheet}）` }, actual: key.file, expected: first.file }, key),
+          toFinding(batchDuplicateMeta, params, { messageId: 'duplicate', cell: key.projectCell, data: { unit: key.unit ?? '', project: key.project ?? '', first: `${first.file}（${first.sheet}）` }, expected: null, actual: null }, key),
         );
     if (ledger && !params.disabled.includes(ledgerMissingSubmissionMeta.id)) {
       const matched = new Set(keys.map((k) => k.ledgerRow).filter(Boolean));
@@ -275,7 +275,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
         const row = rows.at(i)!;
         const m = missingSubmission(row, departmentOf(row));
         const { data, ...where } = m;
-        findings.push(toFinding(ledgerMissingSubmissionMeta, params, { messageId: 'missing', cell: m.cell, data, expected: '报送绩效自评表', actual: '未报送' }, where));
+        findings.push(toFinding(ledgerMissingSubmissionMeta, params, { messageId: 'missing', cell: null, data, expected: null, actual: '未报送' }, where));
       }
     }
     // Batch findings come after the workers wrote their annotated copies: the files they touch are annotated again, by

@@ -81,7 +81,7 @@ export const BLANK = '（空）';
  * precision. Every arithmetic rule goes through here, so they all round and word the figures alike.
  */
 export function checkFigure(
-  ctx: { params: { tolerance: Decimal }; report(r: { messageId: string; cell: string | null; data: Record<string, string>; expected: string; actual: string }): void },
+  ctx: { params: { tolerance: Decimal }; report(r: { messageId: string; cell: string | null; data: Record<string, string>; expected: string | null; actual: string }): void },
   c: FigureCheck,
 ): void {
   if (c.reported.state === 'empty') {

@@ -27,7 +27,7 @@ export const formRequired = defineRule({
       ...(t.has.total ? [['总分', missingNumber(t.total), t.total.cell] as [string, boolean, string | null]] : []),
     ];
     for (const [field, missing, cell] of checks)
-      if (missing) ctx.report({ messageId: 'missing', cell, data: { field }, expected: field, actual: '（空）' });
+      if (missing) ctx.report({ messageId: 'missing', cell, data: { field }, expected: null, actual: '（空）' });
   },
 });
 
@@ -43,7 +43,7 @@ export const formUnitCode = defineRule({
     const d = t.department.code;
     const u = t.unit.code;
     if (!d || !u || u.startsWith(d)) return;
-    ctx.report({ messageId: 'code', cell: t.unit.cell, data: { unit: u, department: d }, expected: `${d}…`, actual: u });
+    ctx.report({ messageId: 'code', cell: t.unit.cell, data: { unit: u, department: d }, expected: `${d}开头的编码`, actual: u });
   },
 });
 

@@ -1,9 +1,9 @@
 import { Decimal } from '../model/decimal.js';
 import { FUND_COLUMN_NAMES, type FundColumn, type NumberField, type ProjectTable, fold } from '../model/index.js';
-import { agrees, checkFigure, plain, shown, usable } from './figures.js';
+import { agrees, asShown, checkFigure, plain, shown, usable } from './figures.js';
 import { defineRule } from './rule.js';
 import { allRows, cappedRate, computedRate, mainRow, rateOf, rateScore, rateScoredApart, rateWeight, rowName } from './table-access.js';
-import { type AmountKey, blameFor, impliedAmounts, sourcesSum } from './fund-blame.js';
+import { type AmountKey, blameFor, blamedCell, impliedAmounts, sourcesSum } from './fund-blame.js';
 
 const AMOUNT_COLUMNS: FundColumn[] = ['declared', 'initial', 'budget', 'executed', 'balance'];
 
@@ -12,11 +12,15 @@ export const fundSum = defineRule({
     id: 'fund.sum',
     severity: 'error',
     title: '资金合计不符',
-    docs: 'Per amount column, the total row equals the sum of its source rows.',
+    docs: 'Per amount column, the total row equals the sum of its source rows; the wrong cell is named only where the evidence (the ledger, the figures beside it) singles it out.',
     messages: {
       sum: '{row}的{column}应为 {expected}（{terms}），表中为 {actual}',
-      source: '{row}的{column}与资金总额不符，应为 {expected}（{how}），表中为 {actual}',
+      sumLedger: '{row}的{column}应为 {expected}（{terms}，与预算系统台账一致），表中为 {actual}',
+      source: '{row}的{column}与资金总额不符，应为 {expected}（{how}），表中为 {actual}{follows}',
+      sourceLedger: '{row}的{column}与资金总额不符，应为 {expected}（{how}；资金总额与预算系统台账一致），表中为 {actual}{follows}',
       sourceBlank: '{row}的{column}未填写，应为 {expected}（{how}）',
+      unresolved: '{row}的{column} {actual} 与各来源行之和 {sum}（{terms}）不符，请核对资金总额与各来源行，无法判断哪一格有误',
+      unresolvedLedger: '{row}的{column} {actual} 与各来源行之和 {sum}（{terms}）不符；资金总额与预算系统台账一致，请核对各来源行',
     },
   },
   check(t, ctx) {
@@ -34,7 +38,8 @@ export const fundSum = defineRule({
       return !usable(f) || agrees(b.minus(e), f, ctx.params.tolerance);
     });
     // …and a balance total that differs because a budget or executed amount does says nothing new either.
-    const amountsAdd = !blameFor(t, 'budget', ctx.params.tolerance) && !blameFor(t, 'executed', ctx.params.tolerance);
+    const amountsAdd = !blameFor(t, 'budget', ctx) && !blameFor(t, 'executed', ctx);
+    const unit = ` ${t.amountUnit}`;
     for (const col of AMOUNT_COLUMNS) {
       if (col === 'balance' && !(balancesHold && amountsAdd)) continue;
       if (col === 'budget' || col === 'executed') {
@@ -43,35 +48,78 @@ export const fundSum = defineRule({
       }
       const reported = total.values[col];
       const summed = sourcesSum(t, col);
-      if (!reported || !usable(reported) || !summed) continue;
-      checkFigure(ctx, {
-        messageId: 'sum',
-        reported,
-        computed: summed.sum,
-        exact: true,
-        data: { row: rowName(total), column: FUND_COLUMN_NAMES[col], terms: summed.values.map(plain).join(' + ') },
-      });
+      if (!reported || !usable(reported) || !summed || agrees(summed.sum, reported, ctx.params.tolerance)) continue;
+      const data = { row: rowName(total), column: FUND_COLUMN_NAMES[col], terms: summed.values.map(plain).join(' + ') };
+      // A balance total is budget − executed, known once those add up: that one is the total's. Of the others nothing
+      // tells whether the total or a source is wrong.
+      if (col === 'balance') {
+        checkFigure(ctx, { messageId: 'sum', reported, computed: summed.sum, exact: true, data, suffix: unit });
+        continue;
+      }
+      // A source left blank where the total leaves an amount for it is the one cell that says nothing; a source the
+      // evidence blames for its 全年预算数 or 全年执行数 is the one whose other amounts were copied wrong with it.
+      const blanks = t.funds.sources.filter((r) => r.values[col]?.state === 'empty');
+      const whole = usable(reported)!;
+      const blamedSource = [blamedCell(t, 'budget', ctx), blamedCell(t, 'executed', ctx)].find((b) => b && b.row !== total)?.row;
+      const suspect = blanks.length === 1 && whole.gt(summed.sum) ? blanks[0] : blamedSource;
+      const takes = suspect ? whole.minus(summed.sum).plus(usable(suspect.values[col]) ?? 0) : null;
+      if (suspect && takes && !takes.isNegative()) {
+        const row = suspect;
+        const others = t.funds.sources.filter((r) => r !== row).map((r) => usable(r.values[col]) ?? new Decimal(0));
+        const how = `资金总额 ${plain(whole)}${others.map((v) => ` − ${plain(v)}`).join('')}`;
+        checkFigure(ctx, {
+          messageId: 'source',
+          reported: row.values[col]!,
+          computed: takes,
+          exact: true,
+          data: { ...data, row: rowName(row), how, follows: '' },
+          blank: { messageId: 'sourceBlank', exact: true },
+          suffix: unit,
+        });
+        continue;
+      }
+      unresolved(ctx, reported, summed.sum, { ...data, actual: asShown(reported) }, unit, 'unresolved');
     }
   },
 });
 
-/** 全年预算数 and 全年执行数: fund.sum names the cell that the figures beside it show to be the wrong one. */
-function sumOrBlame(t: ProjectTable, col: AmountKey, ctx: Parameters<typeof checkFigure>[0]): void {
-  const b = blameFor(t, col, ctx.params.tolerance);
+type Ctx = Parameters<typeof checkFigure>[0] & { ledger: Parameters<typeof blameFor>[2]['ledger'] };
+
+/** The figures disagree and nothing says which cell is wrong: the total's cell, no value prescribed. */
+function unresolved(ctx: Ctx, reported: NumberField, sum: Decimal, data: Record<string, string>, unit: string, messageId: string): void {
+  ctx.report({ messageId, cell: reported.cell, data: { ...data, sum: plain(sum) }, expected: null, actual: `${asShown(reported)}${unit}` });
+}
+
+/**
+ * 全年预算数 and 全年执行数: fund.sum names the cell the evidence shows to be wrong (fund-blame.ts), or asks for the
+ * figures to be checked. A source row's balance, rate and rate score that follow from its wrong amount are to be
+ * corrected with it: the message says so.
+ */
+function sumOrBlame(t: ProjectTable, col: AmountKey, ctx: Ctx): void {
+  const b = blameFor(t, col, ctx);
   if (!b) return;
+  const unit = ` ${t.amountUnit}`;
   const reported = b.row.values[col]!;
-  const how = `资金总额 ${plain(b.total ?? new Decimal(0))}${b.terms.map((v) => ` − ${plain(v)}`).join('')}`;
-  if (b.row === t.funds.total) {
-    checkFigure(ctx, { messageId: 'sum', reported, computed: b.expected, exact: true, data: { row: rowName(b.row), column: FUND_COLUMN_NAMES[col], terms: b.terms.map(plain).join(' + ') } });
+  const data = { row: rowName(b.row), column: FUND_COLUMN_NAMES[col], terms: b.terms.map(plain).join(' + ') };
+  if (b.kind === 'unresolved') {
+    unresolved(ctx, reported, b.sum, { ...data, actual: asShown(reported) }, unit, b.ledger ? 'unresolvedLedger' : 'unresolved');
     return;
   }
+  if (b.row === t.funds.total) {
+    checkFigure(ctx, { messageId: b.ledger ? 'sumLedger' : 'sum', reported, computed: b.expected, exact: true, data, suffix: unit });
+    return;
+  }
+  const how = `资金总额 ${plain(b.total ?? new Decimal(0))}${b.terms.map((v) => ` − ${plain(v)}`).join('')}`;
+  // Its balance, rate and rate score were worked out from the wrong amount: they are corrected with it.
+  const derived = b.derivedFollow ? (['balance', 'rate', 'score'] as const).filter((k) => usable(b.row.values[k])).map((k) => FUND_COLUMN_NAMES[k]) : [];
   checkFigure(ctx, {
-    messageId: 'source',
+    messageId: b.ledger ? 'sourceLedger' : 'source',
     reported,
     computed: b.expected,
     exact: true,
-    data: { row: rowName(b.row), column: FUND_COLUMN_NAMES[col], how },
+    data: { ...data, how, follows: derived.length ? `；该行的${derived.join('、')}随之改正` : '' },
     blank: { messageId: 'sourceBlank', exact: true },
+    suffix: unit,
   });
 }
 
@@ -99,8 +147,9 @@ export const fundBalance = defineRule({
         exact: true,
         data: { row: rowName(row), budget: plain(budget), executed: plain(executed) },
         blank: { messageId: 'blank', exact: true },
+        suffix: ` ${t.amountUnit}`,
         alternatives: () => {
-          const implied = impliedAmounts(t, row, ctx.params.tolerance);
+          const implied = impliedAmounts(t, row, ctx);
           return implied ? [implied.budget.minus(implied.executed)] : [];
         },
       });
@@ -144,7 +193,7 @@ export const fundRate = defineRule({
         reported,
         computed: rate,
         alternatives: () => {
-          const implied = impliedAmounts(t, row, ctx.params.tolerance);
+          const implied = impliedAmounts(t, row, ctx);
           return [implied ? rateOf(implied.budget, implied.executed) : null];
         },
         data: { row: rowName(row), executed: plain(usable(row.values.executed)!), budget: plain(usable(row.values.budget)!) },
@@ -180,11 +229,12 @@ export const fundRateScore = defineRule({
         reported,
         computed: rateScore(weight, capped),
         alternatives: () => {
-          const implied = impliedAmounts(t, row, ctx.params.tolerance);
+          const implied = impliedAmounts(t, row, ctx);
           const impliedRate = implied ? rateOf(implied.budget, implied.executed) : null;
           return impliedRate ? [rateScore(weight, Decimal.min(impliedRate, 100))] : [];
         },
         data: { row: rowName(row), weight: plain(weight), rate: shown(capped, 2) },
+        suffix: ' 分',
         ...(row === main ? { blank: { messageId: 'blank', exact: false } } : {}),
       });
     }
@@ -208,8 +258,8 @@ export const fundOverExecution = defineRule({
         messageId: 'over',
         cell: row.values.executed!.cell,
         data: { row: rowName(row), executed: plain(executed), budget: plain(budget) },
-        expected: `≤ ${plain(budget)}`,
-        actual: plain(executed),
+        expected: `≤ ${plain(budget)} ${t.amountUnit}`,
+        actual: `${plain(executed)} ${t.amountUnit}`,
       });
     }
   },

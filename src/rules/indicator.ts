@@ -24,7 +24,7 @@ export const indicatorReasonMissing = defineRule({
         messageId: 'missing',
         cell: ind.reason.cell ?? ind.score.cell,
         data: { indicator: ind.level3.value ?? '', score: plain(score), weight: plain(weight) },
-        expected: '填写偏差原因分析及改进措施',
+        expected: null,
         actual: '（空）',
       });
     }
@@ -123,8 +123,8 @@ export const indicatorMetButDeducted = defineRule({
         messageId: 'deducted',
         cell: ind.score.cell,
         data: { indicator: ind.level3.value ?? '', actual: ind.actual.value ?? '', target: ind.target.value ?? '', score: plain(score), weight: plain(weight), basis: met.basis },
-        expected: plain(weight),
-        actual: plain(score),
+        expected: `${plain(weight)} 分`,
+        actual: `${plain(score)} 分`,
       });
     }
   },

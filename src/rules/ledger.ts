@@ -3,6 +3,7 @@ import { type LedgerRow, type NumberField, normCode } from '../model/index.js';
 import { asShown, plain, usable } from './figures.js';
 import { defineRule } from './rule.js';
 import { mainRow } from './table-access.js';
+import { type AmountKey, blamedCell } from './fund-blame.js';
 import type { Finding, RuleMeta } from './types.js';
 
 const WAN = new Decimal(10000);
@@ -24,16 +25,19 @@ export const ledgerMismatch = defineRule({
     const hit = t.kind === 'project' ? ctx.ledger?.match(t) : null;
     const row = mainRow(t);
     if (!hit || !row) return;
-    const pairs: [string, NumberField | undefined, NumberField, '元' | '万元'][] = [
-      ['全年预算数', row.values.budget, hit.budget, hit.sourceUnit.budget],
-      ['全年执行数', row.values.executed, hit.executed, hit.sourceUnit.executed],
+    const pairs: [string, AmountKey, NumberField | undefined, NumberField, '元' | '万元'][] = [
+      ['全年预算数', 'budget', row.values.budget, hit.budget, hit.sourceUnit.budget],
+      ['全年执行数', 'executed', row.values.executed, hit.executed, hit.sourceUnit.executed],
     ];
     // Compared in the table's own unit (a table in 元 against a ledger in 万元, or the other way round).
     const tableUnit = t.amountUnit;
-    for (const [column, field, ledger, unit] of pairs) {
+    for (const [column, key, field, ledger, unit] of pairs) {
       const mine = usable(field);
       const wan = usable(ledger);
       if (!field || !mine || !wan) continue;
+      // A total that is not its sources' sum, which the ledger confirms: fund.sum names this cell with the ledger's
+      // figure already. One wrong figure, one finding.
+      if (blamedCell(t, key, ctx)?.ledger) continue;
       const theirs = inUnit(wan, tableUnit);
       // Two reported figures: they agree only as they stand (plus the tolerance), not under the rounding rule for
       // computed ones, which would let a table's `7` stand for anything from 65,000 to 74,999 元.
@@ -43,8 +47,8 @@ export const ledgerMismatch = defineRule({
         messageId: 'mismatch',
         cell: field.cell,
         data: { column, ledger: unit === tableUnit ? asWritten : `${asWritten}（折合 ${plain(theirs)} ${tableUnit}）`, table: `${asShown(field)} ${tableUnit}` },
-        expected: plain(theirs),
-        actual: asShown(field),
+        expected: `${plain(theirs)} ${tableUnit}`,
+        actual: `${asShown(field)} ${tableUnit}`,
       });
     }
   },
@@ -66,7 +70,7 @@ export const ledgerUnknownProject = defineRule({
       cell: t.project.cell,
       data: { project: t.project.value ?? '', unit: t.unit.value ?? '' },
       expected: null,
-      actual: t.project.value,
+      actual: null,
     });
   },
 });
@@ -76,7 +80,9 @@ export const ledgerMissingSubmissionMeta: RuleMeta = {
   severity: 'warning',
   title: '台账项目未报送自评表',
   docs: 'A ledger project has no submitted table.',
-  messages: { missing: '预算系统台账中的项目“{project}”（单位 {unit}，全年预算数 {budget} 万元）未报送绩效自评表' },
+  messages: {
+    missing: '预算系统台账中的项目“{project}”（{code}单位 {unit}，台账全年预算数 {budget}，全年执行数 {executed}）未报送绩效自评表，请补报',
+  },
 };
 
 /**
@@ -119,16 +125,27 @@ export type MissingReport = Pick<Finding, 'department' | 'unit' | 'project' | 'f
   data: Record<string, string>;
 };
 
+/**
+ * A ledger project nobody submitted: a row of the department's list saying so, with the ledger's code and amounts as
+ * the ledger states them — not a file or a cell of the bureau's own ledger, which the department never sees.
+ */
 export function missingSubmission(row: LedgerRow, department: string | null): MissingReport {
   const unit = row.unitCode && row.unitName ? `${row.unitCode}-${row.unitName}` : (row.unitName ?? row.unitCode);
+  const amount = (f: LedgerRow['budget'], u: '元' | '万元') => (f.value ? `${plain(u === '元' ? f.value.times(WAN) : f.value)} ${u}` : '—');
   return {
-    file: row.file,
-    sheet: row.sheet,
-    cell: row.projectName.cell,
+    file: '',
+    sheet: null,
+    cell: null,
     department,
     unit,
     project: row.projectName.value,
-    data: { project: row.projectName.value ?? '', unit: unit ?? '', budget: row.budget.value ? plain(row.budget.value) : '—' },
+    data: {
+      project: row.projectName.value ?? '',
+      code: row.projectCode ? `项目编码 ${row.projectCode}，` : '',
+      unit: unit ?? '—',
+      budget: amount(row.budget, row.sourceUnit.budget),
+      executed: amount(row.executed, row.sourceUnit.executed),
+    },
   };
 }
 

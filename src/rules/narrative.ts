@@ -3,29 +3,8 @@ import { FUND_COLUMN_NAMES, type FundColumn, type FundRow, type NumberField, typ
 import { asShown, plain, shown, usable } from './figures.js';
 import { defineRule } from './rule.js';
 import { computedRate, mainRow } from './table-access.js';
-import { impliedAmounts, sourcesSum } from './fund-blame.js';
-
-/**
- * Figures the analysis texts state beside their keywords. Between keyword and number only a few
- * non-numeric characters may stand (`年度预算资金7万元`, `执行率为95.64%`), never a sentence break.
- */
-interface Claim {
-  kind: 'initial' | 'budget' | 'executed' | 'rate' | 'balance';
-  pattern: RegExp;
-}
-
-const GAP = '[^0-9，。；,;、！!？?]{0,6}?';
-// A budget keyword followed by 执行/支出/支付/结余/到位/下达 speaks of another figure (全年预算执行数6.695万元).
-const BUDGET_GAP = '[^0-9，。；,;、！!？?执支付结余到下]{0,6}?';
-const NUMBER = '(-?(?:\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?))';
-const AMOUNT = `${NUMBER}\\s*(万元|元)`;
-const CLAIMS: Claim[] = [
-  { kind: 'initial', pattern: new RegExp(`(年初预算)${BUDGET_GAP}${AMOUNT}`, 'g') },
-  { kind: 'budget', pattern: new RegExp(`(全年预算|年度预算)${BUDGET_GAP}${AMOUNT}`, 'g') },
-  { kind: 'executed', pattern: new RegExp(`(实际执行|实际支付|实际支出|执行数)${GAP}${AMOUNT}`, 'g') },
-  { kind: 'rate', pattern: new RegExp(`(执行率)${GAP}${NUMBER}\\s*(%)`, 'g') },
-  { kind: 'balance', pattern: new RegExp(`(结余|结转)${GAP}${AMOUNT}`, 'g') },
-];
+import { type Evidence, impliedAmounts, sourcesSum } from './fund-blame.js';
+import { type Claim, type StatedFigure, statedFigures } from './stated-figures.js';
 
 const TABLE_NAME: Record<Claim['kind'], string> = {
   initial: '年初预算数',
@@ -34,31 +13,6 @@ const TABLE_NAME: Record<Claim['kind'], string> = {
   rate: '执行率',
   balance: '资金结(转)余',
 };
-
-export interface StatedFigure {
-  kind: Claim['kind'];
-  phrase: string;
-  value: Decimal;
-  decimals: number;
-  unit: string;
-}
-
-/** A text that names none of the figures (most 效益/满意度 paragraphs) is not searched five times over. */
-const MAY_STATE = /[0-9０-９]/;
-const KEYWORDS = /预算|执行|支付|支出|结余|结转/;
-
-export function statedFigures(text: string): StatedFigure[] {
-  if (!MAY_STATE.test(text) || !KEYWORDS.test(text)) return [];
-  // A keyword broken by a space or a line break (`实际 支付`, `预算执行\n率`) is still the keyword.
-  const s = fold(text).replace(/(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])/g, '');
-  const out: StatedFigure[] = [];
-  for (const c of CLAIMS)
-    for (const m of s.matchAll(c.pattern)) {
-      const num = m[2]!.replace(/,/g, '');
-      out.push({ kind: c.kind, phrase: m[0].replace(/\s+/g, ''), value: new Decimal(num), decimals: num.split('.')[1]?.length ?? 0, unit: m[3]! });
-    }
-  return out;
-}
 
 /** What the table says of a figure the text states: its value, how to show it, and how precisely it is known. */
 interface TableFigure {
@@ -76,7 +30,7 @@ interface TableFigure {
  * amounts make of it: a text that states the right 执行率 beside a wrong one in the table contradicts only the
  * table's arithmetic (fund.rate says so), and `结余0.305万元` agrees with a 0.31 that fund.balance accepts.
  */
-function tableFigures(t: ProjectTable, row: FundRow, kind: Claim['kind'], tolerance: Decimal): TableFigure[] {
+function tableFigures(t: ProjectTable, row: FundRow, kind: Claim['kind'], ev: Evidence): TableFigure[] {
   const field = (k: FundColumn): NumberField | undefined => row.values[k];
   const reported = (f: NumberField | undefined, precise: boolean): TableFigure | null => {
     const v = usable(f);
@@ -108,7 +62,7 @@ function tableFigures(t: ProjectTable, row: FundRow, kind: Claim['kind'], tolera
       // A text stating the amount the sources add up to, beside a wrong total (fund.sum's), is right; beside a blank
       // total (form.required's), the sources' sum is what the table says.
       const own = reported(field(kind), true);
-      const implied = own ? impliedAmounts(t, row, tolerance)?.[kind] : row === t.funds.total && t.funds.sources.length ? sourcesSum(t, kind)?.sum : null;
+      const implied = own ? impliedAmounts(t, row, ev)?.[kind] : row === t.funds.total && t.funds.sources.length ? sourcesSum(t, kind)?.sum : null;
       return present(own, implied ? { value: implied, shown: () => plain(implied), decimals: null } : null);
     }
   }
@@ -145,7 +99,7 @@ export const narrativeMismatch = defineRule({
     for (const a of t.analysis) {
       if (!a.text.value) continue;
       for (const f of statedFigures(a.text.value)) {
-        const figures = tableFigures(t, row, f.kind, ctx.params.tolerance);
+        const figures = tableFigures(t, row, f.kind, ctx);
         const fig = figures[0];
         if (!fig) continue;
         // Compared in the text's own unit: 66950 元 is checked to the yuan against 6.695 万元.
@@ -161,8 +115,8 @@ export const narrativeMismatch = defineRule({
           messageId: 'mismatch',
           cell: a.text.cell,
           data: { phrase: f.phrase, name: fig.name ?? TABLE_NAME[f.kind], table: `${figure}${isRate ? '%' : ` ${unit}`}${how}` },
-          expected: `${figure}${unit}`,
-          actual: `${plain(f.value.div(factor))}${unit}`,
+          expected: `${figure}${isRate ? '%' : ` ${unit}`}`,
+          actual: `${plain(f.value.div(factor))}${isRate ? '%' : ` ${unit}`}`,
         });
       }
     }

@@ -31,11 +31,11 @@ export const scoreWeightsTotal = defineRule({
     // one (the 总分 row's 分值), else to the column's header (分值).
     const cell = stated?.cell ?? t.indicatorHeaders.weight ?? null;
     if (!within(sum, ctx.params.weightsTotal)) {
-      ctx.report({ messageId: apart ? 'total' : 'indicatorsOnly', cell, data, expected: plain(ctx.params.weightsTotal), actual: plain(sum) });
+      ctx.report({ messageId: apart ? 'total' : 'indicatorsOnly', cell, data, expected: `${plain(ctx.params.weightsTotal)} 分`, actual: `${plain(sum)} 分` });
       return;
     }
     if (stated && !within(sum, usable(stated)!))
-      ctx.report({ messageId: 'stated', cell, data: { ...data, actual: asShown(stated) }, expected: plain(sum), actual: asShown(stated) });
+      ctx.report({ messageId: 'stated', cell, data: { ...data, actual: asShown(stated) }, expected: `${plain(sum)} 分`, actual: `${asShown(stated)} 分` });
   },
 });
 
@@ -64,8 +64,8 @@ export const scoreLevelWeights = defineRule({
         messageId: 'level',
         cell: g.label.cell,
         data: { level: g.name, expected: plain(want), actual: plain(sum) },
-        expected: plain(want),
-        actual: plain(sum),
+        expected: `${plain(want)} 分`,
+        actual: `${plain(sum)} 分`,
       });
     }
     const rateWant = configured.get('执行率');
@@ -75,8 +75,8 @@ export const scoreLevelWeights = defineRule({
         messageId: 'rate',
         cell: stated.field.cell,
         data: { expected: plain(rateWant), actual: plain(stated.value) },
-        expected: plain(rateWant),
-        actual: plain(stated.value),
+        expected: `${plain(rateWant)} 分`,
+        actual: `${plain(stated.value)} 分`,
       });
   },
 });
@@ -98,8 +98,8 @@ export const scoreLevelLabel = defineRule({
         messageId: 'label',
         cell: g.label.cell,
         data: { label: g.label.value, stated: plain(g.stated), sum: plain(sum) },
-        expected: plain(sum),
-        actual: plain(g.stated),
+        expected: `${plain(sum)} 分`,
+        actual: `${plain(g.stated)} 分`,
       });
     }
   },
@@ -123,9 +123,9 @@ export const scoreRange = defineRule({
       if (!score) continue;
       const data = { indicator: ind.level3.value ?? '', score: plain(score), weight: weight ? plain(weight) : '' };
       if (score.isNegative() && !score.isZero())
-        ctx.report({ messageId: 'negative', cell: ind.score.cell, data, expected: `0 ~ ${data.weight}`, actual: plain(score) });
+        ctx.report({ messageId: 'negative', cell: ind.score.cell, data, expected: `0 ~ ${data.weight} 分`, actual: `${plain(score)} 分` });
       else if (weight && score.gt(weight))
-        ctx.report({ messageId: 'above', cell: ind.score.cell, data, expected: `≤ ${plain(weight)}`, actual: plain(score) });
+        ctx.report({ messageId: 'above', cell: ind.score.cell, data, expected: `≤ ${plain(weight)} 分`, actual: `${plain(score)} 分` });
     }
   },
 });
@@ -146,7 +146,7 @@ export const scoreTotal = defineRule({
     const indicators = sumOf(t.indicators, (i) => i.score);
     if (!indicators) return;
     if (!rateScoredApart(t)) {
-      checkFigure(ctx, { messageId: 'indicatorsOnly', reported: t.total, computed: indicators, data: {} });
+      checkFigure(ctx, { messageId: 'indicatorsOnly', reported: t.total, computed: indicators, data: {}, suffix: ' 分' });
       return;
     }
     const row = mainRow(t);
@@ -159,12 +159,12 @@ export const scoreTotal = defineRule({
     // A wrong 执行率得分 is fund.rate-score's: a total that adds the right one instead is no second error.
     // The right one rests on the amounts fund.sum finds right (a wrong total executed amount is not its basis).
     const right = () => {
-      const implied = row ? impliedAmounts(t, row, ctx.params.tolerance) : null;
+      const implied = row ? impliedAmounts(t, row, ctx) : null;
       const rate = implied ? rateOf(implied.budget, implied.executed) : null;
       const basis = rate ? Decimal.min(rate, 100) : capped;
       return [basis ? indicators.plus(rateScore(rateWeight(t, ctx.params).value, basis)) : null];
     };
-    checkFigure(ctx, { messageId: 'total', reported: t.total, computed: indicators.plus(rate), data: { indicators: plain(indicators), rate: rateText }, alternatives: right });
+    checkFigure(ctx, { messageId: 'total', reported: t.total, computed: indicators.plus(rate), data: { indicators: plain(indicators), rate: rateText }, alternatives: right, suffix: ' 分' });
   },
 });
 

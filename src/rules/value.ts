@@ -16,8 +16,8 @@ export const valueUnreadable = defineRule({
       if (n.state === 'unreadable')
         ctx.report(
           n.uncached
-            ? { messageId: 'uncached', cell: n.cell, data: { field: n.field }, expected: '数值', actual: '公式（无计算结果）' }
-            : { messageId: 'unreadable', cell: n.cell, data: { field: n.field, text: n.text }, expected: '数值', actual: n.text },
+            ? { messageId: 'uncached', cell: n.cell, data: { field: n.field }, expected: null, actual: null }
+            : { messageId: 'unreadable', cell: n.cell, data: { field: n.field, text: n.text }, expected: null, actual: null },
         );
   },
 });

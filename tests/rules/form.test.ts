@@ -29,27 +29,27 @@ ruleTester(formRequired, {
     {
       name: 'no project name',
       table: spec(insurance, (t) => void (t.project = '')),
-      errors: [{ cell: 'C4', message: '缺少必填项：项目名称', expected: '项目名称', actual: '（空）' }],
+      errors: [{ cell: 'C4', message: '缺少必填项：项目名称', expected: null, actual: '（空）' }],
     },
     {
       name: 'a project name that is only a dash (— means no value)',
       table: spec(insurance, (t) => void (t.project = '—')),
-      errors: [{ cell: 'C4', message: '缺少必填项：项目名称', expected: '项目名称', actual: '（空）' }],
+      errors: [{ cell: 'C4', message: '缺少必填项：项目名称', expected: null, actual: '（空）' }],
     },
     {
       name: 'a unit given as / (no value)',
       table: spec(insurance, (t) => void (t.unit = ' / ')),
-      errors: [{ cell: 'H5', message: '缺少必填项：预算单位（实施单位）', expected: '预算单位（实施单位）', actual: '（空）' }],
+      errors: [{ cell: 'H5', message: '缺少必填项：预算单位（实施单位）', expected: null, actual: '（空）' }],
     },
     {
       name: 'no department',
       table: spec(insurance, (t) => void (t.department = '')),
-      errors: [{ cell: 'C5', message: '缺少必填项：主管部门', expected: '主管部门', actual: '（空）' }],
+      errors: [{ cell: 'C5', message: '缺少必填项：主管部门', expected: null, actual: '（空）' }],
     },
     {
       name: 'no unit',
       table: spec(insurance, (t) => void (t.unit = '')),
-      errors: [{ cell: 'H5', message: '缺少必填项：预算单位（实施单位）', expected: '预算单位（实施单位）', actual: '（空）' }],
+      errors: [{ cell: 'H5', message: '缺少必填项：预算单位（实施单位）', expected: null, actual: '（空）' }],
     },
     {
       name: 'no 全年预算数 on the total row',
@@ -57,7 +57,7 @@ ruleTester(formRequired, {
         t.funds[0]!.budget = null;
         plainText(t);
       }),
-      errors: [{ cell: 'E8', message: '缺少必填项：全年预算数', expected: '全年预算数', actual: '（空）' }],
+      errors: [{ cell: 'E8', message: '缺少必填项：全年预算数', expected: null, actual: '（空）' }],
     },
     {
       name: 'no 全年执行数 on the total row',
@@ -65,12 +65,12 @@ ruleTester(formRequired, {
         t.funds[0]!.executed = null;
         plainText(t);
       }),
-      errors: [{ cell: 'F8', message: '缺少必填项：全年执行数', expected: '全年执行数', actual: '（空）' }],
+      errors: [{ cell: 'F8', message: '缺少必填项：全年执行数', expected: null, actual: '（空）' }],
     },
     {
       name: 'no indicators at all: no cell fits',
       table: spec(insurance, (t) => void (t.indicators = [])),
-      errors: [{ cell: null, message: '缺少必填项：绩效指标', expected: '绩效指标', actual: '（空）' }],
+      errors: [{ cell: null, message: '缺少必填项：绩效指标', expected: null, actual: '（空）' }],
     },
     {
       name: 'no 总分 (and no grade beside it)',
@@ -78,7 +78,7 @@ ruleTester(formRequired, {
         t.total = null;
         t.grade = null;
       }),
-      errors: [{ cell: 'I20', message: '缺少必填项：总分', expected: '总分', actual: '（空）' }],
+      errors: [{ cell: 'I20', message: '缺少必填项：总分', expected: null, actual: '（空）' }],
     },
     {
       name: '总分 written as — is empty',
@@ -125,17 +125,17 @@ ruleTester(formUnitCode, {
     {
       name: '008001 under 007',
       table: spec(insurance, (t) => void (t.unit = '008001-中国共产党大同市云州区委员会政法委员会')),
-      errors: [{ cell: 'H5', message: '预算单位编码 008001 不在主管部门编码 007 之下', expected: '007…', actual: '008001' }],
+      errors: [{ cell: 'H5', message: '预算单位编码 008001 不在主管部门编码 007 之下', expected: '007开头的编码', actual: '008001' }],
     },
     {
       name: 'the department code inside, not at the start: 001007 under 007',
       table: spec(insurance, (t) => void (t.unit = '001007-政法委机关')),
-      errors: [{ cell: 'H5', message: '预算单位编码 001007 不在主管部门编码 007 之下', expected: '007…', actual: '001007' }],
+      errors: [{ cell: 'H5', message: '预算单位编码 001007 不在主管部门编码 007 之下', expected: '007开头的编码', actual: '001007' }],
     },
     {
       name: 'a unit code shorter than its department code: 00 under 007',
       table: spec(insurance, (t) => void (t.unit = '00-政法委机关')),
-      errors: [{ cell: 'H5', message: '预算单位编码 00 不在主管部门编码 007 之下', expected: '007…', actual: '00' }],
+      errors: [{ cell: 'H5', message: '预算单位编码 00 不在主管部门编码 007 之下', expected: '007开头的编码', actual: '00' }],
     },
     {
       name: 'central layout: 实施单位 in F5',

@@ -58,22 +58,32 @@ ruleTester(fundSum, {
       table: spec(insurance, (t) => {
         t.funds[1]!.declared = 6;
       }),
-      errors: [{ cell: 'C8', message: '资金总额的目标申报数应为 6（6），表中为 7', expected: '6', actual: '7' }],
+      // Nothing tells whether the total or its source is wrong: the figures are to be checked, no value prescribed.
+      errors: [{ cell: 'C8', message: '资金总额的目标申报数 7 与各来源行之和 6（6）不符，请核对资金总额与各来源行，无法判断哪一格有误', expected: null, actual: '7 万元' }],
     },
     {
-      // The balances differ only because the executed amounts do: one finding, at the amount.
+      // The balances differ only because the executed amounts do: one finding, at the amount. Every row agrees with
+      // itself, and either source could have spent the 0.1: nothing singles out a cell, so none is prescribed.
       name: 'the second source spent 1.9 of 2 but the total still says 6.695',
       table: spec(twoSources, (t) => {
         Object.assign(t.funds[2]!, { executed: 1.9, balance: 0.1, rate: 95, score: 9.5 });
       }),
-      errors: [{ cell: 'F8', message: '资金总额的全年执行数应为 6.595（4.695 + 1.9），表中为 6.695', expected: '6.595', actual: '6.695' }],
+      errors: [
+        {
+          cell: 'F8',
+          message: '资金总额的全年执行数 6.695 与各来源行之和 6.595（4.695 + 1.9）不符，请核对资金总额与各来源行，无法判断哪一格有误',
+          expected: null,
+          actual: '6.695 万元',
+        },
+      ],
     },
     {
       name: 'a blank source cell counts as zero: 5 + 空 = 5, not 7',
       table: spec(twoSources, (t) => {
         t.funds[2]!.declared = null;
       }),
-      errors: [{ cell: 'C8', message: '资金总额的目标申报数应为 5（5 + 0），表中为 7', expected: '5', actual: '7' }],
+      // The blank source is the one cell that says nothing: it is the one blamed.
+      errors: [{ cell: 'C10', message: '上级补助资金的目标申报数未填写，应为 2（资金总额 7 − 5）', expected: '2 万元', actual: '（空）' }],
     },
     {
       name: 'a total shown as 7.00 against 3.33 + 3.66 = 6.99',
@@ -82,7 +92,7 @@ ruleTester(fundSum, {
         t.funds[1]!.initial = 3.33;
         t.funds[2]!.initial = 3.66;
       }),
-      errors: [{ cell: 'D8', message: '资金总额的年初预算数应为 6.99（3.33 + 3.66），表中为 7.00', expected: '6.99', actual: '7.00' }],
+      errors: [{ cell: 'D8', message: '资金总额的年初预算数 7.00 与各来源行之和 6.99（3.33 + 3.66）不符，请核对资金总额与各来源行，无法判断哪一格有误', expected: null, actual: '7.00 万元' }],
     },
     {
       name: 'the same, shifted by 3 rows and 2 columns: the cell moves with the table',
@@ -90,7 +100,7 @@ ruleTester(fundSum, {
         t.funds[1]!.declared = 6;
       }),
       render: { offsetRows: 3, offsetCols: 2 },
-      errors: [{ cell: 'E11', message: '资金总额的目标申报数应为 6（6），表中为 7' }],
+      errors: [{ cell: 'E11', message: '资金总额的目标申报数 7 与各来源行之和 6（6）不符，请核对资金总额与各来源行，无法判断哪一格有误' }],
     },
   ],
 });
@@ -117,8 +127,8 @@ ruleTester(fundBalance, {
         setText(t, '网格员意外伤害保险费年度预算资金7万元，实际执行6.695万元，预算执行率95.64%，结余资金0.315万元。');
       }),
       errors: [
-        { cell: 'G8', message: '资金总额的资金结(转)余应为 0.305（7 − 6.695），表中为 0.315', expected: '0.305', actual: '0.315' },
-        { cell: 'G9', message: '市县区财政资金的资金结(转)余应为 0.305（7 − 6.695），表中为 0.315', expected: '0.305', actual: '0.315' },
+        { cell: 'G8', message: '资金总额的资金结(转)余应为 0.305（7 − 6.695），表中为 0.315', expected: '0.305 万元', actual: '0.315 万元' },
+        { cell: 'G9', message: '市县区财政资金的资金结(转)余应为 0.305（7 − 6.695），表中为 0.315', expected: '0.305 万元', actual: '0.315 万元' },
       ],
     },
     {
@@ -130,8 +140,8 @@ ruleTester(fundBalance, {
         setText(t, '网格员意外伤害保险费年度预算资金7万元，实际执行6.3万元，预算执行率90%。');
       }),
       errors: [
-        { cell: 'G8', message: '资金总额的资金结(转)余未填写，应为 0.7（7 − 6.3）', expected: '0.7', actual: '（空）' },
-        { cell: 'G9', message: '市县区财政资金的资金结(转)余未填写，应为 0.7（7 − 6.3）', expected: '0.7', actual: '（空）' },
+        { cell: 'G8', message: '资金总额的资金结(转)余未填写，应为 0.7（7 − 6.3）', expected: '0.7 万元', actual: '（空）' },
+        { cell: 'G9', message: '市县区财政资金的资金结(转)余未填写，应为 0.7（7 − 6.3）', expected: '0.7 万元', actual: '（空）' },
       ],
     },
   ],
@@ -176,7 +186,7 @@ ruleTester(fundRateScore, {
       table: spec(insurance, (t) => {
         for (const f of t.funds) f.score = null;
       }),
-      errors: [{ cell: 'I8', message: '资金总额的执行率得分未填写，应为 9.56（10 × 95.64%）', expected: '9.56', actual: '（空）' }],
+      errors: [{ cell: 'I8', message: '资金总额的执行率得分未填写，应为 9.56（10 × 95.64%）', expected: '9.56 分', actual: '（空）' }],
     },
     {
       name: 'the total row scores 9.65 (digits swapped)',
@@ -184,7 +194,7 @@ ruleTester(fundRateScore, {
         t.funds[0]!.score = 9.65;
         t.total = 98.85;
       }),
-      errors: [{ cell: 'I8', message: '资金总额的执行率得分应为 9.56（10 × 95.64%），表中为 9.65', expected: '9.56', actual: '9.65' }],
+      errors: [{ cell: 'I8', message: '资金总额的执行率得分应为 9.56（10 × 95.64%），表中为 9.65', expected: '9.56 分', actual: '9.65 分' }],
     },
     {
       name: 'one decimal shown: 9.5 where 9.5642857… rounds to 9.6 (the message shows the figure to 2 decimals)',
@@ -193,8 +203,8 @@ ruleTester(fundRateScore, {
         t.total = 98.7;
       }),
       errors: [
-        { cell: 'I8', message: '资金总额的执行率得分应为 9.56（10 × 95.64%），表中为 9.5', expected: '9.56', actual: '9.5' },
-        { cell: 'I9', message: '市县区财政资金的执行率得分应为 9.56（10 × 95.64%），表中为 9.5', expected: '9.56', actual: '9.5' },
+        { cell: 'I8', message: '资金总额的执行率得分应为 9.56（10 × 95.64%），表中为 9.5', expected: '9.56 分', actual: '9.5 分' },
+        { cell: 'I9', message: '市县区财政资金的执行率得分应为 9.56（10 × 95.64%），表中为 9.5', expected: '9.56 分', actual: '9.5 分' },
       ],
     },
     {
@@ -208,8 +218,8 @@ ruleTester(fundRateScore, {
       layout: 'central',
       params: { levelWeights: { 产出指标: 50, 效益指标: 20, 满意度指标: 10, 执行率: 20 } },
       errors: [
-        { cell: 'H7', message: '年度资金总额的执行率得分应为 19.13（20 × 95.64%），表中为 9.56', expected: '19.13', actual: '9.56' },
-        { cell: 'H8', message: '其中当年财政拨款的执行率得分应为 19.13（20 × 95.64%），表中为 9.56', expected: '19.13', actual: '9.56' },
+        { cell: 'H7', message: '年度资金总额的执行率得分应为 19.13（20 × 95.64%），表中为 9.56', expected: '19.13 分', actual: '9.56 分' },
+        { cell: 'H8', message: '其中当年财政拨款的执行率得分应为 19.13（20 × 95.64%），表中为 9.56', expected: '19.13 分', actual: '9.56 分' },
       ],
     },
   ],
@@ -231,8 +241,8 @@ ruleTester(fundOverExecution, {
       name: '7.7 spent of a budget of 7, on both rows',
       table: overExecuted,
       errors: [
-        { cell: 'F8', message: '资金总额的全年执行数 7.7 超过全年预算数 7，请说明原因', expected: '≤ 7', actual: '7.7' },
-        { cell: 'F9', message: '市县区财政资金的全年执行数 7.7 超过全年预算数 7，请说明原因', expected: '≤ 7', actual: '7.7' },
+        { cell: 'F8', message: '资金总额的全年执行数 7.7 超过全年预算数 7，请说明原因', expected: '≤ 7 万元', actual: '7.7 万元' },
+        { cell: 'F9', message: '市县区财政资金的全年执行数 7.7 超过全年预算数 7，请说明原因', expected: '≤ 7 万元', actual: '7.7 万元' },
       ],
     },
     {

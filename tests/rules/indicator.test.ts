@@ -30,7 +30,7 @@ ruleTester(indicatorReasonMissing, {
         {
           cell: 'J19',
           message: '“网格员满意度”得分 9.8 低于分值 10，但未填写偏差原因分析及改进措施',
-          expected: '填写偏差原因分析及改进措施',
+          expected: null,
           actual: '（空）',
         },
       ],
@@ -103,6 +103,76 @@ ruleTester(indicatorTargetNotMet, {
 });
 
 /** Every quantitative target met and every score full: Σ 得分 90 + 9.56 = 99.56. */
+/*
+ * Targets written with no comparison sign (issue 15): a bare figure takes the indicator's direction — 越高越好 for
+ * 数量/质量/时效/效益/满意度 indicators, 越低越好 for 成本指标 and names such as 发生率 — never `=`; where the direction
+ * cannot be told the indicator is not judged. ≧ ≦ ═ and the word forms read as their signs.
+ */
+const withTarget = (i: number, target: string, actual: string, edit: Partial<IndicatorSpecEdit> = {}) =>
+  spec(insurance, (t) => void Object.assign(t.indicators[i]!, { targetInitial: target, targetAdjusted: target, actual, ...edit }));
+/** 保障网格员人身安全 (社会效益指标) at full score: 30 of 30, the total 89.2 + 0.6 + 9.56. */
+const safetyFull = (target: string, actual: string, edit: Partial<IndicatorSpecEdit> = {}) =>
+  spec(withTarget(4, target, actual, edit), (t) => {
+    t.indicators[4]!.score = 30;
+    t.total = 99.36;
+  });
+const BARE_HIGHER = '（指标值未写比较符号，按“越高越好”判断）';
+const BARE_LOWER = '（指标值未写比较符号，按“越低越好”判断）';
+
+ruleTester(indicatorTargetNotMet, {
+  valid: [
+    { name: 'a bare 90% against 100% in a 质量指标: at least 90%, met (it was judged = and reported)', table: withTarget(1, '90%', '100%') },
+    { name: 'a bare 340元 against 325元 in a 成本指标: at most 340元, met', table: withTarget(3, '340元', '325元') },
+    { name: 'a bare 95% with 以上 against 96%', table: safetyFull('95%以上', '96%') },
+    {
+      name: 'a direction that cannot be told is not judged: 档案归档 under 管理指标, 5 against 3',
+      table: withTarget(1, '5', '3', { level1: '其他指标', level2: '管理指标', level3: '档案归档' }),
+    },
+    {
+      name: 'the rules file turns a name round: 网格员人数 反向, 206人 against 200人 is met',
+      table: withTarget(0, '206人', '200人'),
+      params: { directions: { 网格员人数: '反向' } },
+    },
+  ],
+  invalid: [
+    {
+      name: 'a bare 206人 against 200人 in a 数量指标, full score: 越高越好, not met',
+      table: withTarget(0, '206人', '200人'),
+      errors: [{ cell: 'G14', message: `“网格员人数”指标值为 206人，实际完成值 200人 未达到${BARE_HIGHER}，却得满分 20` }],
+    },
+    {
+      name: 'a bare 340元 against 350元 in a 成本指标, full score: 越低越好, not met',
+      table: withTarget(3, '340元', '350元'),
+      errors: [{ cell: 'G17', message: `“每名网格员年保费”指标值为 340元，实际完成值 350元 未达到${BARE_LOWER}，却得满分 10` }],
+    },
+    {
+      name: 'a 发生率 in a 效益指标 is 越低越好: a bare 1% against 2%, full score',
+      table: safetyFull('1%', '2%', { level3: '安全事故发生率' }),
+      errors: [{ cell: 'G18', message: `“安全事故发生率”指标值为 1%，实际完成值 2% 未达到${BARE_LOWER}，却得满分 30` }],
+    },
+    {
+      name: '≧ (the full-width form some templates use) reads as ≥: ≧206人 against 200人',
+      table: withTarget(0, '≧206人', '200人'),
+      errors: [{ cell: 'G14', message: '“网格员人数”指标值为 ≧206人，实际完成值 200人 未达到，却得满分 20' }],
+    },
+    {
+      name: '═ reads as =: ═100% against 98%',
+      table: withTarget(1, '═100%', '98%'),
+      errors: [{ cell: 'G15', message: '“意外伤害保险投保率”指标值为 ═100%，实际完成值 98% 未达到，却得满分 10' }],
+    },
+    {
+      name: 'words read as signs: 不低于95% against 90%',
+      table: safetyFull('不低于95%', '90%'),
+      errors: [{ cell: 'G18', message: '“保障网格员人身安全”指标值为 不低于95%，实际完成值 90% 未达到，却得满分 30' }],
+    },
+    {
+      name: 'words read as signs: 不超过340元 against 360元',
+      table: withTarget(3, '不超过340元', '360元'),
+      errors: [{ cell: 'G17', message: '“每名网格员年保费”指标值为 不超过340元，实际完成值 360元 未达到，却得满分 10' }],
+    },
+  ],
+});
+
 const fullScores = spec(insurance, (t) => {
   t.indicators[4]!.score = 30;
   t.indicators[5]!.score = 10;
@@ -132,8 +202,8 @@ ruleTester(indicatorMetButDeducted, {
       name: 'the seed insurance table: ≥98% meets ≥95%, yet 29.4 of 30 and 9.8 of 10',
       table: insurance,
       errors: [
-        { cell: 'I18', message: '“保障网格员人身安全”实际完成值 ≥98% 已达到指标值 ≥95%，得分 29.4 低于分值 30', expected: '30', actual: '29.4' },
-        { cell: 'I19', message: '“网格员满意度”实际完成值 ≥98% 已达到指标值 ≥95%，得分 9.8 低于分值 10', expected: '10', actual: '9.8' },
+        { cell: 'I18', message: '“保障网格员人身安全”实际完成值 ≥98% 已达到指标值 ≥95%，得分 29.4 低于分值 30', expected: '30 分', actual: '29.4 分' },
+        { cell: 'I19', message: '“网格员满意度”实际完成值 ≥98% 已达到指标值 ≥95%，得分 9.8 低于分值 10', expected: '10 分', actual: '9.8 分' },
       ],
     },
     {
@@ -142,7 +212,7 @@ ruleTester(indicatorMetButDeducted, {
         Object.assign(t.indicators[3]!, { ...premium('≤0.05万元', '325元'), score: 9, reason: '测算偏差' });
         t.total = 98.56;
       }),
-      errors: [{ cell: 'I17', message: '“每名网格员年保费”实际完成值 325元 已达到指标值 ≤0.05万元，得分 9 低于分值 10', expected: '10', actual: '9' }],
+      errors: [{ cell: 'I17', message: '“每名网格员年保费”实际完成值 325元 已达到指标值 ≤0.05万元，得分 9 低于分值 10', expected: '10 分', actual: '9 分' }],
     },
   ],
 });

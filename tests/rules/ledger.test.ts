@@ -46,7 +46,7 @@ describe('ledger.mismatch', () => {
   it('compares two reported figures as they stand: 70,001 元 is not the table’s 7 万元', async () => {
     const { found } = await ledgerFindings([[UNIT, UNIT_NAME, '', '网格员意外伤害保险', '70,001.00', '66,950.00']]);
     expect(found.map((f) => [f.rule, f.cell, f.message, f.expected, f.actual])).toEqual([
-      ['ledger.mismatch', 'E8', '全年预算数与预算系统台账不符：台账为 70001 元（折合 7.0001 万元），表中为 7 万元', '7.0001', '7'],
+      ['ledger.mismatch', 'E8', '全年预算数与预算系统台账不符：台账为 70001 元（折合 7.0001 万元），表中为 7 万元', '7.0001 万元', '7 万元'],
     ]);
   });
 });

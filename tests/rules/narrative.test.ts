@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { narrativeMismatch, statedFigures } from '../../src/rules/narrative.js';
+import { narrativeMismatch } from '../../src/rules/narrative.js';
+import { statedFigures } from '../../src/rules/stated-figures.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 import { checkTable } from '../../src/rules/index.js';
 import { type TableSpec, insurance, roundTrip, spec } from '../helpers/workbooks.js';
@@ -83,7 +84,7 @@ ruleTester(narrativeMismatch, {
     {
       name: 'an amount with thousands separators: 1,392.31万元 is read as 1392.31',
       table: saying('年度预算资金7万元', '年度预算资金1,392.31万元'),
-      errors: [{ cell: 'E21', message: '分析说明称“年度预算资金1,392.31万元”，与表中全年预算数 7 万元 不符', expected: '7万元', actual: '1392.31万元' }],
+      errors: [{ cell: 'E21', message: '分析说明称“年度预算资金1,392.31万元”，与表中全年预算数 7 万元 不符', expected: '7 万元', actual: '1392.31 万元' }],
     },
     {
       name: 'a keyword broken by a line break or a space: 实际\n执行6.5万元, 预算执行 率90%',
@@ -103,7 +104,7 @@ ruleTester(narrativeMismatch, {
     {
       name: 'a negative balance stated in the text is read with its sign: 结余资金-0.2万元 against 0.305',
       table: saying('结余资金0.305万元', '结余资金-0.2万元'),
-      errors: [{ cell: 'E21', message: '分析说明称“结余资金-0.2万元”，与表中资金结(转)余 0.305 万元 不符', actual: '-0.2万元' }],
+      errors: [{ cell: 'E21', message: '分析说明称“结余资金-0.2万元”，与表中资金结(转)余 0.305 万元 不符', actual: '-0.2 万元' }],
     },
     {
       name: '年初预算 in the text of a table without 年初 figures: compared with 全年预算数, and named so',
@@ -115,12 +116,12 @@ ruleTester(narrativeMismatch, {
     {
       name: 'budget: 8万元 against 7',
       table: saying('年度预算资金7万元', '年度预算资金8万元'),
-      errors: [{ cell: 'E21', message: '分析说明称“年度预算资金8万元”，与表中全年预算数 7 万元 不符', expected: '7万元', actual: '8万元' }],
+      errors: [{ cell: 'E21', message: '分析说明称“年度预算资金8万元”，与表中全年预算数 7 万元 不符', expected: '7 万元', actual: '8 万元' }],
     },
     {
       name: 'executed: 6.659万元 against 6.695',
       table: saying('实际执行6.695万元', '实际执行6.659万元'),
-      errors: [{ cell: 'E21', message: '分析说明称“实际执行6.659万元”，与表中全年执行数 6.695 万元 不符', expected: '6.695万元', actual: '6.659万元' }],
+      errors: [{ cell: 'E21', message: '分析说明称“实际执行6.659万元”，与表中全年执行数 6.695 万元 不符', expected: '6.695 万元', actual: '6.659 万元' }],
     },
     {
       name: 'rate: 96.54% against 95.64',
@@ -130,17 +131,17 @@ ruleTester(narrativeMismatch, {
     {
       name: 'balance: 0.35万元 against 0.305',
       table: saying('结余资金0.305万元', '结余资金0.35万元'),
-      errors: [{ cell: 'E21', message: '分析说明称“结余资金0.35万元”，与表中资金结(转)余 0.305 万元 不符', expected: '0.305万元', actual: '0.35万元' }],
+      errors: [{ cell: 'E21', message: '分析说明称“结余资金0.35万元”，与表中资金结(转)余 0.305 万元 不符', expected: '0.305 万元', actual: '0.35 万元' }],
     },
     {
       name: 'an amount in 元 that does not convert: 66900元 is 6.69万元, not 6.695',
       table: saying('实际执行6.695万元', '实际执行66900元'),
-      errors: [{ cell: 'E21', message: '分析说明称“实际执行66900元”，与表中全年执行数 6.695 万元 不符', expected: '6.695万元', actual: '6.69万元' }],
+      errors: [{ cell: 'E21', message: '分析说明称“实际执行66900元”，与表中全年执行数 6.695 万元 不符', expected: '6.695 万元', actual: '6.69 万元' }],
     },
     {
       name: 'a budget in 元 that is a factor 10 off: 7000元',
       table: saying('年度预算资金7万元', '年度预算资金7000元'),
-      errors: [{ cell: 'E21', message: '分析说明称“年度预算资金7000元”，与表中全年预算数 7 万元 不符', expected: '7万元', actual: '0.7万元' }],
+      errors: [{ cell: 'E21', message: '分析说明称“年度预算资金7000元”，与表中全年预算数 7 万元 不符', expected: '7 万元', actual: '0.7 万元' }],
     },
     {
       name: 'a rate rounded the wrong way: 95% for 95.64',
@@ -150,14 +151,14 @@ ruleTester(narrativeMismatch, {
     {
       name: '年初预算 against the 预算编制数 column',
       table: saying('网格员意外伤害保险费', '网格员意外伤害保险费年初预算8万元，'),
-      errors: [{ cell: 'E21', message: '分析说明称“年初预算8万元”，与表中年初预算数 7 万元 不符', expected: '7万元', actual: '8万元' }],
+      errors: [{ cell: 'E21', message: '分析说明称“年初预算8万元”，与表中年初预算数 7 万元 不符', expected: '7 万元', actual: '8 万元' }],
     },
     {
       name: '年初预算 7万元 against a 预算编制数 of 8 (全年预算数 7 is not the figure meant)',
       table: spec(saying('网格员意外伤害保险费', '网格员意外伤害保险费年初预算7万元，'), (t) => {
         for (const f of t.funds) Object.assign(f, { declared: 8, initial: 8 });
       }),
-      errors: [{ cell: 'E21', message: '分析说明称“年初预算7万元”，与表中年初预算数 8 万元 不符', expected: '8万元', actual: '7万元' }],
+      errors: [{ cell: 'E21', message: '分析说明称“年初预算7万元”，与表中年初预算数 8 万元 不符', expected: '8 万元', actual: '7 万元' }],
     },
     {
       name: 'two figures wrong in one text, reported in the order budget, executed',
@@ -170,7 +171,7 @@ ruleTester(narrativeMismatch, {
     {
       name: 'a figure in another analysis text (产出情况及分析, E22)',
       table: spec(insurance, (t) => void (t.analysis[1]!.text += '全年实际支出6万元。')),
-      errors: [{ cell: 'E22', message: '分析说明称“实际支出6万元”，与表中全年执行数 6.695 万元 不符', expected: '6.695万元', actual: '6万元' }],
+      errors: [{ cell: 'E22', message: '分析说明称“实际支出6万元”，与表中全年执行数 6.695 万元 不符', expected: '6.695 万元', actual: '6 万元' }],
     },
     {
       name: 'shifted by 3 rows and 2 columns: the text cell is G24',

@@ -38,10 +38,19 @@ describe('one wrong cell gives one finding', () => {
     expect(found(spec(insurance, (t) => void (t.funds[1]!.executed = null)))).toEqual(['fund.sum F9 市县区财政资金的全年执行数未填写，应为 6.695（资金总额 6.695）']);
   });
 
-  it('a wrong source amount whose row is consistent in itself: the total is blamed, as fund.sum reads', () => {
-    // 8 and 1.305 / 83.69 / 8.37 in the source row fit each other; the total row fits its own 7.
+  it('a wrong source amount whose row is consistent in itself: the source, as the total’s figures and the text say 7', () => {
+    // 8 and 1.305 / 83.69 / 8.37 in the source row fit each other; the total row fits its own 7, and so does the text
+    // (年度预算资金7万元): the source is the one to correct, its balance, rate and score with it.
     const consistent = spec(insurance, (t) => void Object.assign(t.funds[1]!, { budget: 8, balance: 1.305, rate: 83.69, score: 8.37 }));
-    expect(found(consistent)).toEqual(['fund.sum E8 资金总额的全年预算数应为 8（8），表中为 7']);
+    expect(found(consistent)).toEqual(['fund.sum E9 市县区财政资金的全年预算数与资金总额不符，应为 7（资金总额 7），表中为 8；该行的资金结(转)余、执行率、得分随之改正']);
+  });
+
+  it('the same with nothing to say which is right (no text, total and source each consistent): checked, not prescribed', () => {
+    const consistent = spec(insurance, (t) => {
+      Object.assign(t.funds[1]!, { budget: 8, balance: 1.305, rate: 83.69, score: 8.37 });
+      t.analysis[0]!.text = '项目按计划实施。';
+    });
+    expect(found(consistent)).toEqual(['fund.sum E8 资金总额的全年预算数 7 与各来源行之和 8（8）不符，请核对资金总额与各来源行，无法判断哪一格有误']);
   });
 
   it('two wrong cells, two findings: the total executed amount and a source balance', () => {

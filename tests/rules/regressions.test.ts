@@ -31,7 +31,7 @@ ruleTester(narrativeMismatch, {
     {
       name: '70000元 stated for an execution of 66950元 is checked to the yuan',
       table: spec(insurance, (t) => void (t.analysis[0]!.text = t.analysis[0]!.text.replace('实际执行6.695万元', '实际执行70000元'))),
-      errors: [{ cell: 'E21', message: '分析说明称“实际执行70000元”，与表中全年执行数 6.695 万元 不符', expected: '6.695万元', actual: '7万元' }],
+      errors: [{ cell: 'E21', message: '分析说明称“实际执行70000元”，与表中全年执行数 6.695 万元 不符', expected: '6.695 万元', actual: '7 万元' }],
     },
   ],
 });

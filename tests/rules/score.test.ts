@@ -52,13 +52,13 @@ ruleTester(scoreWeightsTotal, {
     {
       name: 'an extra indicator of 5 brings the sum to 105; reported at the 分值 header, the column whose sum is off',
       table: extraIndicator,
-      errors: [{ cell: 'H12', message: '各项分值合计应为 100，实际为 105（指标分值 95 + 执行率分值 10）', expected: '100', actual: '105' }],
+      errors: [{ cell: 'H12', message: '各项分值合计应为 100，实际为 105（指标分值 95 + 执行率分值 10）', expected: '100 分', actual: '105 分' }],
     },
     {
       name: 'the configured total 90 against 100',
       table: insurance,
       params: { weightsTotal: 90 },
-      errors: [{ cell: 'H12', message: '各项分值合计应为 90，实际为 100（指标分值 90 + 执行率分值 10）', expected: '90', actual: '100' }],
+      errors: [{ cell: 'H12', message: '各项分值合计应为 90，实际为 100（指标分值 90 + 执行率分值 10）', expected: '90 分', actual: '100 分' }],
     },
   ],
 });
@@ -84,8 +84,8 @@ ruleTester(scoreLevelWeights, {
       name: 'default weights, a table weighted 产出 40 and 效益 40',
       table: output40benefit40,
       errors: [
-        { cell: 'B14', message: '“产出指标”的分值合计应为 50，表中为 40', expected: '50', actual: '40' },
-        { cell: 'B18', message: '“效益指标”的分值合计应为 30，表中为 40', expected: '30', actual: '40' },
+        { cell: 'B14', message: '“产出指标”的分值合计应为 50，表中为 40', expected: '50 分', actual: '40 分' },
+        { cell: 'B18', message: '“效益指标”的分值合计应为 30，表中为 40', expected: '30 分', actual: '40 分' },
       ],
     },
     {
@@ -93,8 +93,8 @@ ruleTester(scoreLevelWeights, {
       table: insurance,
       params: { levelWeights: { 产出指标: 40, 效益指标: 40, 满意度指标: 10, 执行率: 10 } },
       errors: [
-        { cell: 'B14', message: '“产出指标”的分值合计应为 40，表中为 50', expected: '40', actual: '50' },
-        { cell: 'B18', message: '“效益指标”的分值合计应为 40，表中为 30', expected: '40', actual: '30' },
+        { cell: 'B14', message: '“产出指标”的分值合计应为 40，表中为 50', expected: '40 分', actual: '50 分' },
+        { cell: 'B18', message: '“效益指标”的分值合计应为 40，表中为 30', expected: '40 分', actual: '30 分' },
       ],
     },
     {
@@ -108,8 +108,8 @@ ruleTester(scoreLevelWeights, {
       }),
       layout: 'central',
       errors: [
-        { cell: 'B16', message: '“效益指标”的分值合计应为 30，表中为 20', expected: '30', actual: '20' },
-        { cell: 'F7', message: '执行率分值应为 10，表中为 20', expected: '10', actual: '20' },
+        { cell: 'B16', message: '“效益指标”的分值合计应为 30，表中为 20', expected: '30 分', actual: '20 分' },
+        { cell: 'F7', message: '执行率分值应为 10，表中为 20', expected: '10 分', actual: '20 分' },
       ],
     },
   ],
@@ -136,12 +136,12 @@ ruleTester(scoreLevelLabel, {
     {
       name: '产出指标（40分） over indicators weighing 20 + 10 + 10 + 10 = 50',
       table: spec(insurance, (t) => relabel(t, '产出指标', '产出指标（40分）')),
-      errors: [{ cell: 'B14', message: '“产出指标（40分）”标注 40 分，其下指标分值合计为 50', expected: '50', actual: '40' }],
+      errors: [{ cell: 'B14', message: '“产出指标（40分）”标注 40 分，其下指标分值合计为 50', expected: '50 分', actual: '40 分' }],
     },
     {
       name: '效益指标(35) without 分, over one indicator of 30',
       table: spec(insurance, (t) => relabel(t, '效益指标', '效益指标(35)')),
-      errors: [{ cell: 'B18', message: '“效益指标(35)”标注 35 分，其下指标分值合计为 30', expected: '30', actual: '35' }],
+      errors: [{ cell: 'B18', message: '“效益指标(35)”标注 35 分，其下指标分值合计为 30', expected: '30 分', actual: '35 分' }],
     },
   ],
 });
@@ -166,7 +166,7 @@ ruleTester(scoreRange, {
         t.indicators[0]!.score = 22;
         t.total = 100.76;
       }),
-      errors: [{ cell: 'I14', message: '“网格员人数”得分 22 超过分值 20', expected: '≤ 20', actual: '22' }],
+      errors: [{ cell: 'I14', message: '“网格员人数”得分 22 超过分值 20', expected: '≤ 20 分', actual: '22 分' }],
     },
     {
       name: '网格员满意度 scores −1',
@@ -175,7 +175,7 @@ ruleTester(scoreRange, {
         t.total = 87.96;
         t.grade = '良';
       }),
-      errors: [{ cell: 'I19', message: '“网格员满意度”得分 -1 为负数', expected: '0 ~ 10', actual: '-1' }],
+      errors: [{ cell: 'I19', message: '“网格员满意度”得分 -1 为负数', expected: '0 ~ 10 分', actual: '-1 分' }],
     },
     {
       name: 'a fractional excess: 10.5 of 10 (central layout, 得分 in column H)',
@@ -184,7 +184,7 @@ ruleTester(scoreRange, {
         t.total = 99.26;
       }),
       layout: 'central',
-      errors: [{ cell: 'H13', message: '“意外伤害保险投保率”得分 10.5 超过分值 10', expected: '≤ 10', actual: '10.5' }],
+      errors: [{ cell: 'H13', message: '“意外伤害保险投保率”得分 10.5 超过分值 10', expected: '≤ 10 分', actual: '10.5 分' }],
     },
   ],
 });
@@ -202,19 +202,19 @@ ruleTester(scoreTotal, {
     {
       name: 'digits swapped: 98.67',
       table: spec(insurance, (t) => void (t.total = 98.67)),
-      errors: [{ cell: 'I20', message: '总分应为 98.76（指标得分 89.2 + 执行率得分 9.56），表中为 98.67', expected: '98.76', actual: '98.67' }],
+      errors: [{ cell: 'I20', message: '总分应为 98.76（指标得分 89.2 + 执行率得分 9.56），表中为 98.67', expected: '98.76 分', actual: '98.67 分' }],
     },
     {
       name: 'one decimal shown: 98.7 where 98.76 rounds to 98.8',
       table: spec(insurance, (t) => void (t.total = 98.7)),
-      errors: [{ cell: 'I20', message: '总分应为 98.76（指标得分 89.2 + 执行率得分 9.56），表中为 98.7', expected: '98.76', actual: '98.7' }],
+      errors: [{ cell: 'I20', message: '总分应为 98.76（指标得分 89.2 + 执行率得分 9.56），表中为 98.7', expected: '98.76 分', actual: '98.7 分' }],
     },
     {
       name: 'an indicator score lowered, the total not',
       table: spec(insurance, (t) => {
         Object.assign(t.indicators[0]!, { score: 19, reason: '两名网格员未投保' });
       }),
-      errors: [{ cell: 'I20', message: '总分应为 97.76（指标得分 88.2 + 执行率得分 9.56），表中为 98.76', expected: '97.76', actual: '98.76' }],
+      errors: [{ cell: 'I20', message: '总分应为 97.76（指标得分 88.2 + 执行率得分 9.56），表中为 98.76', expected: '97.76 分', actual: '98.76 分' }],
     },
     {
       name: 'the central layout: 总分 in H18',

@@ -42,16 +42,16 @@ describe('the seed tables in the seed layout (SPEC.md worked example)', () => {
     expect(notInfo(of('雪亮工程'))).toEqual(['narrative.mismatch E25 分析说明称“年初预算749.41万元”，与表中年初预算数 500 万元 不符']);
     const f = of('雪亮工程').find((x) => x.rule === 'narrative.mismatch')!;
     expect(f.severity).toBe('warning');
-    expect(f.expected).toBe('500万元');
-    expect(f.actual).toBe('749.41万元');
+    expect(f.expected).toBe('500 万元');
+    expect(f.actual).toBe('749.41 万元');
     expect(f.project).toBe('“雪亮工程”建设项目');
   });
 
   it('专职网格员工资: narrative.mismatch once, 全年预算资金258.03万元 against 86.8', () => {
     expect(notInfo(of('专职网格员工资'))).toEqual(['narrative.mismatch E21 分析说明称“全年预算资金258.03万元”，与表中全年预算数 86.8 万元 不符']);
     const f = of('专职网格员工资').find((x) => x.rule === 'narrative.mismatch')!;
-    expect(f.expected).toBe('86.8万元');
-    expect(f.actual).toBe('258.03万元');
+    expect(f.expected).toBe('86.8 万元');
+    expect(f.actual).toBe('258.03 万元');
   });
 
   it('网格员意外伤害保险: no narrative.mismatch, no warning at all', () => {
