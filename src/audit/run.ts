@@ -31,8 +31,11 @@ import {
   summarize,
   writeAllCorrections,
   writeSummaryWorkbook,
+  listDate,
+  UNKNOWN_DEPARTMENT,
 } from '../report/index.js';
 import { type Discovered, discover, kindOf } from './discover.js';
+import { departmentsOfFolders } from './departments.js';
 import { CopyWriter, clearOutputs } from './outputs.js';
 import { FilePool } from './pool.js';
 import { LedgerBroadcast } from './ledger-channel.js';
@@ -53,6 +56,8 @@ export interface AuditOptions {
   cwd?: string | undefined;
   /** Called after each file: done, total. */
   onProgress?: ((done: number, total: number) => void) | undefined;
+  /** The audit's day, printed on the correction lists (default: today). */
+  date?: Date | undefined;
 }
 
 export interface AuditOutcome {
@@ -243,10 +248,10 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
       const r: FileResult = outcome.ok
         ? outcome.result
         : { input: { file: d.file, sha256: null, status: 'unreadable', sheets: [] }, findings: [], keys: [], failure: { code: outcome.code, detail: outcome.detail }, sheetNames: [] };
-      const department = r.keys.find((k) => k.department)?.department ?? d.folder;
+      const department = r.keys.find((k) => k.department)?.department ?? null;
       if (r.annotated) await writes.write(d.path, copies.get(d.file)!, r.annotated);
       inputs.push(r.input);
-      // A table without a 主管部门 is filed where its file is: under the file's other table, else its folder.
+      // A table without a 主管部门 is filed under the file's other table; a file with none, once every file is in.
       for (const f of r.findings) f.department ??= department;
       for (const k of r.keys) k.department ??= department;
       findings.push(...r.findings);
@@ -258,6 +263,13 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
       o.onProgress?.(++done, found.length);
     });
     await writes.done();
+    const folderDepartment = departmentsOfFolders(Object.entries(fileDepartments).map(([file, department]) => ({ file, department })));
+    for (const f of findings) if (f.department === null) f.department = folderDepartment(f.file);
+    for (const k of keys) if (k.department === null) k.department = folderDepartment(k.file);
+    for (const i of inputs) if (!fileDepartments[i.file]) {
+      const d = folderDepartment(i.file);
+      if (d) fileDepartments[i.file] = d;
+    }
     sameNamePerCode(findings, keys, fileDepartments);
 
     if (!params.disabled.includes(batchDuplicateMeta.id))
@@ -298,7 +310,13 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   }
   const findingsFile = insideDir(outDir, 'findings.json');
   writeFileSync(findingsFile, findingsDocument(toolInfo(), inputs, findings, tables));
-  const corrections = writeAllCorrections(outDir, findings, ruleTitles);
+  const submitted: Record<string, { files: number; tables: number }> = {};
+  for (const i of inputs) {
+    const d = fileDepartments[i.file] ?? UNKNOWN_DEPARTMENT;
+    (submitted[d] ??= { files: 0, tables: 0 }).files++;
+  }
+  for (const k of keys) (submitted[k.department ?? UNKNOWN_DEPARTMENT] ??= { files: 0, tables: 0 }).tables++;
+  const corrections = writeAllCorrections(outDir, findings, ruleTitles, { date: listDate(o.date ?? new Date()), ledger: ledger ? ledger.file : null, submitted });
   writeSummaryWorkbook(insideDir(outDir, 'summary.xlsx'), inputs, findings, ruleTitles, fileDepartments);
   const summary = summarize(inputs, findings, tables);
   return { exitCode: summary.errors > 0 ? 1 : 0, summary, outDir, findingsFile, corrections, missingInputs: missing };

@@ -1,45 +1,84 @@
 import fs from 'node:fs';
-import type { Finding } from '../rules/types.js';
+import type { Finding, Severity } from '../rules/types.js';
 import { departmentOf } from './findings-json.js';
 import { SEVERITY_ZH } from './labels.js';
 import { insideDir, neutralize, safeFileName } from './safety.js';
-import { sortFindings } from './sort.js';
-import { type CellValue, reportSheet, writeXlsxFile } from './xlsx-writer.js';
+import { compareFindings } from './sort.js';
+import { type CellValue, type WriteSheet, fitWidths, writeXlsxFile } from './xlsx-writer.js';
 
-export const CORRECTION_HEADERS = [
-  '序号',
-  '文件',
-  '工作表',
-  '单元格',
-  '项目',
-  '问题类型',
-  '严重程度',
-  '问题说明',
-  '应为',
-  '表中为',
-] as const;
+/**
+ * A department's 整改清单: a document one can send. A heading says whose list it is, of which audit, what was
+ * checked and against what; then one row per problem, errors first, each pinned to its file, sheet and cell, with
+ * what the figure should be and what the table says, units included. Rule ids are the program's, not the reader's:
+ * none appears here.
+ */
+
+export const CORRECTION_HEADERS = ['序号', '文件', '工作表', '单元格', '预算单位', '项目', '问题类型', '严重程度', '问题说明', '应为', '表中为'] as const;
 
 export const CORRECTIONS_SHEET = '整改清单';
 
+/** What the heading of every list of one audit says besides the department's own figures. */
+export interface ListContext {
+  /** 审核日期 as the lists print it: `2026年12月6日`. */
+  date: string;
+  /** The ledger's file name, or null when the audit had none. */
+  ledger: string | null;
+  /** Files and tables each department submitted. */
+  submitted: Record<string, { files: number; tables: number }>;
+}
+
+/** The Chinese name of a kind of problem; the rule id only where a rule has no title (a bug, not a user's concern). */
 export function ruleLabel(rule: string, ruleTitles: Record<string, string>): string {
-  const title = Object.hasOwn(ruleTitles, rule) ? ruleTitles[rule] : undefined;
-  return `${title ?? rule}（${rule}）`;
+  return (Object.hasOwn(ruleTitles, rule) ? ruleTitles[rule] : undefined) ?? '其他问题';
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** 错误 → 警告 → 提示, then file, sheet and cell, as a department works through its list. */
+export function byListOrder(a: Finding, b: Finding): number {
+  return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareFindings(a, b);
+}
+
+/** `2026年12月6日` (the audit's day where it runs). */
+export function listDate(d: Date): string {
+  return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`;
+}
+
+function counts(findings: Finding[]): Record<Severity, number> {
+  const c = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) c[f.severity]++;
+  return c;
+}
+
+/** The heading rows of a department's list. */
+export function headingRows(department: string, findings: Finding[], ctx: ListContext): string[][] {
+  const c = counts(findings);
+  const s = ctx.submitted[department];
+  return [
+    ['整改清单'],
+    ['主管部门', neutralize(department)],
+    ['审核日期', ctx.date],
+    ['审核范围', s ? `报送文件 ${s.files} 个，自评表 ${s.tables} 张` : '无报送文件'],
+    ['核对台账', ctx.ledger ? neutralize(ctx.ledger) : '未使用台账'],
+    ['问题数', `错误 ${c.error} 个（须整改），警告 ${c.warning} 个（须说明），提示 ${c.info} 个（供参考）`],
+  ];
 }
 
 /**
- * The rows of a 整改清单: the header row, then one row per finding sorted by file, sheet and cell. Every text
- * cell is neutralized against formula injection; 序号 is the decimal row number as text.
+ * The table of a 整改清单: the header row, then one row per finding in list order. Every text cell is neutralized
+ * against formula injection; 序号 is the row number as text.
  */
 export function correctionRows(findings: Finding[], ruleTitles: Record<string, string>): string[][] {
   const rows: string[][] = [[...CORRECTION_HEADERS]];
-  sortFindings(findings).forEach((f, i) => {
+  [...findings].sort(byListOrder).forEach((f, i) => {
     rows.push([
       String(i + 1),
       neutralize(f.file),
       neutralize(f.sheet ?? ''),
       neutralize(f.cell ?? ''),
+      neutralize(f.unit ?? ''),
       neutralize(f.project ?? ''),
-      neutralize(ruleLabel(f.rule, ruleTitles)),
+      ruleLabel(f.rule, ruleTitles),
       SEVERITY_ZH[f.severity] ?? f.severity,
       neutralize(f.message),
       neutralize(f.expected ?? ''),
@@ -58,24 +97,28 @@ export function toCsv(rows: string[][]): string {
   return `\uFEFF${rows.map((r) => `${r.map(csvField).join(',')}\r\n`).join('')}`;
 }
 
-/** 序号 as a number in the workbook, so that Excel sorts and sums it as one. */
-function correctionCells(rows: string[][]): CellValue[][] {
-  return rows.map((r, i) => (i === 0 ? r : [Number(r[0]), ...r.slice(1)]));
+/** The heading, a blank row, the table: one sheet, as the CSV has them too. */
+function listRows(department: string, findings: Finding[], ruleTitles: Record<string, string>, ctx: ListContext): { rows: string[][]; headerRow: number } {
+  const heading = headingRows(department, findings, ctx);
+  return { rows: [...heading, [], ...correctionRows(findings, ruleTitles)], headerRow: heading.length + 1 };
 }
 
-function writeFiles(
-  outDir: string,
-  baseName: string,
-  findings: Finding[],
-  ruleTitles: Record<string, string>,
-): { xlsx: string; csv: string } {
+/** 序号 as a number in the workbook, so that Excel sorts and sums it as one. */
+function listSheet(rows: string[][], headerRow: number): WriteSheet {
+  const cells: CellValue[][] = rows.map((r, i) => (i > headerRow ? [Number(r[0]), ...r.slice(1)] : r));
+  return { name: CORRECTIONS_SHEET, rows: cells, widths: fitWidths(cells.slice(headerRow)), header: true, headerRow };
+}
+
+function writeFiles(outDir: string, baseName: string, department: string, findings: Finding[], ruleTitles: Record<string, string>, ctx: ListContext): { xlsx: string; csv: string } {
   const xlsxPath = insideDir(outDir, 'corrections', `${baseName}.xlsx`);
   const csvPath = insideDir(outDir, 'corrections', `${baseName}.csv`);
-  const rows = correctionRows(findings, ruleTitles);
-  writeXlsxFile(xlsxPath, [reportSheet(CORRECTIONS_SHEET, correctionCells(rows))]);
+  const { rows, headerRow } = listRows(department, findings, ruleTitles, ctx);
+  writeXlsxFile(xlsxPath, [listSheet(rows, headerRow)]);
   fs.writeFileSync(csvPath, toCsv(rows), 'utf8');
   return { xlsx: xlsxPath, csv: csvPath };
 }
+
+const NO_CONTEXT: ListContext = { date: listDate(new Date()), ledger: null, submitted: {} };
 
 /** Writes `outDir/corrections/<safe department>.xlsx` and `.csv`; returns their absolute paths. */
 export function writeCorrections(
@@ -83,8 +126,9 @@ export function writeCorrections(
   department: string,
   findings: Finding[],
   ruleTitles: Record<string, string>,
+  ctx: ListContext = NO_CONTEXT,
 ): { xlsx: string; csv: string } {
-  return writeFiles(outDir, safeFileName(department, '部门'), findings, ruleTitles);
+  return writeFiles(outDir, safeFileName(department, '部门'), department, findings, ruleTitles, ctx);
 }
 
 function cmpStr(a: string, b: string): number {
@@ -114,6 +158,7 @@ export function writeAllCorrections(
   outDir: string,
   findings: Finding[],
   ruleTitles: Record<string, string>,
+  ctx: ListContext = NO_CONTEXT,
 ): Record<string, { xlsx: string; csv: string }> {
   const groups = new Map<string, Finding[]>();
   for (const f of findings) {
@@ -124,8 +169,6 @@ export function writeAllCorrections(
   }
   const names = departmentFileNames([...groups.keys()]);
   const out = Object.create(null) as Record<string, { xlsx: string; csv: string }>;
-  for (const dept of Object.keys(names)) {
-    out[dept] = writeFiles(outDir, names[dept] as string, groups.get(dept) ?? [], ruleTitles);
-  }
+  for (const dept of Object.keys(names)) out[dept] = writeFiles(outDir, names[dept] as string, dept, groups.get(dept) ?? [], ruleTitles, ctx);
   return out;
 }

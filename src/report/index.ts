@@ -18,6 +18,10 @@ export {
   writeAllCorrections,
   departmentFileNames,
   ruleLabel,
+  listDate,
+  byListOrder,
+  headingRows,
+  type ListContext,
 } from './corrections.js';
 export { writeSummaryWorkbook } from './summary-xlsx.js';
 export { annotateWorkbook, annotatedCopy, annotatedPath, annotatedPaths, type AnnotateSource, COMMENT_AUTHOR, OPINIONS_SHEET } from './annotate.js';

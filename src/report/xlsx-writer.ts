@@ -40,6 +40,11 @@ export interface WriteSheet {
   notes?: { r: number; c: number; text: string }[] | undefined;
   /** Row 1 is a header: bold on a tinted fill, frozen, with a filter; long texts below it wrap. */
   header?: boolean | undefined;
+  /**
+   * The header's row when a heading stands above it (a correction list's 主管部门, 审核日期…): the rows above are
+   * the heading, their first cells bold.
+   */
+  headerRow?: number | undefined;
 }
 
 // Number formats Excel knows by id (ECMA-376 18.8.30); any other is written into the styles part.
@@ -74,13 +79,16 @@ const BUILTIN_FORMATS: Record<string, number> = {
   '@': 49,
 };
 
-/** Cell styles: 0 plain, 1 header, 2 wrapped text; then one per number format in use. */
+/** Cell styles: 0 plain, 1 header, 2 wrapped text, 3 bold; then one per number format in use. */
 const XF_HEADER = 1;
 const XF_WRAP = 2;
+const XF_BOLD = 3;
+const FIXED_XF_COUNT = 4;
 const FIXED_XFS =
   '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' +
   '<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1"><alignment vertical="center" wrapText="1"/></xf>' +
-  '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>';
+  '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>' +
+  '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>';
 /** Wider than this (in characters), a header sheet's text wraps instead of growing its column. */
 const WRAP_WIDTH = 60;
 
@@ -99,7 +107,7 @@ class Styles {
       this.custom.push([id, fmt]);
     }
     let xf = this.xfs.get(id);
-    if (xf === undefined) this.xfs.set(id, (xf = 3 + this.xfs.size));
+    if (xf === undefined) this.xfs.set(id, (xf = FIXED_XF_COUNT + this.xfs.size));
     return xf;
   }
 
@@ -116,7 +124,7 @@ class Styles {
       '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills>' +
       `<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border>${thin}</border></borders>` +
       '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
-      `<cellXfs count="${3 + this.xfs.size}">${FIXED_XFS}${formatXfs}</cellXfs>` +
+      `<cellXfs count="${FIXED_XF_COUNT + this.xfs.size}">${FIXED_XFS}${formatXfs}</cellXfs>` +
       '<cellStyles count="1"><cellStyle name="常规" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
     );
   }
@@ -168,6 +176,7 @@ export function fitWidths(rows: readonly (readonly (CellValue | WriteCell | unde
 }
 
 function sheetXml(ws: WriteSheet, styles: Styles, strings: SharedStrings, first: boolean, withNotes: boolean): string {
+  const h = ws.headerRow ?? 0;
   let maxR = -1;
   let maxC = -1;
   const body: string[] = [];
@@ -178,8 +187,9 @@ function sheetXml(ws: WriteSheet, styles: Styles, strings: SharedStrings, first:
       if (cell === undefined || cell === null) return;
       const { v, fmt } = typeof cell === 'object' ? cell : { v: cell, fmt: undefined };
       let s = styles.forFormat(fmt);
-      if (ws.header && r === 0) s = XF_HEADER;
-      else if (ws.header && s === 0 && typeof v === 'string' && (v.includes('\n') || displayWidth(v) > WRAP_WIDTH)) s = XF_WRAP;
+      if (ws.header && r === h) s = XF_HEADER;
+      else if (ws.header && r < h && c === 0) s = XF_BOLD;
+      else if (ws.header && r > h && s === 0 && typeof v === 'string' && (v.includes('\n') || displayWidth(v) > WRAP_WIDTH)) s = XF_WRAP;
       const ref = `${colName(c)}${r + 1}`;
       const sAttr = s ? ` s="${s}"` : '';
       if (typeof v === 'number') {
@@ -202,7 +212,7 @@ function sheetXml(ws: WriteSheet, styles: Styles, strings: SharedStrings, first:
     maxC = Math.max(maxC, n.c);
   }
   const extent = maxR < 0 ? 'A1' : rangeRef({ s: { r: 0, c: 0 }, e: { r: maxR, c: Math.max(0, maxC) } });
-  const pane = ws.header ? '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/>' : '';
+  const pane = ws.header ? `<pane ySplit="${h + 1}" topLeftCell="A${h + 2}" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A${h + 2}" sqref="A${h + 2}"/>` : '';
   const view = `<sheetViews><sheetView workbookViewId="0"${first ? ' tabSelected="1"' : ''}>${pane}</sheetView></sheetViews>`;
   const widths = ws.widths ?? [];
   const cols = widths.some((w) => w !== undefined)
@@ -210,7 +220,7 @@ function sheetXml(ws: WriteSheet, styles: Styles, strings: SharedStrings, first:
         .map((w, c) => (w === undefined ? '' : `<col min="${c + 1}" max="${c + 1}" width="${Math.round(w * 100) / 100}" customWidth="1"/>`))
         .join('')}</cols>`
     : '';
-  const filter = ws.header && maxR > 0 ? `<autoFilter ref="${extent}"/>` : '';
+  const filter = ws.header && maxR > h ? `<autoFilter ref="${rangeRef({ s: { r: h, c: 0 }, e: { r: maxR, c: Math.max(0, maxC) } })}"/>` : '';
   const merges = ws.merges?.length ? `<mergeCells count="${ws.merges.length}">${ws.merges.map((m) => `<mergeCell ref="${rangeRef(m)}"/>`).join('')}</mergeCells>` : '';
   const margins = '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>';
   const legacy = withNotes ? '<legacyDrawing r:id="rId1"/>' : '';
@@ -236,9 +246,10 @@ export function xlsxBuffer(sheets: WriteSheet[]): Buffer {
     overrides.push(`<Override PartName="/${sheetPath}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`);
     workbookRels.push(`<Relationship Id="rId${n}" Type="${NS_REL}/worksheet" Target="worksheets/sheet${n}.xml"/>`);
     sheetEntries.push(`<sheet name="${escapeXml(ws.name)}" sheetId="${n}" r:id="rId${n}"/>`);
-    if (ws.header && ws.rows.length > 1) {
-      const cols = Math.max(1, ...ws.rows.map((r) => r?.length ?? 0));
-      filters.push(`<definedName name="_xlnm._FilterDatabase" localSheetId="${i}" hidden="1">'${ws.name.replace(/'/g, "''")}'!$A$1:$${colName(cols - 1)}$${ws.rows.length}</definedName>`);
+    const h = ws.headerRow ?? 0;
+    if (ws.header && ws.rows.length > h + 1) {
+      const cols = Math.max(1, ...ws.rows.slice(h).map((r) => r?.length ?? 0));
+      filters.push(`<definedName name="_xlnm._FilterDatabase" localSheetId="${i}" hidden="1">'${ws.name.replace(/'/g, "''")}'!$A$${h + 1}:$${colName(cols - 1)}$${ws.rows.length}</definedName>`);
     }
     if (notes.length) {
       anyNotes = true;
