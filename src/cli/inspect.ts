@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { type Mapping, type RawTable, type Slot, visibleOnly, whyNot } from '../map/index.js';
 import type { IndicatorValue, NumberField, ProjectTable } from '../model/index.js';
-import { loadTables } from '../audit/tables.js';
+import { loadTables } from '../audit/index.js';
 
 const STATE_ZH: Record<string, string> = { dirty: '含多余字符，按此数处理', unreadable: '无法识别为数字', empty: '无值' };
 
@@ -67,7 +67,7 @@ export async function inspect(file: string, mappings: Mapping[]): Promise<string
   for (const s of res.sheets) {
     lines.push(`sheet "${s.name}": ${s.layout ? `mapping ${s.layout}` : 'no mapping matched (not a table)'}`);
     if (s.raw) lines.push(...describe(s.raw, res.tables[table++]));
-    const grid = s.layout ? undefined : res.source?.sheets.find((g) => g.name === s.name);
+    const grid = s.layout ? undefined : res.grids?.find((g) => g.name === s.name);
     if (grid)
       for (const m of mappings) {
         const why = whyNot(visibleOnly(grid), m);

@@ -1,6 +1,6 @@
-import type { Finding } from '../rules/types.js';
+import type { Finding } from '../rules/index.js';
 import { type FileStatus, UNKNOWN_DEPARTMENT } from './labels.js';
-import { sortFindings } from './sort.js';
+import { compareText, sortFindings } from './sort.js';
 
 export interface InputRecord {
   file: string;
@@ -24,18 +24,15 @@ export interface Summary {
   byDepartment: Record<string, { errors: number; warnings: number; infos: number }>;
 }
 
-export function departmentOf(f: Pick<Finding, 'department'>): string {
+/** The department a finding is counted and listed under: its own, or 未知部门. */
+export function departmentOrUnknown(f: Pick<Finding, 'department'>): string {
   return f.department ?? UNKNOWN_DEPARTMENT;
-}
-
-function cmpStr(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A copy of `rec` with its keys inserted in sorted order (JSON.stringify keeps insertion order). */
 function sortedKeys<T>(rec: Record<string, T>): Record<string, T> {
   const out = Object.create(null) as Record<string, T>;
-  for (const k of Object.keys(rec).sort(cmpStr)) out[k] = rec[k] as T;
+  for (const k of Object.keys(rec).sort(compareText)) out[k] = rec[k] as T;
   return out;
 }
 
@@ -52,7 +49,7 @@ export function summarize(inputs: InputRecord[], findings: Finding[], tables: nu
   let infos = 0;
   for (const f of findings) {
     byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
-    const key = departmentOf(f);
+    const key = departmentOrUnknown(f);
     const d = (byDepartment[key] ??= { errors: 0, warnings: 0, infos: 0 });
     if (f.severity === 'error') {
       errors++;
@@ -86,7 +83,7 @@ export function summarize(inputs: InputRecord[], findings: Finding[], tables: nu
 }
 
 export function compareInputs(a: InputRecord, b: InputRecord): number {
-  return cmpStr(a.file, b.file) || cmpStr(a.sha256 ?? '', b.sha256 ?? '') || cmpStr(a.status, b.status);
+  return compareText(a.file, b.file) || compareText(a.sha256 ?? '', b.sha256 ?? '') || compareText(a.status, b.status);
 }
 
 function inputJson(i: InputRecord): InputRecord {

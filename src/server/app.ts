@@ -3,9 +3,8 @@ import { createReadStream, existsSync, readFileSync, readdirSync, rmSync, statSy
 import path from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import yazl from 'yazl';
-import { departmentFileNames } from '../report/corrections.js';
-import { type InputRecord, type Summary, annotatedPaths, ensureDir, insideDir } from '../report/index.js';
+import { writeZip } from '../ooxml/index.js';
+import { type InputRecord, type Summary, annotatedPaths, compareText, departmentFileNames, ensureDir, insideDir } from '../report/index.js';
 import type { Finding } from '../rules/index.js';
 import { allRuleMetas } from '../rules/index.js';
 import { HttpError, contentDisposition, drainRequest } from './http-util.js';
@@ -272,7 +271,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         const have = file !== null && existsSync(insideDir(corrDir, `${file}.xlsx`));
         return { department, file: have ? file : null, errors: c.errors, warnings: c.warnings, infos: c.infos, findings: counts.get(department) ?? 0 };
       })
-      .sort((a, b) => b.errors - a.errors || b.warnings - a.warnings || b.infos - a.infos || (a.department < b.department ? -1 : a.department > b.department ? 1 : 0));
+      .sort((a, b) => b.errors - a.errors || b.warnings - a.warnings || b.infos - a.infos || compareText(a.department, b.department));
   });
 
   app.get<{ Params: IdParams }>('/api/audits/:id/files', async (req) => {
@@ -318,18 +317,18 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     const format = req.query.format;
     const dir = insideDir(store.outDir(s.id), 'corrections');
     const names = existsSync(dir) ? readdirSync(dir).sort() : [];
-    const zip = new yazl.ZipFile();
-    for (const n of names) {
-      const ext = path.extname(n).toLowerCase();
-      if ((ext === '.xlsx' || ext === '.csv') && (!format || format === 'all' || `.${format}` === ext))
-        zip.addFile(insideDir(dir, n), `整改清单/${n}`, { compress: true });
-    }
-    zip.end();
+    // The lists of one audit are small (a few KB per department): made in memory by the one ZIP writer of ooxml/.
+    const parts = names
+      .filter((n) => {
+        const ext = path.extname(n).toLowerCase();
+        return (ext === '.xlsx' || ext === '.csv') && (!format || format === 'all' || `.${format}` === ext);
+      })
+      .map((n) => ({ name: `整改清单/${n}`, data: readFileSync(insideDir(dir, n)) }));
     return reply
       .type(MIME['.zip'] as string)
       .header('content-disposition', contentDisposition(`整改清单-${s.id.slice(0, 8)}.zip`))
       .header('cache-control', 'no-store')
-      .send(zip.outputStream);
+      .send(writeZip(parts));
   });
 
   app.get<{ Params: IdParams & { '*': string } }>('/api/audits/:id/annotated/*', async (req, reply) => {
