@@ -140,6 +140,8 @@ export class ChildPool {
       `--max-old-space-size=${limits.memoryMb}`,
       `--max-semi-space-size=${Math.max(1, Math.min(8, Math.floor(limits.memoryMb / 16)))}`,
       '--interrupt-budget=262144',
+      // For profiling a reader (RECON_READER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"): its flags, not this process's.
+      ...(process.env.RECON_READER_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
     ];
     this.residentLimit = residentLimitMb(limits.memoryMb) * 1024 * 1024;
     for (let i = 0; i < limits.jobs; i++) this.readers.push(this.spawn());

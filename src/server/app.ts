@@ -8,7 +8,7 @@ import { type InputRecord, type Summary, annotatedPaths, compareText, department
 import type { Finding } from '../rules/index.js';
 import { allRuleMetas } from '../rules/index.js';
 import { HttpError, contentDisposition, drainRequest } from './http-util.js';
-import { PAGE_HTML } from './page.js';
+import { PAGE_CSP, pageAssets } from './page.js';
 import { type AuditState, AuditStore, isAuditId } from './store.js';
 import { type UploadLimits, multipartError, partsAllowed, receiveUpload } from './upload.js';
 
@@ -53,17 +53,6 @@ const MIME: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
   '.zip': 'application/zip',
 };
-
-const PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'unsafe-inline'",
-  "style-src 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 type IdParams = { id: string };
 
@@ -159,9 +148,10 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   }
 
   // ---- the page -------------------------------------------------------------------------------------------
-  app.get('/', async (_req, reply) =>
-    reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('cache-control', 'no-cache').send(PAGE_HTML),
-  );
+  for (const [url, asset] of pageAssets())
+    app.get(url, async (_req, reply) =>
+      reply.type(asset.type).header('content-security-policy', PAGE_CSP).header('cache-control', 'no-cache').send(asset.body),
+    );
   app.get('/favicon.ico', async (_req, reply) => reply.code(204).send());
 
   // ---- reference --------------------------------------------------------------------------------------------
