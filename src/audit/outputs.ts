@@ -10,7 +10,8 @@ export function isOutputFolder(dir: string): boolean {
     fd = openSync(path.join(dir, 'findings.json'), 'r');
     const head = Buffer.alloc(200);
     const n = readSync(fd, head, 0, head.length, 0);
-    return /^\s*\{\s*"tool"\s*:\s*\{\s*"name"\s*:\s*"perf-recon"/.test(head.toString('utf8', 0, n));
+    // schemaVersion first since version 2; earlier documents began with tool
+    return /^\s*\{\s*(?:"schemaVersion"\s*:\s*\d+\s*,\s*)?"tool"\s*:\s*\{\s*"name"\s*:\s*"perf-recon"/.test(head.toString('utf8', 0, n));
   } catch {
     return false;
   } finally {

@@ -1,5 +1,6 @@
 import type { Finding } from '../rules/index.js';
 import { type FileStatus, UNKNOWN_DEPARTMENT } from './labels.js';
+import { FINDINGS_SCHEMA_VERSION } from './findings-schema.js';
 import { compareText, sortFindings } from './sort.js';
 
 export interface InputRecord {
@@ -112,8 +113,8 @@ function findingJson(f: Finding): Finding {
 }
 
 /**
- * The text of findings.json: `{ tool, inputs, findings, summary }`, sorted, keys in a fixed order, 2-space indent,
- * trailing newline, no timestamps — byte-identical for the same inputs in any order.
+ * The text of findings.json: `{ schemaVersion, tool, inputs, findings, summary }` (findings-schema.ts), sorted, keys
+ * in a fixed order, 2-space indent, trailing newline, no timestamps — byte-identical for the same inputs in any order.
  */
 export function findingsDocument(
   tool: { name: string; version: string },
@@ -122,6 +123,7 @@ export function findingsDocument(
   tables: number,
 ): string {
   const doc = {
+    schemaVersion: FINDINGS_SCHEMA_VERSION,
     tool: { name: tool.name, version: tool.version },
     inputs: [...inputs].sort(compareInputs).map(inputJson),
     findings: sortFindings(findings).map(findingJson),

@@ -22,3 +22,12 @@ export {
 export { writeSummaryWorkbook } from './summary-xlsx.js';
 export { annotateSubmission, annotateWorkbook, annotatedCopy, annotatedPath, annotatedPaths, COMMENT_AUTHOR, OPINIONS_SHEET, SubmissionChanged } from './annotate.js';
 export { xlsxBuffer, writeXlsxFile, reportSheet, type WriteSheet } from './xlsx-writer.js';
+export {
+  FINDINGS_SCHEMA_VERSION,
+  FindingSchema,
+  FindingsDocumentSchema,
+  type FindingsDocument,
+  InputSchema,
+  SummarySchema,
+  findingsJsonSchema,
+} from './findings-schema.js';
