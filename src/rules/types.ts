@@ -1,5 +1,4 @@
-import type { ProjectTable } from '../model/index.js';
-import type { Decimal } from '../model/decimal.js';
+import type { Decimal, ProjectTable } from '../model/index.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
