@@ -254,7 +254,9 @@ const cols = results.map((r) => rows.map(([, f]) => f(r)));
 const wc = cols.map((c) => Math.max(...c.map((s) => s.length), 12));
 console.log('');
 console.log(`${''.padEnd(w0)}  ${results.map((r, i) => `${r.tables} tables`.padStart(wc[i]!)).join('  ')}  target`);
-rows.forEach(([label, , target], k) => console.log(`${label.padEnd(w0)}  ${cols.map((c, i) => c[k]!.padStart(wc[i]!)).join('  ')}  ${target}`));
+rows.forEach(([label, , target], k) => {
+  console.log(`${label.padEnd(w0)}  ${cols.map((c, i) => c[k]!.padStart(wc[i]!)).join('  ')}  ${target}`);
+});
 if (results.length > 1) {
   const a = results[0]!;
   const b = results.at(-1)!;

@@ -43,7 +43,7 @@ for (const f of files) {
   const buf = readFileSync(f);
   t0 = lap('fs', t0);
   const ext = path.extname(f).slice(1).toLowerCase();
-  let sheets;
+  let sheets: ReturnType<typeof readBuffer>['sheets'];
   try {
     sheets = readBuffer(buf, f).sheets;
   } catch {

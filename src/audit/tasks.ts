@@ -20,7 +20,7 @@ import {
   tableUnit,
 } from '../rules/index.js';
 import { type InputRecord, SubmissionChanged, annotateSubmission } from '../report/index.js';
-import { Ledger, type LedgerWire, readLedgerWire } from './ledger.js';
+import { type Ledger, type LedgerWire, readLedgerWire } from './ledger.js';
 import { tablesFromBuffer } from './tables.js';
 
 /** Everything a reader process needs to set itself up; plain data, so it crosses process boundaries. */

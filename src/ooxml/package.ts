@@ -42,7 +42,7 @@ export class PartMemo<T> {
     const key = `${e.crc32}:${e.size}:${e.compressedSize}:${e.method}`;
     const raw = zip.raw(e);
     const hit = this.byKey.get(key);
-    if (hit && hit.raw.equals(raw)) return hit.value;
+    if (hit?.raw.equals(raw)) return hit.value;
     const value = parse(zip.text(name)!);
     if (this.byKey.size >= this.max) this.byKey.clear();
     this.byKey.set(key, { raw: Buffer.from(raw), value });

@@ -21,7 +21,7 @@ import {
   workbookSheets,
   writeZip,
 } from '../ooxml/index.js';
-import { type Range, type ReadLimits, type Sheet, type Workbook, defaultReadLimits, parseA1, rangeRef, readBuffer } from '../read/index.js';
+import { type Range, type ReadLimits, type Workbook, defaultReadLimits, parseA1, rangeRef, readBuffer } from '../read/index.js';
 import type { Finding } from '../rules/index.js';
 import { ruleLabel } from './corrections.js';
 import { SEVERITY_ZH } from './labels.js';

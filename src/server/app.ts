@@ -132,7 +132,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   }
 
   function sendFile(reply: FastifyReply, file: string, downloadName: string, disposition: 'attachment' | 'inline' = 'attachment') {
-    let st;
+    let st: ReturnType<typeof statSync>;
     try {
       st = statSync(file);
     } catch {
@@ -162,7 +162,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   app.post<{ Querystring: { wait?: string } }>('/api/audits', async (req, reply) => {
     const id = randomUUID();
     const dir = store.auditDir(id);
-    let upload;
+    let upload: Awaited<ReturnType<typeof receiveUpload>>;
     try {
       if (store.isClosed) throw new HttpError(503, '服务正在关闭，请稍后再试');
       if (store.queued >= maxQueued) {
@@ -292,7 +292,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     const ext = path.extname(name).toLowerCase();
     if ((ext !== '.xlsx' && ext !== '.csv') || name.includes('/') || name.includes('\\') || name.startsWith('.'))
       throw new HttpError(404, '没有这个整改清单');
-    let file;
+    let file: string;
     try {
       file = insideDir(store.outDir(s.id), 'corrections', name);
     } catch {
@@ -326,7 +326,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     const segments = req.params['*'].split('/');
     if (!segments.length || segments.some((x) => x === '' || x === '.' || x === '..' || x.includes('\\')))
       throw new HttpError(404, '没有这个文件');
-    let file;
+    let file: string;
     try {
       file = insideDir(store.outDir(s.id), 'annotated', ...segments);
     } catch {
