@@ -1,7 +1,7 @@
 /**
  * Runs `recon audit …` in this process through the CLI's entry and prints one JSON line on stdout:
- * { ms, exitCode, maxRssMb }. maxRSS covers the worker threads, which live in this process.
- * Plain JS on purpose: the workers then load the built tool, not TypeScript through tsx.
+ * { ms, exitCode, maxRssMb }. maxRSS is this process alone: bench/run.ts samples its reader processes too.
+ * Plain JS on purpose: the reader processes then run the built tool, not TypeScript through tsx.
  *   node bench/audit-child.mjs MAIN_JS <audit args…>     MAIN_JS: .bench/build/dist/cli/main.js or src/cli/main.ts (with --import tsx)
  */
 import { pathToFileURL } from 'node:url';

@@ -1,17 +1,23 @@
 // Summarises a .cpuprofile (node --cpu-prof): self time by file and by function, inclusive time, top N.
 //   node --import tsx bench/profile-summary.ts FILE.cpuprofile [N]
 import { readFileSync } from 'node:fs';
-const p = JSON.parse(readFileSync(process.argv[2]!, 'utf8'));
-const byId = new Map<number, any>(p.nodes.map((n: any) => [n.id, n]));
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+const p = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+const byId = new Map<number, ProfileNode>(p.nodes.map((n) => [n.id, n]));
 const self = new Map<number, number>();
 const dt = p.timeDeltas as number[];
-p.samples.forEach((id: number, i: number) => self.set(id, (self.get(id) ?? 0) + (dt[i] ?? 0)));
+p.samples.forEach((id: number, i: number) => {
+  self.set(id, (self.get(id) ?? 0) + (dt[i] ?? 0));
+});
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 const fn = new Map<string, number>();
 const file = new Map<string, number>();
 for (const [id, t] of self) {
-  const n = byId.get(id);
-  const cf = n.callFrame;
+  const cf = byId.get(id)!.callFrame;
   const url = (cf.url || '').replace(/^.*node_modules\//, 'nm/').replace(/^.*\/work\/main\//, '');
   const k = `${cf.functionName || '(anon)'} ${url}:${cf.lineNumber}`;
   fn.set(k, (fn.get(k) ?? 0) + t);
@@ -24,7 +30,7 @@ const incl = new Map<string, number>();
 for (const [id, t] of self) {
   const seen = new Set<string>();
   for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-    const cf = byId.get(cur).callFrame;
+    const cf = byId.get(cur)!.callFrame;
     const k = `${cf.functionName || '(anon)'} ${(cf.url || '').replace(/^.*\/work\/main\//, '').replace(/^.*node_modules\//, 'nm/')}`;
     if (seen.has(k)) continue;
     seen.add(k);

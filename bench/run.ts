@@ -8,9 +8,9 @@
  * Each figure is the median of --repeat runs, taken in turn (floor, jobs 1, jobs 2, floor, …) so that the machine's
  * drift falls on all three alike. Figures are printed and written to .bench/results.json.
  */
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -45,26 +45,58 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-/** The tool as a user runs it after `npm run build`: plain JS, so that workers do not compile TypeScript. */
-function build(): void {
+/** The tool as a user runs it (scripts/build.mjs, as `npm ci` builds it): plain JS, in reader processes of plain JS. */
+async function build(): Promise<void> {
   rmSync(BUILD, { recursive: true, force: true });
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(BUILD, 'dist'), '--sourceMap', 'false'], { stdio: 'inherit' });
+  const { build: buildTool } = (await import(path.join(ROOT, 'scripts/build.mjs'))) as { build: (out: string, o: { force: boolean }) => Promise<void> };
+  await buildTool(path.join(BUILD, 'dist'), { force: true });
   // dist/ finds package.json and mappings/ one level up, as in the repository
   cpSync(path.join(ROOT, 'package.json'), path.join(BUILD, 'package.json'));
   cpSync(path.join(ROOT, 'mappings'), path.join(BUILD, 'mappings'), { recursive: true });
   // …and node_modules, resolved upwards from .bench/build, is the repository's own.
 }
 
-function child(args: string[]): Record<string, number> {
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  const line = r.stdout.trim().split('\n').pop()!;
-  return JSON.parse(line) as Record<string, number>;
+/** Resident bytes of a process and all its descendants now (the audit's reader processes are its children). */
+function treeResident(pid: number): number {
+  let total = 0;
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop()!;
+    try {
+      total += Number(readFileSync(`/proc/${p}/statm`, 'latin1').split(' ')[1]) * 4096;
+      for (const t of readdirSync(`/proc/${p}/task`))
+        for (const c of readFileSync(`/proc/${p}/task/${t}/children`, 'latin1').split(' ').filter(Boolean)) stack.push(Number(c));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
 }
 
-function floor(dir: string): Run {
-  const o = child([path.join(ROOT, 'bench/floor.mjs'), path.join(BUILD, 'dist/read/xlsx.js'), path.join(dir, SUBMISSIONS)]);
-  return { ms: o.ms!, maxRssMb: o.maxRssMb! };
+/**
+ * Runs a measuring script (floor.mjs, audit-child.mjs) and takes its last line of JSON. Its peak memory is the
+ * largest sum of resident memory over it and its child processes, sampled every 10 ms (the reader processes of an
+ * audit are processes of their own; getrusage of the script alone would leave them out, and RUSAGE_CHILDREN gives
+ * only the largest one).
+ */
+async function child(args: string[]): Promise<Record<string, number>> {
+  const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  proc.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, treeResident(proc.pid!))), 10);
+  const status = await new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)));
+  clearInterval(sampler);
+  if (status !== 0) throw new Error(`${args.join(' ')} failed (${status}): ${err}`);
+  const o = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
+  return { ...o, treeRssMb: Math.max(peak / 1048576, o.maxRssMb ?? 0) };
+}
+
+async function floor(dir: string): Promise<Run> {
+  const o = await child([path.join(ROOT, 'bench/floor.mjs'), path.join(BUILD, 'dist/read/xlsx.js'), path.join(dir, SUBMISSIONS)]);
+  return { ms: o.ms!, maxRssMb: o.treeRssMb! };
 }
 
 /**
@@ -79,9 +111,9 @@ async function parallelCeiling(dir: string, oneMs: number): Promise<number> {
   return (2 * oneMs) / (performance.now() - t0);
 }
 
-function audit(dir: string, jobs: number, out: string): Run {
+async function audit(dir: string, jobs: number, out: string): Promise<Run> {
   rmSync(out, { recursive: true, force: true });
-  const o = child([
+  const o = await child([
     path.join(ROOT, 'bench/audit-child.mjs'),
     path.join(BUILD, 'dist/cli/main.js'),
     path.join(dir, SUBMISSIONS),
@@ -93,7 +125,7 @@ function audit(dir: string, jobs: number, out: string): Run {
     String(jobs),
   ]);
   if (o.exitCode !== 1) throw new Error(`audit --jobs ${jobs} exited ${o.exitCode}, expected 1 (the corpus has errors)`);
-  return { ms: o.ms!, maxRssMb: o.maxRssMb! };
+  return { ms: o.ms!, maxRssMb: o.treeRssMb! };
 }
 
 interface SizeResult {
@@ -129,11 +161,11 @@ async function benchSize(tables: number, checks: boolean): Promise<SizeResult> {
   const outs = { 1: path.join(WORK, `out-${tables}-j1`), 2: path.join(WORK, `out-${tables}-j2`) };
   const runs = { floor: [] as Run[], jobs1: [] as Run[], jobs2: [] as Run[] };
   // one unmeasured round warms the page cache for all three
-  floor(dir);
+  await floor(dir);
   for (let k = 0; k < repeat; k++) {
-    runs.floor.push(floor(dir));
-    runs.jobs1.push(audit(dir, 1, outs[1]));
-    runs.jobs2.push(audit(dir, 2, outs[2]));
+    runs.floor.push(await floor(dir));
+    runs.jobs1.push(await audit(dir, 1, outs[1]));
+    runs.jobs2.push(await audit(dir, 2, outs[2]));
     console.error(`  round ${k + 1}/${repeat}: floor ${runs.floor.at(-1)!.ms.toFixed(0)} ms, jobs 1 ${runs.jobs1.at(-1)!.ms.toFixed(0)} ms, jobs 2 ${runs.jobs2.at(-1)!.ms.toFixed(0)} ms`);
   }
   const ceilings: number[] = [];
@@ -185,7 +217,7 @@ async function benchSize(tables: number, checks: boolean): Promise<SizeResult> {
 mkdirSync(WORK, { recursive: true });
 console.error(`perf-recon bench: node ${process.version}, ${os.availableParallelism()} cores, ${os.cpus()[0]?.model ?? '?'}; sizes ${sizes.join(', ')}; median of ${repeat}`);
 console.error('building the tool into .bench/build …');
-build();
+await build();
 const results: SizeResult[] = [];
 for (const [i, n] of sizes.entries()) {
   console.error(`${n} tables:`);
@@ -206,9 +238,9 @@ const rows: [string, (r: SizeResult) => string, string][] = [
   ['machine ceiling: 2 floors at once vs 1', (r) => f2(r.parallelCeiling), ''],
   ['tables per second, jobs 1', (r) => f0(r.tablesPerSecondJobs1), ''],
   ['tables per second, jobs 2', (r) => f0(r.tablesPerSecondJobs2), ''],
-  ['peak RSS: floor', (r) => `${f0(r.floorRssMb)} MB`, ''],
-  ['peak RSS: audit --jobs 1', (r) => `${f0(r.jobs1RssMb)} MB`, ''],
-  ['peak RSS: audit --jobs 2', (r) => `${f0(r.jobs2RssMb)} MB`, 'flat in size'],
+  ['peak RSS (process tree): floor', (r) => `${f0(r.floorRssMb)} MB`, ''],
+  ['peak RSS (process tree): audit --jobs 1', (r) => `${f0(r.jobs1RssMb)} MB`, ''],
+  ['peak RSS (process tree): audit --jobs 2', (r) => `${f0(r.jobs2RssMb)} MB`, 'flat in size'],
   ['recall (right rule, file, sheet, cell)', (r) => `${pct(r.recall)} (${r.found}/${r.expected})`, '100 %'],
   ['false alarms (errors on clean tables)', (r) => `${r.falseAlarms} of ${r.cleanTables} tables`, '0'],
   ['findings the truth does not list', (r) => String(r.unexpected), '0'],
@@ -218,7 +250,9 @@ const cols = results.map((r) => rows.map(([, f]) => f(r)));
 const wc = cols.map((c) => Math.max(...c.map((s) => s.length), 12));
 console.log('');
 console.log(`${''.padEnd(w0)}  ${results.map((r, i) => `${r.tables} tables`.padStart(wc[i]!)).join('  ')}  target`);
-rows.forEach(([label, , target], k) => console.log(`${label.padEnd(w0)}  ${cols.map((c, i) => c[k]!.padStart(wc[i]!)).join('  ')}  ${target}`));
+rows.forEach(([label, , target], k) => {
+  console.log(`${label.padEnd(w0)}  ${cols.map((c, i) => c[k]!.padStart(wc[i]!)).join('  ')}  ${target}`);
+});
 if (results.length > 1) {
   const a = results[0]!;
   const b = results.at(-1)!;

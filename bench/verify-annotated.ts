@@ -1,6 +1,7 @@
 /**
- * Checks the annotated copies of an audit: each opens with SheetJS, has the original's sheets and values, and a
- * comment by perf-recon on every cell a finding of its file names (with the finding's message in it).
+ * Checks the annotated copies of an audit: every audited file with findings has one and a clean file none; each
+ * opens with SheetJS, has the original's sheets and values, and a comment by perf-recon on every cell a finding of
+ * its file names (with the finding's message in it).
  *   node --import tsx bench/verify-annotated.ts SUBMISSIONS_DIR AUDIT_OUT_DIR
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -30,9 +31,14 @@ export function verifyAnnotated(subDir: string, outDir: string): { files: number
   const problems: string[] = [];
   let checked = 0;
   let comments = 0;
+  const withFindings = new Set(doc.findings.map((f) => f.file));
   const audited = doc.inputs.filter((i) => i.status === 'audited');
   for (const input of audited) {
     const out = annotatedPath(outDir, input.file);
+    if (!withFindings.has(input.file)) {
+      if (existsSync(out)) problems.push(`${input.file}: a copy of a workbook without findings`);
+      continue;
+    }
     if (!existsSync(out)) {
       problems.push(`${input.file}: no annotated copy`);
       continue;
@@ -60,7 +66,7 @@ export function verifyAnnotated(subDir: string, outDir: string): { files: number
       const ws = src.endsWith('.csv') ? a.Sheets[a.SheetNames[0]!] : a.Sheets[f.sheet!];
       const cell = ws?.[f.cell!] as XLSX.CellObject | undefined;
       const c = cell?.c?.[0];
-      if (!c || c.a !== 'perf-recon' || !c.t.includes(f.message)) problems.push(`${input.file}#${f.sheet}!${f.cell}: no comment for ${f.rule}`);
+      if (c?.a !== 'perf-recon' || !c.t.includes(f.message)) problems.push(`${input.file}#${f.sheet}!${f.cell}: no comment for ${f.rule}`);
       else comments++;
     }
   }

@@ -83,7 +83,9 @@ export function renderCentralLayout(t: TableSpec, o: RenderOptions = {}): XLSX.W
   // indicators: one header row
   s.label('绩效指标', h, A, lastInd, A);
   const heads = ['一级指标', '二级指标', '三级指标', '年度指标值', '实际完成值', '分值', '得分', '偏差原因分析及改进措施'];
-  heads.forEach((label, k) => s.label(label, h, B + k));
+  heads.forEach((label, k) => {
+    s.label(label, h, B + k);
+  });
   indicatorGroupLabels(s, t, firstInd, B, C);
   t.indicators.forEach((x, i) => {
     const r = firstInd + i;

@@ -89,7 +89,9 @@ export function renderSeedLayout(t: TableSpec, o: RenderOptions = {}): XLSX.Work
   // indicators: two header rows (the second blank, as the seed), then one row per indicator
   s.label('绩效指标', h, A, Math.max(lastInd, h + 1), A);
   const heads = ['一级指标', '二级指标', '三级指标', '年初指标值', '调整后指标值', '实际完成值', '分值', '得分', '偏差原因分析及改进措施'];
-  heads.forEach((label, k) => s.label(label, h, B + k, h + 1, B + k));
+  heads.forEach((label, k) => {
+    s.label(label, h, B + k, h + 1, B + k);
+  });
   indicatorGroupLabels(s, t, firstInd, B, C);
   t.indicators.forEach((x, i) => {
     const r = firstInd + i;

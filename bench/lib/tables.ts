@@ -479,7 +479,7 @@ export function buildTable(rng: Rng, d: Design, fault: TableFault | null): Built
   const expected: ExpectedAt[] = [];
   let variant: string | null = null;
   let post: ((spec: TableSpec, f: Figures, c: () => TableCells) => void) | null = null;
-  let wrongText: Parameters<typeof implementationText>[2] = null;
+  const wrongText: Parameters<typeof implementationText>[2] = null;
   const ledger = { include: true, budget: ZERO, executed: ZERO };
   let ledgerEdit: ((f: Figures) => void) | null = null;
   const pickSource = (f: Figures) => rng.int(1, f.rows.length - 1);

@@ -124,7 +124,9 @@ export async function discover(
   const found: Discovered[] = [];
   for (const group of groups.values()) {
     const prefixes = group.length > 1 ? distinctPrefixes(group.map((d) => d.root)) : null;
-    group.forEach(({ root: _root, ...d }, i) => found.push(prefixes ? { ...d, file: `${prefixes[i]}/${d.file}` } : d));
+    group.forEach(({ root: _root, ...d }, i) => {
+      found.push(prefixes ? { ...d, file: `${prefixes[i]}/${d.file}` } : d);
+    });
   }
   found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.path < b.path ? -1 : 1));
   return { found, missing };

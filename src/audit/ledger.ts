@@ -1,11 +1,11 @@
-import { Piscina } from 'piscina';
-import { PackedLedger, type PackedLedgerData } from '../model/index.js';
-import { type ReadFailure, type ReadLimits, ReadError, defaultReadLimits } from '../read/index.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadLedgerMapping, mapLedger } from '../map/index.js';
+import { PackedLedger, normalizeLedger } from '../model/index.js';
+import { type ReadLimits, ReadError, defaultReadLimits, readBuffer } from '../read/index.js';
 import { LedgerIndex } from '../rules/index.js';
-import { workerFile } from './pool.js';
-import { readLedger } from './ledger-read.js';
 
-/** The bureau's ledger in one thread: its rows in shared memory, and the index a thread builds when it matches tables. */
+/** The bureau's ledger in one process: its packed rows, and the index a reader process builds when it matches tables. */
 export class Ledger {
   private built: LedgerIndex | null = null;
 
@@ -20,28 +20,62 @@ export class Ledger {
   }
 }
 
-/** The ledger read in this thread (tests, bench/stages.ts); an audit reads it apart (loadLedgerApart). */
-export async function loadLedger(file: string, mappingFile: string | null, limits: ReadLimits = defaultReadLimits): Promise<Ledger> {
-  return new Ledger(await readLedger(file, mappingFile, limits));
-}
-
-/** What ledger-worker.ts answers. */
-export type LedgerReply = { ok: true; data: PackedLedgerData } | { ok: false; code: ReadFailure | null; detail: string };
+/** A worksheet's own row limit. */
+const LEDGER_MAX_ROWS = 1_048_576;
 
 /**
- * loadLedger in a thread of its own, which ends when the rows are packed. Parsing a ledger of 20,000 rows allocated
- * ~120 MB that the main thread, which allocates little afterwards, kept in its heap for many seconds (bench/README.md);
- * a thread that ends takes all of it with it, and the packed rows are shared memory, not copied back.
+ * Reads the ledger through the same read and map stages as the submissions, and packs its rows. Its findings name it
+ * by its base name, in every process alike (rows are matched across processes by it).
  */
-export async function loadLedgerApart(file: string, mappingFile: string | null, limits: ReadLimits = defaultReadLimits): Promise<Ledger> {
-  const { filename, execArgv } = workerFile('ledger-worker');
-  // Piscina for its way of starting a thread (a loader given with --import, tsx in development, applies to it).
-  const thread = new Piscina({ filename, execArgv, minThreads: 1, maxThreads: 1 });
-  try {
-    const reply = (await thread.run({ file, mappingFile, limits })) as LedgerReply;
-    if (!reply.ok) throw reply.code ? new ReadError(reply.code, reply.detail) : new Error(reply.detail);
-    return new Ledger(new PackedLedger(reply.data));
-  } finally {
-    void thread.destroy();
+export function readLedger(file: string, mappingFile: string | null, limits: ReadLimits = defaultReadLimits): PackedLedger {
+  const display = path.basename(file);
+  const m = loadLedgerMapping(mappingFile ?? undefined);
+  // The bureau's own export, one row per project of the region: as many rows as a worksheet can hold, not the few
+  // thousand a submission's sheet is allowed. Cut short it would report every project after the cut as missing.
+  const wb = readBuffer(readFileSync(file), file, { ...limits, maxRows: LEDGER_MAX_ROWS });
+  for (const sheet of wb.sheets) {
+    if (sheet.rowCount >= LEDGER_MAX_ROWS) throw new ReadError('too-large', `工作表“${sheet.name}”超过 ${LEDGER_MAX_ROWS} 行`);
+    const raw = mapLedger(sheet, m);
+    if (raw) return PackedLedger.pack(display, sheet.name, normalizeLedger(raw, display));
   }
+  throw new ReadError('unsupported', `找不到台账表头（须有 ${m.columns.projectName.join('/')}、${m.columns.budget.join('/')}、${m.columns.executed.join('/')} 列）`);
+}
+
+/** The ledger read in this process (tests, bench/stages.ts); an audit reads it in a reader process (readLedgerWire). */
+export function loadLedger(file: string, mappingFile: string | null, limits: ReadLimits = defaultReadLimits): Ledger {
+  return new Ledger(readLedger(file, mappingFile, limits));
+}
+
+/**
+ * A packed ledger as it crosses between processes: its bytes copied out of shared memory (which does not cross a
+ * process boundary), put back into shared memory on arrival, where a PackedLedger expects them.
+ */
+export interface LedgerWire {
+  file: string;
+  sheet: string;
+  text: Uint8Array;
+  ends: Uint8Array;
+  rows: Uint8Array;
+}
+
+const copied = (sab: SharedArrayBuffer) => new Uint8Array(sab).slice();
+
+function shared(bytes: Uint8Array): SharedArrayBuffer {
+  const sab = new SharedArrayBuffer(bytes.byteLength);
+  new Uint8Array(sab).set(bytes);
+  return sab;
+}
+
+export function ledgerToWire(rows: PackedLedger): LedgerWire {
+  const { file, sheet, text, ends, rows: numbers } = rows.data;
+  return { file, sheet, text: copied(text), ends: copied(ends), rows: copied(numbers) };
+}
+
+export function ledgerFromWire(w: LedgerWire): Ledger {
+  return new Ledger(new PackedLedger({ file: w.file, sheet: w.sheet, text: shared(w.text), ends: shared(w.ends), rows: shared(w.rows) }));
+}
+
+/** What a reader process answers for the ledger: read, packed, ready to send. */
+export function readLedgerWire(file: string, mappingFile: string | null, limits: ReadLimits): LedgerWire {
+  return ledgerToWire(readLedger(file, mappingFile, limits));
 }

@@ -1,39 +1,52 @@
-import v8 from 'node:v8';
-import { MessageChannel, type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
-import { Piscina } from 'piscina';
-import type { AuditSetup, FileResult, FileTask } from './worker-task.js';
+/**
+ * The reader processes of one audit. Every parser runs in a child process (child.ts), never in the process that
+ * asks: a file that takes a reader down — its heap limit, a native abort, a segfault, a kill — costs that one file,
+ * reported with its reason, and the batch goes on in a fresh process. V8's settings (heap size, tiering) are the
+ * children's own; the process that asks (the CLI, the web server) keeps Node's defaults.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { LedgerWire } from './ledger.js';
+import type { ChildSetup, Task, TaskResults } from './tasks.js';
 
 export interface PoolLimits {
   jobs: number;
-  /** Per file, from the moment a worker starts on it: a parse that takes longer is stopped and the file reported. */
+  /** Per file, from the moment a reader process starts on it: one that takes longer is stopped and the file reported. */
   timeoutMs: number;
-  /** Per worker heap: a file that needs more kills only its worker, not the run. */
+  /** Per reader process: its V8 heap, and (twice this and a margin) its resident memory. */
   memoryMb: number;
 }
 
-/** What each worker is started with: the audit's set-up. */
-export interface WorkerInit {
-  setup: AuditSetup;
+/** Down the IPC channel: the set-up, the ledger, a task. */
+export type ToChild = { type: 'setup'; setup: ChildSetup } | { type: 'ledger'; ledger: LedgerWire } | { type: 'task'; id: number; task: Task };
+/** Back up: ready for tasks, a task's answer, or the error that stopped it short of one (a bug, or a set-up that failed). */
+export type FromChild = { type: 'ready' } | { type: 'done'; id: number; result: unknown } | { type: 'failed'; id: number; error: string };
+
+/** Why a task has no answer: over the time limit, over the memory limit, the process died, or the task threw. */
+export type Failure = 'timeout' | 'out-of-memory' | 'crashed' | 'failed';
+export type Outcome<T> = { ok: true; result: T } | { ok: false; code: Failure; detail: string };
+
+/** Resident memory a reader process may use: its heap, as much again for buffers and code, and Node itself. */
+export function residentLimitMb(memoryMb: number): number {
+  return 2 * memoryMb + 128;
 }
 
-/**
- * The one long task a worker runs: it takes files from `port` until told to stop, and answers each on the same port.
- * `wake` is bumped after every message sent to it, so that it can sleep in Atomics.wait instead of turning its event
- * loop; `started` holds Date.now() when it started its current file, 0 between files.
- */
-export interface ServeTask {
-  port: MessagePort;
-  wake: SharedArrayBuffer;
-  started: SharedArrayBuffer;
-}
+/** What V8 says when a heap limit ends a process (it then aborts: SIGABRT). */
+const HEAP_EXHAUSTED = /heap out of memory|Reached heap limit|Ineffective mark-compacts/;
+/** A reader process that dies before it is ready this many times in a row means it cannot start at all. */
+const MAX_BOOT_FAILURES = 3;
 
-/** Down a lane's port: a file, or the end of the audit. */
-export type ToWorker = { id: number; task: FileTask } | { stop: true };
-/** Back up: a file's result, or the error that stopped it short of one (a bug, or the set-up failing). */
-export type FromWorker = { id: number; result: FileResult } | { id: number; error: string };
+/** 60000 → "60 秒", 1500 → "1.5 秒". */
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} 秒`;
+}
 
 const LOADER_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C']);
 
+/** Of this process's own flags, only those that load modules (a loader such as tsx): V8 settings stay its own. */
 function loaderFlags(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -47,208 +60,258 @@ function loaderFlags(argv: string[]): string[] {
 }
 
 /**
- * Each worker compiles the whole pipeline with TurboFan for itself (isolates share no code); on a batch of a
- * thousand tables that compiling took more CPU than the reading (bench/README.md), and with one worker per core it
- * competes with the workers. Twice V8's default interrupt budget lets fewer functions reach TurboFan, later: the
- * same speed with one worker, a sixth faster with two. A tiering setting, read as the workers' functions are made.
+ * The reader process's script: compiled JavaScript beside this module in the built tool (dist/), started as it is;
+ * TypeScript under development and tests, started with tsx's loader (named by its absolute location, as the
+ * working directory may be anywhere).
  */
-let tuned = false;
-function tuneTiering(): void {
-  if (tuned) return;
-  tuned = true;
-  v8.setFlagsFromString('--interrupt-budget=262144');
-}
-
-/**
- * A worker script of this folder (`worker`, `ledger-worker`). Under tsx (development, tests) it is TypeScript and
- * needs the loader; the built tool runs plain JS.
- */
-export function workerFile(name: string): { filename: string; execArgv: string[] } {
-  const self = new URL(import.meta.url);
-  const ts = self.pathname.endsWith('.ts');
-  const filename = new URL(`./${name}.${ts ? 'ts' : 'js'}`, self).href;
-  // Only what loads modules: V8 and heap flags are the process's own and a Worker refuses them.
+function childScript(): { file: string; execArgv: string[] } {
+  const self = fileURLToPath(import.meta.url);
+  const ts = self.endsWith('.ts');
+  const file = path.join(path.dirname(self), ts ? 'child.ts' : 'child.js');
   const inherited = loaderFlags(process.execArgv);
-  const hasTsx = inherited.some((a) => a.includes('tsx'));
-  return { filename, execArgv: ts && !hasTsx ? [...inherited, '--import', 'tsx'] : inherited };
+  if (!ts || inherited.some((a) => a.includes('tsx'))) return { file, execArgv: inherited };
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return { file, execArgv: [...inherited, '--import', tsx] };
 }
 
-export type Outcome = { ok: true; result: FileResult } | { ok: false; code: 'timeout' | 'out-of-memory' | 'corrupt'; detail: string };
-
-/** 60000 → "60 秒", 1500 → "1.5 秒". */
-function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} 秒`;
+/** Resident memory of a process in bytes, from /proc; null where there is no /proc (the heap limit still holds). */
+function residentBytes(pid: number): number | null {
+  try {
+    const pages = Number(readFileSync(`/proc/${pid}/statm`, 'latin1').split(' ')[1]);
+    return Number.isFinite(pages) ? pages * 4096 : null;
+  } catch {
+    return null;
+  }
 }
 
 interface Job {
   id: number;
-  task: FileTask;
-  resolve: (o: Outcome) => void;
+  task: Task;
+  resolve: (o: Outcome<unknown>) => void;
+  /** When its reader process started on it (the time limit runs from then). */
+  startedAt?: number;
+  timer?: NodeJS.Timeout;
 }
 
-/** A worker as this thread sees it: the files sent to it, in order, the first of them the one it is on. */
-class Lane {
-  readonly port: MessagePort;
-  readonly wake: Int32Array;
-  readonly started: BigInt64Array;
-  readonly controller = new AbortController();
-  readonly sent: Job[] = [];
-  timedOut = false;
-  serving: Promise<unknown>;
+class Reader {
+  ready = false;
+  /** Gone: killed by the pool or dead; nothing it says any more counts. */
+  gone = false;
+  /** The tasks sent to it, in order: the first the one it is on, at most one more waiting in its queue. */
+  readonly jobs: Job[] = [];
+  /** The end of what it wrote to stderr: V8 says there why it stopped. */
+  stderr = '';
 
-  constructor(pool: Piscina, onMessage: (lane: Lane, m: FromWorker) => void) {
-    const { port1, port2 } = new MessageChannel();
-    const wake = new SharedArrayBuffer(4);
-    // A buffer of its own for each worker: one stopped at the time limit may still write to it as it goes down.
-    const started = new SharedArrayBuffer(8);
-    this.port = port1;
-    this.wake = new Int32Array(wake);
-    this.started = new BigInt64Array(started);
-    port1.on('message', (m: FromWorker) => onMessage(this, m));
-    const task: ServeTask = { port: port2, wake, started };
-    this.serving = pool.run(task, { transferList: [port2], signal: this.controller.signal });
-  }
-
-  post(m: ToWorker): void {
-    this.port.postMessage(m);
-    Atomics.add(this.wake, 0, 1);
-    Atomics.notify(this.wake, 0);
-  }
-
-  /** Answers already posted by the worker and not yet delivered: taken before the lane is given up. */
-  drain(onMessage: (lane: Lane, m: FromWorker) => void): void {
-    for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) onMessage(this, m.message as FromWorker);
-  }
+  constructor(readonly proc: ChildProcess) {}
 }
 
 /**
- * The worker threads of one audit. Each worker runs one long task that takes its files over a port of its own,
- * two at a time: when it finishes one, the next is already there. Handing files over one Piscina task each cost a
- * round trip through this thread per file, ≈ 0.4 ms in which the worker waited (bench/README.md).
- * The time limit runs from when a worker starts a file (it says so through shared memory), not from when the file was
- * handed over, so neither a worker's boot nor a queue counts against a file. A worker stopped at the limit, or lost
- * to its memory limit, takes only the file it was on: the files queued behind it go to its replacement.
+ * A pool of reader processes, each doing one task at a time with at most one more queued behind it, so that it
+ * never waits a round trip between two files. The time limit of a task runs from when its process starts it: when
+ * the answer before it arrived, or when the process said it was ready. A process over its time or memory limit is
+ * killed, and one that dies is replaced: the task it was on is answered with the reason, the task queued behind it
+ * goes to the replacement.
  */
-export class FilePool {
-  private readonly pool: Piscina;
-  private readonly lanes: Lane[] = [];
+export class ChildPool {
+  private readonly readers: Reader[] = [];
   private readonly pending: Job[] = [];
+  private readonly script = childScript();
+  private readonly execArgv: string[];
+  private readonly residentLimit: number;
   private readonly watchdog: NodeJS.Timeout;
+  private ledger: LedgerWire | null = null;
   private nextId = 0;
+  private bootFailures = 0;
+  /** Set when readers cannot start at all: every task is answered with it. */
+  private broken: string | null = null;
   private closing = false;
-  private readonly onMessage = (lane: Lane, m: FromWorker) => this.answered(lane, m);
+  private readonly exited = new Set<Promise<void>>();
 
   constructor(
-    setup: AuditSetup,
+    private readonly setup: ChildSetup,
     private readonly limits: PoolLimits,
-    /** How many files may be handed over at once; run() beyond that throws. */
-    private readonly maxInFlight = limits.jobs,
-    /** Files sent ahead to each worker, the one it is on included. */
-    private readonly depth = 2,
   ) {
-    tuneTiering();
-    const { filename, execArgv } = workerFile('worker');
-    const workerData: WorkerInit = { setup };
-    this.pool = new Piscina({
-      filename,
-      execArgv,
-      workerData,
-      minThreads: limits.jobs,
-      maxThreads: limits.jobs,
-      idleTimeout: 60_000,
-      // A small young generation: V8 otherwise lets it grow to 64 MB per worker under this allocation rate, which
-      // showed as peak memory rising with the batch (bench/README.md) for no speed gained.
-      resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: Math.min(16, limits.memoryMb / 4) },
-    });
-    for (let i = 0; i < limits.jobs; i++) this.lanes.push(this.open());
-    const every = Math.max(10, Math.min(250, Math.floor(limits.timeoutMs / 4)));
-    this.watchdog = setInterval(() => this.expire(), every);
+    // V8 settings for the readers alone. A small young generation: V8 otherwise lets it grow to 48 MB per reader
+    // under this allocation rate, which showed as peak memory rising with the batch for no speed gained. Twice V8's
+    // interrupt budget lets fewer functions reach TurboFan, later: with two readers it competes less with them
+    // (bench/README.md).
+    this.execArgv = [
+      ...this.script.execArgv,
+      `--max-old-space-size=${limits.memoryMb}`,
+      `--max-semi-space-size=${Math.max(1, Math.min(8, Math.floor(limits.memoryMb / 16)))}`,
+      '--interrupt-budget=262144',
+      // For profiling a reader (RECON_READER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"): its flags, not this process's.
+      ...(process.env.RECON_READER_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
+    ];
+    this.residentLimit = residentLimitMb(limits.memoryMb) * 1024 * 1024;
+    for (let i = 0; i < limits.jobs; i++) this.readers.push(this.spawn());
+    this.watchdog = setInterval(() => this.checkMemory(), 100);
     this.watchdog.unref();
   }
 
-  private open(): Lane {
-    const lane = new Lane(this.pool, this.onMessage);
-    lane.serving.then(
-      () => undefined,
-      (err: unknown) => this.lost(lane, err),
-    );
-    return lane;
+  /** The ledger, for every reader now and every replacement later (sent before any task, so it is there first). */
+  setLedger(ledger: LedgerWire): void {
+    this.ledger = ledger;
+    for (const r of this.readers) this.send(r, { type: 'ledger', ledger });
   }
 
-  private expire(): void {
-    const now = Date.now();
-    for (const lane of this.lanes) {
-      const started = Number(Atomics.load(lane.started, 0));
-      if (started > 0 && now - started > this.limits.timeoutMs && !lane.timedOut) {
-        lane.timedOut = true;
-        lane.controller.abort();
-      }
-    }
-  }
-
-  /** Files handed over and not yet answered: waiting here, or sent to a worker. */
-  private get inFlight(): number {
-    return this.lanes.reduce((n, lane) => n + lane.sent.length, this.pending.length);
-  }
-
-  private answered(lane: Lane, m: FromWorker): void {
-    const i = lane.sent.findIndex((j) => j.id === m.id);
-    if (i < 0) return;
-    const [job] = lane.sent.splice(i, 1);
-    job!.resolve('result' in m ? { ok: true, result: m.result } : { ok: false, code: 'corrupt', detail: m.error });
-    this.pump();
-  }
-
-  /** The worker of `lane` is gone (stopped at the time limit, out of memory, crashed): its file is reported, the rest go on. */
-  private lost(lane: Lane, err: unknown): void {
-    // At the end every file is answered: the pool's own end is no loss.
-    if (this.closing) return;
-    lane.drain(this.onMessage);
-    lane.port.close();
-    const at = this.lanes.indexOf(lane);
-    if (at < 0) return;
-    const [current, ...queued] = lane.sent.splice(0);
-    if (current) {
-      const e = err as { name?: string; code?: string; message?: string };
-      if (lane.timedOut || e.name === 'AbortError') current.resolve({ ok: false, code: 'timeout', detail: seconds(this.limits.timeoutMs) });
-      else if (e.code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory|heap/i.test(e.message ?? ''))
-        current.resolve({ ok: false, code: 'out-of-memory', detail: `${this.limits.memoryMb} MB` });
-      else current.resolve({ ok: false, code: 'corrupt', detail: e.message ?? String(err) });
-    }
-    // Never started: first in line for the replacement, in their order.
-    this.pending.unshift(...queued);
-    this.lanes[at] = this.open();
-    this.pump();
-  }
-
-  private pump(): void {
-    while (this.pending.length) {
-      let best: Lane | null = null;
-      for (const lane of this.lanes) if (lane.sent.length < this.depth && (!best || lane.sent.length < best.sent.length)) best = lane;
-      if (!best) return;
-      const job = this.pending.shift()!;
-      best.sent.push(job);
-      best.post({ id: job.id, task: job.task });
-    }
-  }
-
-  run(task: FileTask): Promise<Outcome> {
-    if (this.inFlight >= this.maxInFlight) throw new Error('FilePool.run: more files in flight than allowed');
-    return new Promise<Outcome>((resolve) => {
-      this.pending.push({ id: this.nextId++, task, resolve });
+  run<K extends Task['kind']>(task: Extract<Task, { kind: K }>): Promise<Outcome<TaskResults[K]>> {
+    if (this.closing) return Promise.reject(new Error('ChildPool.run after close'));
+    if (this.broken) return Promise.resolve({ ok: false, code: 'crashed', detail: this.broken });
+    return new Promise((resolve) => {
+      this.pending.push({ id: this.nextId++, task, resolve: resolve as (o: Outcome<unknown>) => void });
       this.pump();
     });
   }
 
-  /**
-   * Ends the workers. A worker still setting up (the audit stopped before its first file: an unreadable ledger it
-   * was waiting for) never reads its port again, so the threads are ended rather than waited for.
-   */
+  /** Ends the readers: each exits once its channel closes; one that does not within a second is killed. */
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.watchdog);
-    for (const lane of this.lanes) lane.post({ stop: true });
-    await this.pool.destroy();
-    for (const lane of this.lanes) lane.port.close();
+    for (const r of this.readers) {
+      for (const j of r.jobs) clearTimeout(j.timer);
+      r.gone = true;
+      if (r.proc.connected) r.proc.disconnect();
+      const timer = setTimeout(() => r.proc.kill('SIGKILL'), 1000);
+      timer.unref();
+    }
+    await Promise.all(this.exited);
+  }
+
+  private spawn(): Reader {
+    const proc = fork(this.script.file, [], {
+      execArgv: this.execArgv,
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    const reader = new Reader(proc);
+    proc.stderr!.setEncoding('utf8');
+    proc.stderr!.on('data', (chunk: string) => {
+      reader.stderr = (reader.stderr + chunk).slice(-4096);
+      if (process.env.RECON_DEBUG) process.stderr.write(chunk);
+    });
+    proc.on('message', (m: FromChild) => this.answered(reader, m));
+    // Sending to a process that has just died fails; its death is handled on 'close'.
+    proc.on('error', () => {});
+    // Its end is taken once it has exited and its stderr is read to the end (V8's last words are there). Node's own
+    // 'close' event does not come for a forked process whose channel was closed first.
+    const stderrRead = new Promise<void>((resolve) => {
+      proc.stderr!.once('close', resolve);
+      proc.stderr!.once('end', resolve);
+    });
+    const exited = new Promise<void>((resolve) =>
+      proc.once('exit', (code, signal) => {
+        let settled = false;
+        const settle = () => {
+          if (settled) return;
+          settled = true;
+          this.exited.delete(exited);
+          this.died(reader, code, signal);
+          resolve();
+        };
+        const late = setTimeout(settle, 250);
+        void stderrRead.then(() => {
+          clearTimeout(late);
+          settle();
+        });
+      }),
+    );
+    this.exited.add(exited);
+    this.send(reader, { type: 'setup', setup: this.setup });
+    if (this.ledger) this.send(reader, { type: 'ledger', ledger: this.ledger });
+    return reader;
+  }
+
+  private send(r: Reader, m: ToChild): void {
+    if (!r.gone && r.proc.connected) r.proc.send(m);
+  }
+
+  private answered(r: Reader, m: FromChild): void {
+    if (r.gone) return;
+    if (m.type === 'ready') {
+      r.ready = true;
+      this.bootFailures = 0;
+      this.start(r);
+      return;
+    }
+    const job = r.jobs[0];
+    if (!job || job.id !== m.id) return;
+    r.jobs.shift();
+    clearTimeout(job.timer);
+    job.resolve(m.type === 'done' ? { ok: true, result: m.result } : { ok: false, code: 'failed', detail: m.error });
+    // The task queued behind it starts now.
+    this.start(r);
+    this.pump();
+  }
+
+  /** The reader's first task has begun (it is ready, and nothing is before it): its time limit runs from now. */
+  private start(r: Reader): void {
+    const job = r.jobs[0];
+    if (!job || !r.ready || job.startedAt !== undefined) return;
+    job.startedAt = Date.now();
+    job.timer = setTimeout(() => this.stop(r, 'timeout', seconds(this.limits.timeoutMs)), this.limits.timeoutMs);
+  }
+
+  /** Hands waiting tasks to readers with room: the least busy first, ready ones before those still starting. */
+  private pump(): void {
+    while (this.pending.length) {
+      let best: Reader | null = null;
+      for (const r of this.readers) {
+        if (r.gone || r.jobs.length >= 2) continue;
+        if (!best || r.jobs.length < best.jobs.length || (r.jobs.length === best.jobs.length && r.ready && !best.ready)) best = r;
+      }
+      if (!best) return;
+      const job = this.pending.shift()!;
+      best.jobs.push(job);
+      this.send(best, { type: 'task', id: job.id, task: job.task });
+      this.start(best);
+    }
+  }
+
+  private checkMemory(): void {
+    for (const r of this.readers) {
+      if (r.gone || r.proc.pid === undefined) continue;
+      const rss = residentBytes(r.proc.pid);
+      if (rss !== null && rss > this.residentLimit) this.stop(r, 'out-of-memory', `${this.limits.memoryMb} MB`);
+    }
+  }
+
+  /** Stops a reader over a limit: its task is answered with the reason now, the one behind it waits for the replacement. */
+  private stop(r: Reader, code: Failure, detail: string): void {
+    if (r.gone) return;
+    r.gone = true;
+    r.proc.kill('SIGKILL');
+    this.replace(r, { ok: false, code, detail });
+  }
+
+  private died(r: Reader, code: number | null, signal: NodeJS.Signals | null): void {
+    if (r.gone || this.closing) return;
+    r.gone = true;
+    if (!r.ready && ++this.bootFailures >= MAX_BOOT_FAILURES) {
+      // It cannot start at all (a broken installation): every task waiting is answered, none is retried for ever.
+      this.broken = `reader process cannot start: ${r.stderr.trim().split('\n').slice(-3).join(' ') || `exit ${code ?? signal}`}`;
+      for (const j of [...r.jobs.splice(0), ...this.pending.splice(0)]) j.resolve({ ok: false, code: 'crashed', detail: this.broken });
+      return;
+    }
+    const failure: Outcome<never> = HEAP_EXHAUSTED.test(r.stderr)
+      ? { ok: false, code: 'out-of-memory', detail: `${this.limits.memoryMb} MB` }
+      : { ok: false, code: 'crashed', detail: signal ?? `exit ${code}` };
+    this.replace(r, failure);
+  }
+
+  /** A reader is gone: the task it was on gets `failure`, the task behind it goes first to a new reader. */
+  private replace(r: Reader, failure: Outcome<never>): void {
+    const [current, ...queued] = r.jobs.splice(0);
+    if (current) {
+      clearTimeout(current.timer);
+      // A reader that had not started its task yet (dead while starting) loses nothing: the task is retried.
+      if (current.startedAt !== undefined) current.resolve(failure);
+      else queued.unshift(current);
+    }
+    for (const j of queued) clearTimeout(j.timer);
+    this.pending.unshift(...queued);
+    const at = this.readers.indexOf(r);
+    if (at >= 0) this.readers[at] = this.spawn();
+    this.pump();
   }
 }

@@ -22,6 +22,7 @@ import {
   toFinding,
 } from '../rules/index.js';
 import {
+  ANNOTATED_NONE,
   type InputRecord,
   type Summary,
   ensureDir,
@@ -31,16 +32,16 @@ import {
   summarize,
   writeAllCorrections,
   writeSummaryWorkbook,
+  type ListContext,
   listDate,
   UNKNOWN_DEPARTMENT,
 } from '../report/index.js';
 import { type Discovered, discover, kindOf } from './discover.js';
+import { clearOutputs } from './outputs.js';
 import { departmentsOfFolders } from './departments.js';
-import { CopyWriter, clearOutputs } from './outputs.js';
-import { FilePool } from './pool.js';
-import { LedgerBroadcast } from './ledger-channel.js';
-import { type AuditSetup, type FileResult } from './worker-task.js';
-import { loadLedgerApart } from './ledger.js';
+import { ChildPool, type Failure, type PoolLimits } from './pool.js';
+import { type ChildSetup, type FileResult, unreadable } from './tasks.js';
+import { type Ledger, type LedgerWire, ledgerFromWire } from './ledger.js';
 
 export interface AuditOptions {
   inputs: string[];
@@ -77,6 +78,7 @@ const FAILURE_ZH: Record<string, string> = {
   'too-large': '文件过大',
   timeout: '读取超时',
   'out-of-memory': '内存超限',
+  crashed: '读取时进程异常退出',
   unsupported: '格式不支持',
 };
 
@@ -143,18 +145,105 @@ function sameNamePerCode(findings: Finding[], keys: TableKey[], fileDepartments:
   for (const [file, d] of Object.entries(fileDepartments)) fileDepartments[file] = canonical(d)!;
 }
 
-/** Runs `fn` over `items`, at most `limit` at a time, in order of start. */
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+/** A file the pool has no answer for: unreadable, with the reason its reader process gave out. */
+function lostFile(file: string, code: Failure, detail: string): FileResult {
+  // A task that threw is a bug or a set-up that failed, not the file's doing; it still becomes the file's finding.
+  return unreadable(file, { code: code === 'failed' ? 'corrupt' : code, detail });
 }
 
 /**
- * The main job: discover → (read → map → model → rules → annotated copy) per file in a worker pool → batch
- * rules → reports. Every discovered file ends up in findings.json, whatever happened to it.
+ * The ledger read and packed in a reader process of its own, under the same time and memory limits as a submission,
+ * which then ends with everything it parsed.
+ */
+async function readLedgerApart(file: string, mappingFile: string | null, setup: ChildSetup, limits: PoolLimits): Promise<LedgerWire> {
+  const pool = new ChildPool(setup, { ...limits, jobs: 1 });
+  try {
+    const o = await pool.run({ kind: 'ledger', file, mappingFile });
+    if (!o.ok) throw new ReadError(o.code === 'failed' || o.code === 'crashed' ? 'corrupt' : o.code, o.code === 'crashed' ? `${FAILURE_ZH.crashed}（${o.detail}）` : o.detail);
+    if (!o.result.ok) throw new ReadError(o.result.code, o.result.detail);
+    return o.result.ledger;
+  } finally {
+    void pool.close();
+  }
+}
+
+/** batch.duplicate: every table after the first of the same unit and project. */
+function duplicateFindings(keys: readonly TableKey[], params: RulesConfig): Finding[] {
+  if (params.disabled.includes(batchDuplicateMeta.id)) return [];
+  return findDuplicates(keys).map(({ key, first }) =>
+    toFinding(batchDuplicateMeta, params, { messageId: 'duplicate', cell: key.projectCell, data: { unit: key.unit ?? '', project: key.project ?? '', first: `${first.file}（${first.sheet}）` }, expected: null, actual: null }, key),
+  );
+}
+
+/** ledger.missing-submission: every ledger row no table matched. */
+function missingFindings(ledger: Ledger, keys: readonly TableKey[], params: RulesConfig): Finding[] {
+  if (params.disabled.includes(ledgerMissingSubmissionMeta.id)) return [];
+  const out: Finding[] = [];
+  const matched = new Set(keys.map((k) => k.ledgerRow).filter(Boolean));
+  const { rows } = ledger;
+  const departmentOfRow = ledgerDepartments(keys);
+  for (let i = 0; i < rows.length; i++) {
+    // Only the rows no table matched are decoded.
+    if (matched.has(ledgerRowId({ file: rows.file, sheet: rows.sheet, row: rows.rowOf(i) }))) continue;
+    const row = rows.at(i)!;
+    const { data, ...where } = missingSubmission(row, departmentOfRow(row));
+    out.push(toFinding(ledgerMissingSubmissionMeta, params, { messageId: 'missing', cell: null, data, expected: null, actual: '未报送' }, where));
+  }
+  return out;
+}
+
+/** What every correction list's heading says: the day, the ledger, and what each department submitted. */
+function listContext(inputs: readonly InputRecord[], keys: readonly TableKey[], fileDepartments: Record<string, string>, ledger: Ledger | null, date: Date | undefined): ListContext {
+  const submitted: ListContext['submitted'] = {};
+  for (const i of inputs) (submitted[fileDepartments[i.file] ?? UNKNOWN_DEPARTMENT] ??= { files: 0, tables: 0 }).files++;
+  for (const k of keys) (submitted[k.department ?? UNKNOWN_DEPARTMENT] ??= { files: 0, tables: 0 }).tables++;
+  return { date: listDate(date ?? new Date()), ledger: ledger ? ledger.file : null, submitted };
+}
+
+/** Why an annotated copy is missing, in the words of the summary's file list. */
+function copyFailure(code: Failure | 'changed' | 'unreadable', detail: string): string {
+  if (code === 'changed') return '文件在审核后被改动，未生成批注副本，请重新审核';
+  if (code === 'failed') return '批注副本未能生成（程序出错，请联系信息科）';
+  return `批注副本未能生成：${FAILURE_ZH[code === 'unreadable' ? detail : code] ?? FAILURE_ZH.corrupt}`;
+}
+
+/**
+ * The report stage's annotated copies, made by the reader processes once the batch rules have spoken: of every
+ * audited workbook that has findings, each read once more. A clean workbook gets none. Resolves with what the
+ * summary's file list says of each audited file's copy.
+ */
+async function annotateAll(pool: ChildPool, outDir: string, found: readonly Discovered[], inputs: readonly InputRecord[], findings: readonly Finding[]): Promise<Record<string, string>> {
+  const audited = new Map(inputs.filter((i) => i.status === 'audited').map((i) => [i.file, i]));
+  const byFile = new Map<string, Finding[]>();
+  for (const f of findings) if (audited.has(f.file)) (byFile.get(f.file) ?? byFile.set(f.file, []).get(f.file)!).push(f);
+  const copies = annotatedPaths(outDir, found.map((d) => d.file));
+  const notes: Record<string, string> = Object.create(null) as Record<string, string>;
+  const annotatedDir = insideDir(outDir, 'annotated');
+  await Promise.all(
+    found.map(async (d) => {
+      const input = audited.get(d.file);
+      if (!input) return;
+      const mine = byFile.get(d.file);
+      if (!mine) {
+        notes[d.file] = ANNOTATED_NONE;
+        return;
+      }
+      const to = copies.get(d.file)!;
+      const o = await pool.run({ kind: 'annotate', path: d.path, sha256: input.sha256, to, findings: mine });
+      notes[d.file] = !o.ok
+        ? copyFailure(o.code, o.detail)
+        : o.result.written
+          ? `annotated/${path.relative(annotatedDir, to).split(path.sep).join('/')}`
+          : copyFailure(o.result.why, o.result.detail);
+    }),
+  );
+  return notes;
+}
+
+/**
+ * The main job: discover → (read → map → model → rules) per file in the reader processes → batch rules → reports,
+ * the annotated copies made by the reader processes while this process writes the lists. Every discovered file
+ * ends up in findings.json, whatever happened to it.
  */
 export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   const cwd = o.cwd ?? process.cwd();
@@ -171,40 +260,28 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   for (const [file, what] of named) if (file && kindOf(path.resolve(cwd, file)) !== 'file') throw new AuditSetupError(`找不到${what}：${file}`);
   for (const input of o.inputs)
     if (!fg.isDynamicPattern(input) && kindOf(path.resolve(cwd, input)) === null) throw new AuditSetupError(`找不到：${input}（路径不存在，请检查拼写）`);
-  // Set-up problems surface here, in the main thread, before any file is touched.
+  // Set-up problems surface here, before any file is touched.
   loadMappings(mappingSources);
   const params = o.rulesFile ? loadRulesConfig(path.resolve(cwd, o.rulesFile)) : defaultRulesConfig;
   const ledgerPath = o.ledger ? path.resolve(cwd, o.ledger) : null;
-  const broadcast = ledgerPath ? new LedgerBroadcast() : null;
-  const setup: AuditSetup = {
-    mappingSources,
-    rulesFile: o.rulesFile ? path.resolve(cwd, o.rulesFile) : null,
-    ledgerChannel: broadcast?.name ?? null,
-    outDir,
-    limits,
-  };
-  const jobs = Math.max(1, o.jobs ?? os.availableParallelism());
-  // The workers boot (load their modules and mappings) while the ledger is read, in a thread of its own, and this
-  // thread lists files.
-  // Two files in flight per worker: the second waits in the pool's queue and is handed over the moment the first
-  // is answered, so a worker never idles for a round trip through this thread (12% of its time at one in flight).
-  // The time limit still counts from the worker's own start, and an aborted file takes no neighbour with it.
-  const inFlight = jobs * 2;
-  const pool = new FilePool(setup, { jobs, timeoutMs: o.timeoutMs ?? 60_000, memoryMb }, inFlight);
-  let ledger = null;
+  const setup: ChildSetup = { mappingSources, rulesFile: o.rulesFile ? path.resolve(cwd, o.rulesFile) : null, limits };
+  const poolLimits: PoolLimits = { jobs: Math.max(1, o.jobs ?? os.availableParallelism()), timeoutMs: o.timeoutMs ?? 60_000, memoryMb };
+  // The reader processes start (load their modules and mappings) while the ledger is read, in a process of its own,
+  // and this process lists files.
+  const pool = new ChildPool(setup, poolLimits);
+  let ledger: Ledger | null = null;
   let found: Discovered[];
   let missing: string[];
-  // Listing the files needs nothing of the ledger: it runs while the ledger's thread reads (a third of a second at
-  // 3,000 files). Failures are taken below, in the order they always were.
-  const ledgerRead = ledgerPath ? loadLedgerApart(ledgerPath, o.ledgerMappingFile ?? null, limits) : null;
+  const ledgerRead = ledgerPath ? readLedgerApart(ledgerPath, o.ledgerMappingFile ? path.resolve(cwd, o.ledgerMappingFile) : null, setup, poolLimits) : null;
   const listing = discover(o.inputs, cwd, [outDir]);
   ledgerRead?.catch(() => {});
   listing.catch(() => {});
   try {
     if (ledgerRead) {
       try {
-        ledger = await ledgerRead;
-        broadcast!.publish(ledger);
+        const wire = await ledgerRead;
+        ledger = ledgerFromWire(wire);
+        pool.setLedger(wire);
       } catch (err) {
         const why = err instanceof ReadError ? (err.code === 'unsupported' ? err.detail : `${FAILURE_ZH[err.code] ?? err.code}（${err.detail}）`) : err instanceof Error ? err.message : String(err);
         throw new AuditSetupError(`台账无法读取 (ledger unreadable): ${ledgerPath}: ${why}`);
@@ -229,11 +306,8 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
     }
   } catch (err) {
     await pool.close();
-    broadcast?.close();
     throw err;
   }
-  const copies = annotatedPaths(outDir, found.map((d) => d.file));
-  const writes = new CopyWriter();
 
   const inputs: InputRecord[] = [];
   const findings: Finding[] = [];
@@ -241,83 +315,50 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   const fileDepartments: Record<string, string> = {};
   let done = 0;
   let tables = 0;
+  let copies: Record<string, string>;
+  const tool = toolInfo();
+  let corrections: AuditOutcome['corrections'];
   try {
-    // A batch of any size holds only these few files at a time.
-    await forEachLimited(found, inFlight, async (d) => {
-      const outcome = await pool.run({ path: d.path, file: d.file, annotated: copies.get(d.file) ?? null });
-      const r: FileResult = outcome.ok
-        ? outcome.result
-        : { input: { file: d.file, sha256: null, status: 'unreadable', sheets: [] }, findings: [], keys: [], failure: { code: outcome.code, detail: outcome.detail }, sheetNames: [] };
-      const department = r.keys.find((k) => k.department)?.department ?? null;
-      if (r.annotated) await writes.write(d.path, copies.get(d.file)!, r.annotated);
-      inputs.push(r.input);
-      // A table without a 主管部门 is filed under the file's other table; a file with none, once every file is in.
-      for (const f of r.findings) f.department ??= department;
-      for (const k of r.keys) k.department ??= department;
-      findings.push(...r.findings);
-      keys.push(...r.keys);
-      tables += r.keys.length;
-      if (department) fileDepartments[d.file] = department;
-      const ff = fileFinding(params, r, department);
-      if (ff && !params.disabled.includes(ff.rule)) findings.push(ff);
-      o.onProgress?.(++done, found.length);
-    });
-    await writes.done();
+    // Every file is handed to the pool at once: a task is a path, and each answer is taken in as it comes.
+    await Promise.all(
+      found.map(async (d) => {
+        const outcome = await pool.run({ kind: 'audit', path: d.path, file: d.file });
+        const r = outcome.ok ? outcome.result : lostFile(d.file, outcome.code, outcome.detail);
+        const department = r.keys.find((k) => k.department)?.department ?? null;
+        inputs.push(r.input);
+        // A table without a 主管部门 is filed under the file's other table; a file with none, once every file is in.
+        for (const f of r.findings) f.department ??= department;
+        for (const k of r.keys) k.department ??= department;
+        findings.push(...r.findings);
+        keys.push(...r.keys);
+        tables += r.keys.length;
+        if (department) fileDepartments[d.file] = department;
+        const ff = fileFinding(params, r, department);
+        if (ff && !params.disabled.includes(ff.rule)) findings.push(ff);
+        o.onProgress?.(++done, found.length);
+      }),
+    );
     const folderDepartment = departmentsOfFolders(Object.entries(fileDepartments).map(([file, department]) => ({ file, department })));
     for (const f of findings) if (f.department === null) f.department = folderDepartment(f.file);
     for (const k of keys) if (k.department === null) k.department = folderDepartment(k.file);
-    for (const i of inputs) if (!fileDepartments[i.file]) {
-      const d = folderDepartment(i.file);
+    for (const i of inputs) {
+      const d = fileDepartments[i.file] ? null : folderDepartment(i.file);
       if (d) fileDepartments[i.file] = d;
     }
     sameNamePerCode(findings, keys, fileDepartments);
+    findings.push(...duplicateFindings(keys, params));
+    if (ledger) findings.push(...missingFindings(ledger, keys, params));
 
-    if (!params.disabled.includes(batchDuplicateMeta.id))
-      for (const { key, first } of findDuplicates(keys))
-        findings.push(
-          toFinding(batchDuplicateMeta, params, { messageId: 'duplicate', cell: key.projectCell, data: { unit: key.unit ?? '', project: key.project ?? '', first: `${first.file}（${first.sheet}）` }, expected: null, actual: null }, key),
-        );
-    if (ledger && !params.disabled.includes(ledgerMissingSubmissionMeta.id)) {
-      const matched = new Set(keys.map((k) => k.ledgerRow).filter(Boolean));
-      const { rows } = ledger;
-      const departmentOf = ledgerDepartments(keys);
-      for (let i = 0; i < rows.length; i++) {
-        // Only the rows no table matched are decoded.
-        if (matched.has(ledgerRowId({ file: rows.file, sheet: rows.sheet, row: rows.rowOf(i) }))) continue;
-        const row = rows.at(i)!;
-        const m = missingSubmission(row, departmentOf(row));
-        const { data, ...where } = m;
-        findings.push(toFinding(ledgerMissingSubmissionMeta, params, { messageId: 'missing', cell: null, data, expected: null, actual: '未报送' }, where));
-      }
-    }
-    // Batch findings come after the workers wrote their annotated copies: the files they touch are annotated again, by
-    // the workers (a batch submitted twice over has thousands of them).
-    const batchFiles = new Set(findings.filter((f) => f.rule === batchDuplicateMeta.id).map((f) => f.file));
-    // By file once: a batch submitted twice over has as many such files as findings.
-    const ofBatchFile = new Map<string, Finding[]>();
-    for (const f of findings) if (batchFiles.has(f.file)) (ofBatchFile.get(f.file) ?? ofBatchFile.set(f.file, []).get(f.file)!).push(f);
-    const again = found.filter((d) => ofBatchFile.has(d.file));
-    await forEachLimited(again, inFlight, async (d) => {
-      const to = copies.get(d.file)!;
-      const outcome = await pool.run({ path: d.path, file: d.file, annotated: to, findings: ofBatchFile.get(d.file)! });
-      // A file read once and not now (changed or removed meanwhile) keeps the copy made with its own findings.
-      if (outcome.ok && outcome.result.annotated) await writes.write(d.path, to, outcome.result.annotated);
-    });
-    await writes.done();
+    // The report stage. The reader processes annotate while this process writes findings.json and the lists.
+    const annotating = annotateAll(pool, outDir, found, inputs, findings);
+    annotating.catch(() => {});
+    writeFileSync(insideDir(outDir, 'findings.json'), findingsDocument(tool, inputs, findings, tables));
+    corrections = writeAllCorrections(outDir, findings, ruleTitles, listContext(inputs, keys, fileDepartments, ledger, o.date));
+    copies = await annotating;
   } finally {
     await pool.close();
-    broadcast?.close();
   }
-  const findingsFile = insideDir(outDir, 'findings.json');
-  writeFileSync(findingsFile, findingsDocument(toolInfo(), inputs, findings, tables));
-  const submitted: Record<string, { files: number; tables: number }> = {};
-  for (const i of inputs) {
-    const d = fileDepartments[i.file] ?? UNKNOWN_DEPARTMENT;
-    (submitted[d] ??= { files: 0, tables: 0 }).files++;
-  }
-  for (const k of keys) (submitted[k.department ?? UNKNOWN_DEPARTMENT] ??= { files: 0, tables: 0 }).tables++;
-  const corrections = writeAllCorrections(outDir, findings, ruleTitles, { date: listDate(o.date ?? new Date()), ledger: ledger ? ledger.file : null, submitted });
-  writeSummaryWorkbook(insideDir(outDir, 'summary.xlsx'), inputs, findings, ruleTitles, fileDepartments);
+  writeSummaryWorkbook(insideDir(outDir, 'summary.xlsx'), inputs, findings, ruleTitles, fileDepartments, copies);
   const summary = summarize(inputs, findings, tables);
-  return { exitCode: summary.errors > 0 ? 1 : 0, summary, outDir, findingsFile, corrections, missingInputs: missing };
+  return { exitCode: summary.errors > 0 ? 1 : 0, summary, outDir, findingsFile: insideDir(outDir, 'findings.json'), corrections, missingInputs: missing };
 }

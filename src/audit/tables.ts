@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { type OoxmlBook, type ReadLimits, ReadError, type Workbook, defaultReadLimits, readBufferWithSource } from '../read/index.js';
+import { type ReadLimits, ReadError, type Workbook, defaultReadLimits, readBuffer } from '../read/index.js';
 import { type LedgerMapping, type Mapping, type Miss, type RawTable, explainMiss, loadLedgerMapping, mapLedger, mapSheet } from '../map/index.js';
 import { type ProjectTable, normalize } from '../model/index.js';
 
@@ -28,9 +28,8 @@ export interface FileTables {
   ledgerLike?: boolean;
   /** No table: the layout the file came nearest to, and the labels it lacked. */
   nearest?: Miss;
-  /** What the reader made of the file, for the annotator (never sent across threads): its grids, and the parsed
-   * package of an .xlsx read by the fast path. */
-  source?: { format: Workbook['format']; sheets: Workbook['sheets']; book: OoxmlBook | null };
+  /** The grids read (with keepRaw only: `recon inspect` says why a sheet fits no mapping). */
+  grids?: Workbook['sheets'];
 }
 
 /** read → map → normalize for one file. Never throws for a bad file: the outcome says what went wrong. */
@@ -63,9 +62,8 @@ export function tablesFromBuffer(
   const sha256 = createHash('sha256').update(buf).digest('hex');
   const base = { path, file, sha256 };
   let workbook: Workbook;
-  let book: OoxmlBook | null = null;
   try {
-    ({ workbook, book } = readBufferWithSource(buf, path, opts.limits));
+    workbook = readBuffer(buf, path, opts.limits);
   } catch (err) {
     const e = err instanceof ReadError ? err : new ReadError('corrupt', err instanceof Error ? err.message : String(err));
     return { ...base, status: 'unreadable', sheets: [], tables: [], failure: { code: e.code, detail: e.detail } };
@@ -96,7 +94,7 @@ export function tablesFromBuffer(
     tables,
     ...(ledgerLike ? { ledgerLike } : {}),
     ...(nearest ? { nearest } : {}),
-    source: { format: workbook.format, sheets: workbook.sheets, book },
+    ...(opts.keepRaw ? { grids: workbook.sheets } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AuditSetupError, runAudit } from '../audit/run.js';
+import { AuditSetupError, runAudit } from '../audit/index.js';
 import { RulesConfigError } from '../rules/index.js';
 import { UsageError, wholeOption } from './errors.js';
 import { progressBar } from './progress.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { type Mapping, type RawTable, type Slot, draftMapping, nearest, visibleOnly, whyNot } from '../map/index.js';
 import type { IndicatorValue, NumberField, ProjectTable } from '../model/index.js';
-import { loadTables } from '../audit/tables.js';
+import { loadTables } from '../audit/index.js';
 
 const STATE_ZH: Record<string, string> = { dirty: '含多余字符，按此数处理', unreadable: '无法识别为数字', empty: '无值' };
 const STATUS_ZH: Record<string, string> = { audited: '已识别', unreadable: '无法读取', unrecognized: '无法识别' };
@@ -125,7 +125,7 @@ export async function inspect(file: string, mappings: Mapping[]): Promise<string
     const m = s.layout ? mappings.find((x) => x.id === s.layout) : undefined;
     lines.push(`工作表“${s.name}”：${m ? `格式 ${m.id}（${m.name}）` : '没有符合的格式（不是自评表，或是新的格式）'}`);
     if (s.raw) lines.push(...describe(s.raw, res.tables[table++]));
-    const grid = s.layout ? undefined : res.source?.sheets.find((g) => g.name === s.name);
+    const grid = s.layout ? undefined : res.grids?.find((g) => g.name === s.name);
     if (!grid) continue;
     const sheet = visibleOnly(grid);
     if (!sheet.rowCount) {

@@ -1,9 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { kindOf } from '../audit/discover.js';
 import { parseArgs } from 'node:util';
 import { MappingError, loadMappings, mappingSourcesWith } from '../map/index.js';
-import { inspect } from './inspect.js';
 import { UsageError, argsErrorText } from './errors.js';
 
 /** Exit codes of SPEC.md: 0 no error-level finding, 1 at least one, 2 usage or fatal problem. */
@@ -68,7 +66,9 @@ export async function main(argv: string[]): Promise<number> {
           options: { mapping: { type: 'string', multiple: true } },
         });
         if (positionals.length !== 1) throw new UsageError('inspect 需要一个文件 (inspect takes one FILE)');
+        const { kindOf } = await import('../audit/index.js');
         if (kindOf(positionals[0]!) !== 'file') throw new UsageError(`找不到文件：${positionals[0]}`);
+        const { inspect } = await import('./inspect.js');
         console.log(await inspect(positionals[0]!, mappingsFrom(values.mapping)));
         return 0;
       }

@@ -36,7 +36,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
   const { loadMappings, mappingSourcesWith } = await import('../map/index.js');
   loadMappings(mappingSourcesWith(undefined));
   const { startServer } = await import('../server/index.js');
-  let started;
+  let started: Awaited<ReturnType<typeof startServer>>;
   try {
     started = await startServer({
     port,

@@ -7,96 +7,32 @@
  * and the caller reads the file with SheetJS instead.
  */
 import * as XLSX from 'xlsx';
+import {
+  NS_MAIN,
+  OoxmlUnsupported,
+  PartMemo,
+  TAGS,
+  WORKSHEET_REL,
+  ZipArchive,
+  ZipUnsupported,
+  attributes,
+  contentTypes,
+  localName,
+  relsPathOf,
+  sheetPart,
+  tags,
+  unescapexml,
+  unsupported,
+  workbookRelationships,
+  workbookSheets,
+} from '../ooxml/index.js';
 import { type Cell, type Range, type Sheet, a1, makeSheet } from './grid.js';
 import type { ReadLimits } from './limits.js';
-import { ZipArchive, ZipUnsupported } from './zip.js';
 
-export class OoxmlUnsupported extends Error {}
-
-function unsupported(why: string): never {
-  throw new OoxmlUnsupported(why);
-}
-
-/** Where each sheet of the package lives, and what the annotator needs to know of it. */
-export interface OoxmlSheetInfo {
-  name: string;
-  /** Part name of the worksheet, e.g. xl/worksheets/sheet1.xml. */
-  path: string;
-  relsPath: string;
-  /** Extent of the cells that hold a value, merges included; null for an empty sheet. */
-  extent: Range | null;
-  /** Rows beyond the read limit were skipped: the grid is not the whole sheet. */
-  capped: boolean;
-  /** The worksheet part as read, so that the annotator does not inflate it again. */
-  xml?: string;
-}
-
-export interface OoxmlBook {
-  zip: ZipArchive;
-  sheets: OoxmlSheetInfo[];
-}
+export { OoxmlUnsupported };
 
 // ---------------------------------------------------------------------------------------------------------------
-// SheetJS helpers, ported as they are (xlsx.mjs 0.20.3)
-
-const ENCODINGS: Record<string, string> = { '&quot;': '"', '&apos;': "'", '&gt;': '>', '&lt;': '<', '&amp;': '&' };
-const ENC = /&(?:quot|apos|gt|lt|amp|#x?([\da-fA-F]+));/gi;
-const CODE = /_x([\da-fA-F]{4})_/gi;
-
-function rawUnescape(text: string): string {
-  const i = text.indexOf('<![CDATA[');
-  if (i === -1) {
-    if (text.indexOf('&') === -1 && text.indexOf('_x') === -1 && text.indexOf('_X') === -1) return text;
-    return text
-      .replace(ENC, ($$: string, $1: string) => ENCODINGS[$$] || String.fromCharCode(parseInt($1, $$.indexOf('x') > -1 ? 16 : 10)) || $$)
-      .replace(CODE, (_m: string, c: string) => String.fromCharCode(parseInt(c, 16)));
-  }
-  const j = text.indexOf(']]>');
-  return rawUnescape(text.slice(0, i)) + text.slice(i + 9, j) + rawUnescape(text.slice(j + 3));
-}
-
-function unescapexml(text: string, xlsx = false): string {
-  const out = rawUnescape(text);
-  return xlsx ? out.replace(/\r\n/g, '\n') : out;
-}
-
-const ATTR = /\s([^"\s?>/]+)\s*=\s*((?:")([^"]*)(?:")|(?:')([^']*)(?:')|([^'">\s]+))/g;
-
-/** parsexmltag(tag, skip_root = true): attribute values by (local) name, later ones winning. */
-function attributes(tag: string): Record<string, string> {
-  const z: Record<string, string> = {};
-  let eq = 0;
-  for (; eq !== tag.length; ++eq) {
-    const c = tag.charCodeAt(eq);
-    if (c === 32 || c === 10 || c === 13) break;
-  }
-  if (eq === tag.length) return z;
-  const m = tag.match(ATTR);
-  if (!m) return z;
-  for (const att of m) {
-    const cc = att.slice(1);
-    let c = 0;
-    for (; c !== cc.length; ++c) if (cc.charCodeAt(c) === 61) break;
-    let q = cc.slice(0, c).trim();
-    while (cc.charCodeAt(c + 1) === 32) ++c;
-    const e = cc.charCodeAt(c + 1);
-    const quot = e === 34 || e === 39 ? 1 : 0;
-    const v = cc.slice(c + 1 + quot, cc.length - quot);
-    let j = 0;
-    for (; j !== q.length; ++j) if (q.charCodeAt(j) === 58) break;
-    if (j === q.length) {
-      if (q.indexOf('_') > 0) q = q.slice(0, q.indexOf('_'));
-      z[q] = v;
-      z[q.toLowerCase()] = v;
-    } else {
-      const k = (j === 5 && q.slice(0, 5) === 'xmlns' ? 'xmlns' : '') + q.slice(j + 1);
-      if (z[k] && q.slice(j - 3, j) === 'ext') continue;
-      z[k] = v;
-      z[k.toLowerCase()] = v;
-    }
-  }
-  return z;
-}
+// SheetJS helpers, ported as they are (xlsx.mjs 0.20.3); those the package walk shares are in ooxml/xml.ts
 
 const nsCache = new Map<string, [RegExp, RegExp]>();
 /** str_match_xml_ns: the first <tag …>…</tag> (any namespace prefix): [whole, inner]. */
@@ -135,18 +71,6 @@ function removeXml(str: string, tag: string): string | null {
 
 const SIT = /<(?:\w+:)?t\b[^<>]*>([^<]*)<\/(?:\w+:)?t>/g;
 const SIR = /<(?:\w+:)?r\b[^<>]*>/;
-const TAGS = /<[/?]?[a-zA-Z0-9:_-]+(?:\s+[^"\s?<>/]+\s*=\s*(?:"[^"]*"|'[^']*'|[^'"<>\s=]+))*\s*[/?]?>/gm;
-
-/** Every tag of an XML text (SheetJS's tagregex), with its name as written (`<x:sheet` → `x:sheet`). */
-function* tags(xml: string): Generator<{ tag: string; name: string }> {
-  for (const m of xml.match(TAGS) ?? []) {
-    let e = 1;
-    while (e < m.length && !/[\s/>]/.test(m.charAt(e))) e++;
-    yield { tag: m, name: m.slice(1, e) };
-  }
-}
-
-const localName = (name: string) => name.replace(/^\w+:/, '');
 const PLAIN_T = /^\s*<(?:\w+:)?t[^>]*>/;
 const T_END = /<\/(?:\w+:)?t>/;
 
@@ -233,96 +157,7 @@ function general(v: unknown): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Package parts
 
-const CT_NS = 'http://schemas.openxmlformats.org/package/2006/content-types';
-const WORKBOOK_TYPES = new Set([
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml',
-  'application/vnd.ms-excel.sheet.macroEnabled.main+xml',
-  'application/vnd.ms-excel.template.macroEnabled.main+xml',
-  'application/vnd.ms-excel.addin.macroEnabled.main+xml',
-]);
-const SST_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml';
-const STYLES_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml';
-const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
-const WORKSHEET_REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet';
-
-/**
- * Parsed package parts by their stored bytes. Workbooks made by one program (one template, one budget system) carry
- * byte-identical [Content_Types].xml, styles and relationships: each is parsed once per thread. The stored bytes are
- * compared in full, so a hit is the same part, never a look-alike.
- */
-class PartMemo<T> {
-  private readonly byKey = new Map<string, { raw: Buffer; value: T }>();
-
-  constructor(private readonly max = 256) {}
-
-  get(zip: ZipArchive, name: string, parse: (xml: string) => T): T | null {
-    const e = zip.entries.get(name);
-    if (!e) return null;
-    const key = `${e.crc32}:${e.size}:${e.compressedSize}:${e.method}`;
-    const raw = zip.raw(e);
-    const hit = this.byKey.get(key);
-    if (hit && hit.raw.equals(raw)) return hit.value;
-    const value = parse(zip.text(name)!);
-    if (this.byKey.size >= this.max) this.byKey.clear();
-    this.byKey.set(key, { raw: Buffer.from(raw), value });
-    return value;
-  }
-}
-
-function front(p: string): string {
-  return p.charAt(0) === '/' ? p.slice(1) : p;
-}
-
-interface ContentTypes {
-  workbooks: string[];
-  sst: string | null;
-  styles: string | null;
-  /** Why the fast path cannot take the package, if it cannot. */
-  unsupported: string | null;
-}
-
-function parseContentTypes(xml: string): ContentTypes {
-  const out: ContentTypes = { workbooks: [], sst: null, styles: null, unsupported: null };
-  const root = /<(?:(\w+):)?Types\b[^>]*>/.exec(xml);
-  if (!root || root[1] || attributes(root[0]).xmlns !== CT_NS) return { ...out, unsupported: 'content types namespace' };
-  for (const { tag, name } of tags(xml)) {
-    if (localName(name) !== 'Override') continue;
-    const a = attributes(tag);
-    const ct = a.ContentType ?? '';
-    const part = a.PartName ?? '';
-    if (WORKBOOK_TYPES.has(ct)) out.workbooks.push(part);
-    else if (/binary\.macroEnabled\.main|sheet\.binary/.test(ct)) return { ...out, unsupported: 'xlsb' };
-    else if (ct === SST_TYPE) out.sst ??= part;
-    else if (ct === STYLES_TYPE) out.styles ??= part;
-  }
-  return out;
-}
-
-const contentTypesMemo = new PartMemo<ContentTypes>();
-const relationshipsMemo = new PartMemo<Map<string, { type: string; target: string }>>();
 const stylesMemo = new PartMemo<Styles>();
-
-function contentTypes(zip: ZipArchive): { workbook: string; sst: string | null; styles: string | null } {
-  const parsed = contentTypesMemo.get(zip, '[Content_Types].xml', parseContentTypes) ?? unsupported('no [Content_Types].xml');
-  if (parsed.unsupported) unsupported(parsed.unsupported);
-  const { workbooks, sst, styles } = parsed;
-  if (workbooks.length > 1) unsupported('several workbook parts');
-  const workbook = workbooks[0] ? front(workbooks[0]) : zip.has('xl/workbook.xml') ? 'xl/workbook.xml' : unsupported('no workbook part');
-  if (workbook !== 'xl/workbook.xml') unsupported(`workbook at ${workbook}`);
-  return { workbook, sst: sst ? front(sst) : null, styles: styles ? front(styles) : null };
-}
-
-function relationships(xml: string | null): Map<string, { type: string; target: string }> {
-  const out = new Map<string, { type: string; target: string }>();
-  if (!xml) return out;
-  for (const { tag, name } of tags(xml)) {
-    if (name !== 'Relationship') continue;
-    const a = attributes(tag);
-    if (a.Id !== undefined) out.set(a.Id, { type: a.Type ?? '', target: unescapexml(a.Target ?? '') });
-  }
-  return out;
-}
 
 function sharedStrings(zip: ZipArchive, part: string | null): string[] {
   if (!part) return [];
@@ -478,17 +313,11 @@ function valueOf(d: string): [string, string] | null {
 interface SheetParse {
   rows: (Cell | undefined)[][];
   merges: Range[];
-  extent: Range | null;
-  capped: boolean;
 }
 
-/** The cells of a sheet as they are made, with the extent of every cell that holds a value. */
+/** The cells of a sheet as they are made. */
 class SheetCells {
   readonly rows: (Cell | undefined)[][] = [];
-  minR = Infinity;
-  minC = Infinity;
-  maxR = -1;
-  maxC = -1;
 
   constructor(
     private readonly strs: string[],
@@ -561,10 +390,6 @@ class SheetCells {
     const r = pos.r;
     const c = pos.c;
     if (!(r >= 0 && c >= 0)) unsupported(`cell reference ${ref}`);
-    if (r < this.minR) this.minR = r;
-    if (r > this.maxR) this.maxR = r;
-    if (c < this.minC) this.minC = c;
-    if (c > this.maxC) this.maxC = c;
     if (r >= this.limits.maxRows) return;
     const row = (this.rows[r] ??= []);
     if (c >= this.limits.maxCols) return;
@@ -577,56 +402,52 @@ class SheetCells {
  * walked with indexOf in one pass instead of SheetJS's splits and per-cell regular expressions, to the same cells.
  * False (and nothing added) for anything else, which the faithful port below then reads.
  */
-function scanPlainSheetData(data: string, cells: SheetCells, maxRows: number): { capped: boolean } | null {
-  if (/<\w+:/.test(data) || data.includes('<![CDATA[')) return null;
+function scanPlainSheetData(data: string, cells: SheetCells, maxRows: number): boolean {
+  if (/<\w+:/.test(data) || data.includes('<![CDATA[')) return false;
   const found: [Record<string, string>, string][] = [];
-  let capped = false;
   let at = 0;
   for (;;) {
     const rowAt = data.indexOf('<row', at);
     // Between and after the rows only white space: anything else SheetJS would take for a row of its own.
-    if (data.slice(at, rowAt < 0 ? data.length : rowAt).trim() !== '') return null;
+    if (data.slice(at, rowAt < 0 ? data.length : rowAt).trim() !== '') return false;
     if (rowAt < 0) break;
     const rowEnd = data.indexOf('>', rowAt);
-    if (rowEnd < 0) return null;
+    if (rowEnd < 0) return false;
     const rowTag = data.slice(rowAt, rowEnd + 1);
     const rAttr = / r="(\d+)"/.exec(rowTag);
-    if (!rAttr) return null;
+    if (!rAttr) return false;
     if (rowTag.charCodeAt(rowTag.length - 2) === 47) {
       at = rowEnd + 1; // an empty row, <row r="5"/>
       continue;
     }
     const close = data.indexOf('</row>', rowEnd);
-    if (close < 0) return null;
+    if (close < 0) return false;
     const tagr = parseInt(rAttr[1]!, 10);
     at = close + 6;
-    if (maxRows && maxRows < tagr) {
-      capped = true;
-      continue;
-    }
+    if (maxRows && maxRows < tagr) continue;
     const body = data.slice(rowEnd + 1, close);
-    if (body.includes('<row')) return null;
+    if (body.includes('<row')) return false;
     let p = body.indexOf('<c');
     if (p < 0) {
-      if (body.trim() !== '') return null;
+      if (body.trim() !== '') return false;
       continue;
     }
-    if (body.slice(0, p).trim() !== '') return null;
+    if (body.slice(0, p).trim() !== '') return false;
     while (p >= 0) {
       const next = body.indexOf('<c', p + 2);
       const chunk = next < 0 ? body.slice(p) : body.slice(p, next);
       const ch = chunk.charCodeAt(2);
-      if (ch !== 32 && ch !== 62 && ch !== 47) return null;
+      if (ch !== 32 && ch !== 62 && ch !== 47) return false;
       const tagEnd = chunk.indexOf('>');
-      if (tagEnd < 0) return null;
+      if (tagEnd < 0) return false;
       const tag = plainCellAttributes(chunk.slice(0, tagEnd + 1));
-      if (!tag || tag.r === undefined) return null;
+      if (!tag || tag.r === undefined) return false;
       found.push([tag, chunk.slice(tagEnd + 1)]);
       p = next;
     }
   }
   for (const [tag, d] of found) cells.add(tag, d, tag.r!);
-  return { capped };
+  return true;
 }
 
 function parseSheet(xml: string, strs: string[], st: Styles, limits: ReadLimits): SheetParse {
@@ -635,11 +456,9 @@ function parseSheet(xml: string, strs: string[], st: Styles, limits: ReadLimits)
   const mtch = matchXml(xml, 'sheetData');
   const data2 = mtch ? xml.slice(xml.indexOf(mtch[0]) + mtch[0].length) : xml;
   const cells = new SheetCells(strs, st, limits);
-  let capped = false;
   const sheetRows = limits.maxRows;
-  const plain = mtch ? scanPlainSheetData(mtch[1], cells, sheetRows) : null;
-  if (plain) capped = plain.capped;
-  else if (mtch) {
+  const plain = mtch ? scanPlainSheetData(mtch[1], cells, sheetRows) : false;
+  if (!plain && mtch) {
     let tagr = 0;
     let tagc = 0;
     for (const chunk of mtch[1].split(ROW_END)) {
@@ -661,10 +480,7 @@ function parseSheet(xml: string, strs: string[], st: Styles, limits: ReadLimits)
       const rowTag = attributes(x.slice(rstarti, ri));
       tagr = rowTag.r != null ? parseInt(rowTag.r, 10) : tagr + 1;
       tagc = -1;
-      if (sheetRows && sheetRows < tagr) {
-        capped = true;
-        continue;
-      }
+      if (sheetRows && sheetRows < tagr) continue;
       let row = x.slice(ri).split(CELL_START);
       let rslice = 0;
       for (; rslice !== row.length; ++rslice) if (row[rslice]!.trim().charAt(0) !== '<') break;
@@ -694,19 +510,8 @@ function parseSheet(xml: string, strs: string[], st: Styles, limits: ReadLimits)
       }
     }
   }
-  const { rows } = cells;
-  let { minR, minC, maxR, maxC } = cells;
-  const merges: Range[] = [];
-  for (const m of data2.match(MERGE) ?? []) {
-    const rg = decodeRange(m.slice(m.indexOf('=') + 2));
-    merges.push(rg);
-    if (rg.s.r < minR) minR = rg.s.r;
-    if (rg.s.c < minC) minC = rg.s.c;
-    if (rg.e.r > maxR) maxR = rg.e.r;
-    if (rg.e.c > maxC) maxC = rg.e.c;
-  }
-  const extent = maxR < 0 ? null : { s: { r: minR, c: minC }, e: { r: maxR, c: maxC } };
-  return { rows, merges, extent, capped };
+  const merges = (data2.match(MERGE) ?? []).map((m) => decodeRange(m.slice(m.indexOf('=') + 2)));
+  return { rows: cells.rows, merges };
 }
 
 /** Rows (`<row r="9" hidden="1">`) and columns (`<col min max hidden="1">`) a sheet hides; most hide none. */
@@ -737,11 +542,6 @@ function formulasWithoutValue(xml: string): Set<string> {
   return out;
 }
 
-/** Where a workbook relationship's target is in the package, as SheetJS looks for it. */
-function sheetPart(zip: ZipArchive, target: string): string | undefined {
-  return [`xl/${target.replace(/[/]?xl\//, '')}`, target, `xl/${target}`].find((p) => zip.has(p));
-}
-
 /**
  * For an .xlsx SheetJS read (the fast way declined it): per sheet name, the formulas without a cached value, found in
  * its part as the fast way finds them. Empty where the package cannot be followed.
@@ -752,7 +552,7 @@ export function uncachedByName(buf: Buffer, limits: ReadLimits): Map<string, Set
     const zip = new ZipArchive(buf, limits.maxInflatedBytes);
     const ct = contentTypes(zip);
     const wbXml = zip.text(ct.workbook);
-    const rels = relationshipsMemo.get(zip, 'xl/_rels/workbook.xml.rels', relationships);
+    const rels = workbookRelationships(zip);
     if (!wbXml || !rels) return out;
     for (const { tag, name: tagName } of tags(wbXml)) {
       if (localName(tagName) !== 'sheet') continue;
@@ -771,42 +571,34 @@ export function uncachedByName(buf: Buffer, limits: ReadLimits): Map<string, Set
 }
 
 /** Reads an .xlsx the fast way, or throws OoxmlUnsupported / ZipUnsupported for SheetJS to take over. */
-export function readOoxml(buf: Buffer, limits: ReadLimits): { sheets: Sheet[]; book: OoxmlBook } {
+export function readOoxml(buf: Buffer, limits: ReadLimits): Sheet[] {
   const zip = new ZipArchive(buf, limits.maxInflatedBytes);
   for (const other of ['META-INF/manifest.xml', 'objectdata.xml', 'Index/Document.iwa']) if (zip.has(other)) unsupported(other);
   const ct = contentTypes(zip);
   const wbXml = zip.text(ct.workbook) ?? unsupported('workbook part missing');
   const root = /<workbook\b[^>]*>/.exec(wbXml);
-  if (!root || attributes(root[0]).xmlns !== MAIN_NS) unsupported('workbook namespace');
-  const wbRelsPath = 'xl/_rels/workbook.xml.rels';
-  const rels = relationshipsMemo.get(zip, wbRelsPath, relationships) ?? unsupported('no workbook relationships');
+  if (!root || attributes(root[0]).xmlns !== NS_MAIN) unsupported('workbook namespace');
+  const rels = workbookRelationships(zip) ?? unsupported('no workbook relationships');
   const strs = sharedStrings(zip, ct.sst);
   const st = styles(zip, ct.styles);
-  const infos: OoxmlSheetInfo[] = [];
   const sheets: Sheet[] = [];
-  for (const { tag, name: tagName } of tags(wbXml)) {
-    if (localName(tagName) !== 'sheet') continue;
-    const y = attributes(tag);
-    const name = unescapexml(y.name ?? '');
-    const rel = y.id !== undefined ? rels.get(y.id) : undefined;
+  for (const { name, state, rel, path } of workbookSheets(zip, wbXml, rels)) {
     if (!rel) unsupported(`sheet ${name} without relationship`);
     if (rel.type !== WORKSHEET_REL) unsupported(`sheet ${name} of type ${rel.type}`);
-    const path = sheetPart(zip, rel.target) ?? unsupported(`sheet part of ${name} missing`);
-    const relsPath = path.replace(/^(.*)(\/)([^/]*)$/, '$1/_rels/$3.rels');
-    const sheetRels = zip.text(relsPath);
+    if (!path) unsupported(`sheet part of ${name} missing`);
+    const sheetRels = zip.text(relsPathOf(path));
     if (sheetRels !== null && /comments|threadedComment/i.test(sheetRels)) unsupported('comments');
     const xml = zip.text(path)!;
     const p = parseSheet(xml, strs, st, limits);
     const merges = p.merges
       .filter((mg) => mg.s.r < limits.maxRows && mg.s.c < limits.maxCols)
       .map((mg) => ({ s: { ...mg.s }, e: { r: Math.min(mg.e.r, limits.maxRows - 1), c: Math.min(mg.e.c, limits.maxCols - 1) } }));
-    const sheet = makeSheet(name, p.rows, merges, undefined, y.state === 'hidden' || y.state === 'veryHidden', concealedIn(xml, limits));
+    const sheet = makeSheet(name, p.rows, merges, undefined, state === 'hidden' || state === 'veryHidden', concealedIn(xml, limits));
     const uncached = formulasWithoutValue(xml);
     sheets.push(uncached.size ? { ...sheet, uncached } : sheet);
-    infos.push({ name, path, relsPath, xml, extent: p.extent, capped: p.capped || (p.extent !== null && (p.extent.e.r >= limits.maxRows || p.extent.e.c >= limits.maxCols)) });
   }
   if (!sheets.length) unsupported('no sheets');
-  return { sheets, book: { zip, sheets: infos } };
+  return sheets;
 }
 
 export function isFastPathMiss(err: unknown): boolean {

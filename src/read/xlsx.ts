@@ -2,8 +2,8 @@ import * as XLSX from 'xlsx';
 import { type Cell, type Range, type Sheet, a1, makeSheet } from './grid.js';
 import { ReadError } from './errors.js';
 import type { ReadLimits } from './limits.js';
-import { type OoxmlBook, readOoxml, uncachedByName } from './ooxml.js';
-import { ZipTooLarge } from './zip.js';
+import { ZipTooLarge } from '../ooxml/index.js';
+import { readOoxml, uncachedByName } from './ooxml.js';
 
 /** How SheetJS is asked to parse a workbook (the benchmark's floor uses the same). */
 export const SHEETJS_READ_OPTIONS: XLSX.ParsingOptions = {
@@ -80,11 +80,6 @@ function classify(err: unknown, container: 'zip' | 'cfb' | 'other'): ReadError {
   return new ReadError('corrupt', msg);
 }
 
-/** Reads an xlsx or xls (BIFF) buffer into grids; the cached values of formula cells are kept as they are. */
-export function readSpreadsheet(buf: Buffer, limits: ReadLimits, container: 'zip' | 'cfb' | 'other'): Sheet[] {
-  return readSpreadsheetWithSource(buf, limits, container).sheets;
-}
-
 /**
  * Force SheetJS for every file (PERF_RECON_READER=sheetjs): the fast .xlsx path can then be compared with it,
  * or switched off should a file ever read differently.
@@ -92,10 +87,10 @@ export function readSpreadsheet(buf: Buffer, limits: ReadLimits, container: 'zip
 const SHEETJS_ONLY = process.env.PERF_RECON_READER === 'sheetjs';
 
 /**
- * As readSpreadsheet, and for a plain .xlsx read the fast way (ooxml.ts) the package too, so that the annotated
- * copy can be made from it without parsing the file again. Files the fast path does not take go to SheetJS.
+ * Reads an xlsx or xls (BIFF) buffer into grids; the cached values of formula cells are kept as they are. A plain
+ * .xlsx is read the fast way (ooxml.ts); files the fast path does not take go to SheetJS.
  */
-export function readSpreadsheetWithSource(buf: Buffer, limits: ReadLimits, container: 'zip' | 'cfb' | 'other'): { sheets: Sheet[]; book: OoxmlBook | null } {
+export function readSpreadsheet(buf: Buffer, limits: ReadLimits, container: 'zip' | 'cfb' | 'other'): Sheet[] {
   if (container === 'zip' && !SHEETJS_ONLY) {
     try {
       return readOoxml(buf, limits);
@@ -106,9 +101,9 @@ export function readSpreadsheetWithSource(buf: Buffer, limits: ReadLimits, conta
     }
   }
   const sheets = readWithSheetJS(buf, limits, container);
-  if (container !== 'zip') return { sheets, book: null };
+  if (container !== 'zip') return sheets;
   const uncached = uncachedByName(buf, limits);
-  return { sheets: uncached.size ? sheets.map((s) => (uncached.has(s.name) ? { ...s, uncached: uncached.get(s.name)! } : s)) : sheets, book: null };
+  return uncached.size ? sheets.map((s) => (uncached.has(s.name) ? { ...s, uncached: uncached.get(s.name)! } : s)) : sheets;
 }
 
 export function readWithSheetJS(buf: Buffer, limits: ReadLimits, container: 'zip' | 'cfb' | 'other'): Sheet[] {

@@ -1,22 +1,30 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type OoxmlBook, type Range, type Sheet, type ZipOut, defaultReadLimits, parseA1, rangeRef, readBufferWithSource, writeZip } from '../read/index.js';
-import { readOoxml } from '../read/ooxml.js';
-import type { Finding } from '../rules/types.js';
-import { ruleLabel } from './corrections.js';
-import { SEVERITY_ZH } from './labels.js';
 import {
   COMMENT_AUTHOR,
   CT_COMMENTS,
   CT_VML,
   NS_PKG_REL,
   NS_REL,
+  WORKSHEET_REL,
   XML_HEAD,
+  ZipArchive,
+  type ZipOut,
   commentsXml,
+  contentTypes,
   noteRelationships,
+  relsPathOf,
   validSheetName,
   vmlXml,
-} from './ooxml-parts.js';
+  workbookRelationships,
+  workbookSheets,
+  writeZip,
+} from '../ooxml/index.js';
+import { type Range, type ReadLimits, type Workbook, defaultReadLimits, parseA1, rangeRef, readBuffer } from '../read/index.js';
+import type { Finding } from '../rules/index.js';
+import { ruleLabel } from './corrections.js';
+import { SEVERITY_ZH } from './labels.js';
 import { ensureDir, insideDir, neutralize, safeFileName } from './safety.js';
 import { sortFindings } from './sort.js';
 import { type WriteCell, type WriteSheet, reportSheet, xlsxBuffer } from './xlsx-writer.js';
@@ -27,13 +35,6 @@ export const OPINIONS_SHEET = '审核意见';
 const MAX_ROWS = 1_048_576;
 const MAX_COLS = 16_384;
 const A1 = /^([A-Z]{1,3})(\d{1,7})$/;
-
-/** What the reader made of the submission: its grids, and for an .xlsx read the fast way, the package. */
-export interface AnnotateSource {
-  format: 'xlsx' | 'xls' | 'csv';
-  sheets: Sheet[];
-  book: OoxmlBook | null;
-}
 
 function commentLine(f: Finding, ruleTitles: Record<string, string>): string {
   return `[${SEVERITY_ZH[f.severity] ?? f.severity}] ${ruleLabel(f.rule, ruleTitles)}：${f.message}`;
@@ -95,7 +96,7 @@ function excelSheetName(name: string, taken: Set<string>): string {
  * submitter's own comments, with ours added. For .xls and .csv submissions, and for the rare .xlsx whose package
  * cannot be annotated in place. A CSV's fields stay text, as they were read.
  */
-function annotatedFromGrid(source: AnnotateSource, findings: Finding[], ruleTitles: Record<string, string>): Buffer {
+function annotatedFromGrid(source: Pick<Workbook, 'format' | 'sheets'>, findings: Finding[], ruleTitles: Record<string, string>): Buffer {
   const csv = source.format === 'csv';
   const { bySheet, unplaced } = place(findings, source.sheets.map((s) => s.name), csv);
   const taken = new Set<string>();
@@ -135,46 +136,50 @@ function oldNote(n: { author: string; text: string }): string {
   return `（原批注${n.author ? ` ${n.author}` : ''}）${n.text}`;
 }
 
-/** Reads a submission again when the caller has not kept what the reader made of it (a file named in batch findings). */
-function readSource(buf: Buffer): AnnotateSource {
+/** The submission's grids, for a copy made anew (.xls, .csv, or an .xlsx whose package cannot take comments in place). */
+function readGrids(buf: Buffer, limits: ReadLimits): Workbook {
   const zip = buf.length >= 4 && buf.readUInt32LE(0) === 0x04034b50;
   const cfb = buf.length >= 8 && buf.readUInt32LE(0) === 0xe011cfd0;
   const markup = !zip && !cfb && /^\s*</.test(buf.subarray(0, 64).toString('latin1'));
   const hint = zip ? 'copy.xlsx' : cfb || markup ? 'copy.xls' : 'copy.csv';
-  const { workbook, book } = readBufferWithSource(buf, hint);
-  return { format: workbook.format, sheets: workbook.sheets, book };
+  return readBuffer(buf, hint, limits);
 }
 
 /**
  * The workbook again as .xlsx with a comment (author perf-recon) on every cell named by a finding — one line per
  * finding, `[严重程度] 问题类型：message`. Findings that name no cell, or a sheet or cell that is not in the workbook,
  * are listed in an appended sheet 审核意见 (规则, 问题说明), so nothing is lost. An .xlsx is annotated in its own
- * package wherever possible, so that it keeps everything Excel put in it; one with nothing to say is the original,
- * and `same` says so (the caller copies the file rather than the bytes).
+ * package wherever possible, so that it keeps everything Excel put in it, reading no more of it than the parts it
+ * changes; other files are read again into grids and written anew.
  */
-export function annotatedCopy(
-  srcBuf: Buffer,
-  findings: Finding[],
-  ruleTitles: Record<string, string>,
-  /** What the reader already made of the file (readBufferWithSource), so that it is not parsed again. */
-  source?: AnnotateSource | null,
-): { bytes: Buffer; same: boolean } {
-  const src = source ?? readSource(srcBuf);
-  const fast = src.format === 'xlsx' ? annotateOoxml(srcBuf, findings, ruleTitles, src.book) : null;
-  if (fast) return { bytes: fast, same: fast === srcBuf };
-  return { bytes: annotatedFromGrid(src, findings, ruleTitles), same: false };
+export function annotatedCopy(srcBuf: Buffer, findings: Finding[], ruleTitles: Record<string, string>, limits: ReadLimits = defaultReadLimits): Buffer {
+  return annotateOoxml(srcBuf, findings, ruleTitles, limits) ?? annotatedFromGrid(readGrids(srcBuf, limits), findings, ruleTitles);
 }
 
 /** annotatedCopy, written to `outFile`. */
-export function annotateWorkbook(
-  srcBuf: Buffer,
+export function annotateWorkbook(srcBuf: Buffer, outFile: string, findings: Finding[], ruleTitles: Record<string, string>, limits?: ReadLimits): void {
+  ensureDir(path.dirname(outFile));
+  fs.writeFileSync(outFile, annotatedCopy(srcBuf, findings, ruleTitles, limits));
+}
+
+/** A submission changed on disk between its audit and its annotation: its findings would be pinned to other cells. */
+export class SubmissionChanged extends Error {}
+
+/**
+ * The report stage's annotation of one submission: the file read once more, checked to be the one audited
+ * (`sha256`), its annotated copy written to `outFile`.
+ */
+export function annotateSubmission(
+  file: string,
+  sha256: string | null,
   outFile: string,
   findings: Finding[],
   ruleTitles: Record<string, string>,
-  source?: AnnotateSource | null,
+  limits: ReadLimits = defaultReadLimits,
 ): void {
-  ensureDir(path.dirname(outFile));
-  fs.writeFileSync(outFile, annotatedCopy(srcBuf, findings, ruleTitles, source).bytes);
+  const buf = fs.readFileSync(file);
+  if (sha256 !== null && createHash('sha256').update(buf).digest('hex') !== sha256) throw new SubmissionChanged(`${file} changed after its audit`);
+  annotateWorkbook(buf, outFile, findings, ruleTitles, limits);
 }
 
 /**
@@ -211,9 +216,10 @@ export function annotatedPaths(outDir: string, files: readonly string[]): Map<st
 // -----------------------------------------------------------------------------------------------------------------
 // The fast path for .xlsx: the original package is kept part for part (copied compressed, as stored) and only the
 // commented sheets change: a comments part, its VML drawing, two relationships, a <legacyDrawing> and a fitted
-// <dimension>. It declines (null) whatever it does not handle the way the SheetJS path does — findings without a
-// cell or sheet (they need the 审核意见 sheet), existing comments or drawings, sheets cut at the row limit — and the
-// SheetJS path below takes those.
+// <dimension>. Of the submission it reads only the ZIP directory, the content types, the workbook and its
+// relationships, and the sheets it comments with theirs. It declines (null) whatever it does not handle the way the
+// grid path does — findings without a cell or sheet (they need the 审核意见 sheet), existing comments or drawings, a
+// package it cannot follow — and the grid path takes those.
 
 /** Children of <worksheet> that come after <legacyDrawing> (ECMA-376 CT_Worksheet). */
 const AFTER_LEGACY = new Set(['legacyDrawingHF', 'drawingHF', 'picture', 'oleObjects', 'controls', 'webPublishItems', 'tableParts', 'extLst']);
@@ -261,23 +267,92 @@ function freeName(taken: (n: string) => boolean, make: (k: number) => string): s
   for (let k = 1; ; k++) if (!taken(make(k))) return make(k);
 }
 
-/** The annotated .xlsx made in the original package, or null when it must be made from the grids instead. */
-function annotateOoxml(srcBuf: Buffer, findings: Finding[], ruleTitles: Record<string, string>, given: OoxmlBook | null): Buffer | null {
-  if (srcBuf.length < 4 || srcBuf.readUInt32LE(0) !== 0x04034b50) return null;
-  let book = given;
-  if (!book) {
-    try {
-      book = readOoxml(srcBuf, defaultReadLimits).book;
-    } catch {
-      return null;
-    }
+const CELL_TAG = /<(\w+:)?c\b([^>]*?)(\/?)>/g;
+const CELL_REF = /\br\s*=\s*["']([A-Z]{1,3}\d{1,7})["']/;
+const HOLDS_VALUE = /<(?:\w+:)?v>[^<]|<(?:\w+:)?is\b/;
+const MERGE_REF = /<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*["']([A-Z]{1,3}\d{1,7})(?::([A-Z]{1,3}\d{1,7}))?["']/g;
+const DIMENSION = /(<(?:\w+:)?dimension\b[^>]*?\bref\s*=\s*)(["'])([^"']*)\2/;
+
+function grow(extent: Range | null, r: number, c: number): Range {
+  if (!extent) return { s: { r, c }, e: { r, c } };
+  extent.s.r = Math.min(extent.s.r, r);
+  extent.s.c = Math.min(extent.s.c, c);
+  extent.e.r = Math.max(extent.e.r, r);
+  extent.e.c = Math.max(extent.e.c, c);
+  return extent;
+}
+
+/**
+ * Where a sheet's cells really are: the cells that hold a value, merges included (a declared <dimension> can lie,
+ * A1:XFD1048576 in a 16 KB file). Null for a sheet without such cells; undefined where a cell does not say where it is.
+ */
+function cellExtent(xml: string): Range | null | undefined {
+  let extent: Range | null = null;
+  for (const m of xml.matchAll(CELL_TAG)) {
+    if (m[3]) continue;
+    const from = m.index + m[0].length;
+    const end = xml.indexOf(`</${m[1] ?? ''}c>`, from);
+    if (end < 0) return undefined;
+    if (!HOLDS_VALUE.test(xml.slice(from, end))) continue;
+    const ref = CELL_REF.exec(m[2]!);
+    if (!ref) return undefined;
+    const { r, c } = parseA1(ref[1]!);
+    extent = grow(extent, r, c);
   }
+  for (const m of xml.matchAll(MERGE_REF)) {
+    const s = parseA1(m[1]!);
+    const e = parseA1(m[2] ?? m[1]!);
+    extent = grow(grow(extent, s.r, s.c), e.r, e.c);
+  }
+  return extent;
+}
+
+/** The sheet's declared extent (`<dimension ref="A1:D4"/>`), for a sheet whose cells do not all say where they are. */
+function declaredExtent(xml: string): Range | null {
+  const ref = DIMENSION.exec(xml)?.[3];
+  const m = ref ? /^([A-Z]{1,3}\d{1,7})(?::([A-Z]{1,3}\d{1,7}))?$/.exec(ref) : null;
+  if (!m) return null;
+  const s = parseA1(m[1]!);
+  const e = parseA1(m[2] ?? m[1]!);
+  return { s, e };
+}
+
+/** The package's ZIP directory and the sheets of its workbook, or null for a package this path cannot follow. */
+function openPackage(srcBuf: Buffer, limits: ReadLimits): { zip: ZipArchive; sheets: ReturnType<typeof workbookSheets> } | null {
+  try {
+    const zip = new ZipArchive(srcBuf, limits.maxInflatedBytes);
+    const wbXml = zip.text(contentTypes(zip).workbook);
+    const rels = workbookRelationships(zip);
+    if (wbXml === null || rels === null) return null;
+    return { zip, sheets: workbookSheets(zip, wbXml, rels) };
+  } catch {
+    return null;
+  }
+}
+
+/** The annotated .xlsx made in the original package, or null when it must be made from the grids instead. */
+function annotateOoxml(srcBuf: Buffer, findings: Finding[], ruleTitles: Record<string, string>, limits: ReadLimits): Buffer | null {
+  if (srcBuf.length < 4 || srcBuf.readUInt32LE(0) !== 0x04034b50) return null;
+  const book = openPackage(srcBuf, limits);
+  if (!book) return null;
   const { bySheet, unplaced } = place(findings, book.sheets.map((s) => s.name), false);
   if (unplaced.length > 0) return null; // needs the 审核意见 sheet
   // Nothing to say: the copy is the original.
   if (bySheet.size === 0) return srcBuf;
+  try {
+    return commentInPlace(book.zip, book.sheets, bySheet, ruleTitles);
+  } catch {
+    // a part that cannot be inflated after all: the grid path reads the file its own way
+    return null;
+  }
+}
 
-  const zip = book.zip;
+function commentInPlace(
+  zip: ZipArchive,
+  sheets: ReturnType<typeof workbookSheets>,
+  bySheet: Placement['bySheet'],
+  ruleTitles: Record<string, string>,
+): Buffer | null {
   const replaced = new Map<string, Buffer>();
   const added: ZipOut[] = [];
   const taken = (n: string) => zip.has(n) || added.some((a) => a.name === n);
@@ -285,16 +360,18 @@ function annotateOoxml(srcBuf: Buffer, findings: Finding[], ruleTitles: Record<s
   if (ct === null || !ct.includes('</Types>')) return null;
   let block = 0;
   for (const [index, cells] of bySheet) {
-    const info = book.sheets[index]!;
-    if (info.capped) return null;
-    let xml = info.xml ?? zip.text(info.path);
+    const info = sheets[index]!;
+    if (!info.path || info.rel?.type !== WORKSHEET_REL) return null;
+    const sheetPath = info.path;
+    const relsPath = relsPathOf(sheetPath);
+    let xml = zip.text(sheetPath);
     if (xml === null) return null;
     const at = legacyDrawingAt(xml);
     if (at === null) return null;
     const root = /<worksheet\b[^>]*>/.exec(xml)!;
     const rPrefix = /\sxmlns:r\s*=\s*["']([^"']*)["']/.exec(root[0]);
     if (rPrefix && rPrefix[1] !== NS_REL) return null;
-    const relsText = zip.text(info.relsPath);
+    const relsText = zip.text(relsPath);
     if (relsText !== null && /\/(comments|vmlDrawing)"/.test(relsText)) return null;
     const ids = new Set([...(relsText ?? '').matchAll(/\bId\s*=\s*["']([^"']*)["']/g)].map((x) => x[1]));
     const ridComments = freeName((n) => ids.has(n), (k) => `rId${k}`);
@@ -307,24 +384,19 @@ function annotateOoxml(srcBuf: Buffer, findings: Finding[], ruleTitles: Record<s
     // cells in reading order (place() sorted the findings); the extent grows to take the commented cells in
     const notes = [...cells.entries()].map(([ref, list]) => ({ ref, ...parseA1(ref), text: list.map((f) => commentLine(f, ruleTitles)).join('\n') }));
     notes.sort((a, b) => a.r - b.r || a.c - b.c);
-    let extent: Range | null = info.extent ? { s: { ...info.extent.s }, e: { ...info.extent.e } } : null;
-    for (const { r, c } of notes) {
-      if (!extent) extent = { s: { r, c }, e: { r, c } };
-      extent.s.r = Math.min(extent.s.r, r);
-      extent.s.c = Math.min(extent.s.c, c);
-      extent.e.r = Math.max(extent.e.r, r);
-      extent.e.c = Math.max(extent.e.c, c);
-    }
+    const found = cellExtent(xml);
+    let extent = found === undefined ? declaredExtent(xml) : found;
+    for (const { r, c } of notes) extent = grow(extent, r, c);
     block++;
     added.push({ name: commentsPart, data: Buffer.from(commentsXml(notes)) });
     added.push({ name: vmlPart, data: Buffer.from(vmlXml(notes, 1000 + block)) });
-    replaced.set(info.relsPath, Buffer.from(relsXml(relsText, noteRelationships(ridVml, relativeTarget(info.path, vmlPart), ridComments, relativeTarget(info.path, commentsPart)))));
+    replaced.set(relsPath, Buffer.from(relsXml(relsText, noteRelationships(ridVml, relativeTarget(sheetPath, vmlPart), ridComments, relativeTarget(sheetPath, commentsPart)))));
 
     xml = `${xml.slice(0, at)}<legacyDrawing r:id="${ridVml}"/>${xml.slice(at)}`;
     if (!rPrefix) xml = xml.replace(/<worksheet\b([^>]*?)(\/?)>/, `<worksheet$1 xmlns:r="${NS_REL}"$2>`);
     const ref = extent ? rangeRef(extent) : 'A1';
-    xml = xml.replace(/(<(?:\w+:)?dimension\b[^>]*?\bref\s*=\s*)(["'])[^"']*\2/, `$1"${ref}"`);
-    replaced.set(info.path, Buffer.from(xml));
+    xml = xml.replace(DIMENSION, `$1"${ref}"`);
+    replaced.set(sheetPath, Buffer.from(xml));
     ct = ct.replace('</Types>', `<Override PartName="/${commentsPart}" ContentType="${CT_COMMENTS}"/></Types>`);
   }
   if (!/<Default\b[^>]*Extension\s*=\s*["']vml["']/i.test(ct)) ct = ct.replace('</Types>', `<Default Extension="vml" ContentType="${CT_VML}"/></Types>`);

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import type { Finding, Severity } from '../rules/types.js';
-import { departmentOf } from './findings-json.js';
+import type { Finding, Severity } from '../rules/index.js';
+import { departmentOrUnknown } from './findings-json.js';
 import { SEVERITY_ZH } from './labels.js';
 import { insideDir, neutralize, safeFileName } from './safety.js';
-import { compareFindings } from './sort.js';
+import { compareFindings, compareText } from './sort.js';
 import { type CellValue, type WriteSheet, fitWidths, writeXlsxFile } from './xlsx-writer.js';
 
 /**
@@ -131,10 +131,6 @@ export function writeCorrections(
   return writeFiles(outDir, safeFileName(department, '部门'), department, findings, ruleTitles, ctx);
 }
 
-function cmpStr(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /**
  * File base names for departments, in department-name order: a name whose safe form is already taken
  * (compared case-insensitively, as on Windows and macOS) gets `_2`, `_3`, … .
@@ -142,7 +138,7 @@ function cmpStr(a: string, b: string): number {
 export function departmentFileNames(departments: string[]): Record<string, string> {
   const out = Object.create(null) as Record<string, string>;
   const used = new Set<string>();
-  for (const dept of [...new Set(departments)].sort(cmpStr)) {
+  for (const dept of [...new Set(departments)].sort(compareText)) {
     // A name with nothing usable in it (`..`) must not take the file of findings without a department.
     const base = safeFileName(dept, '部门');
     let name = base;
@@ -162,7 +158,7 @@ export function writeAllCorrections(
 ): Record<string, { xlsx: string; csv: string }> {
   const groups = new Map<string, Finding[]>();
   for (const f of findings) {
-    const key = departmentOf(f);
+    const key = departmentOrUnknown(f);
     const list = groups.get(key);
     if (list) list.push(f);
     else groups.set(key, [f]);

@@ -1,6 +1,7 @@
-import type { Finding } from '../rules/types.js';
+import type { Finding } from '../rules/index.js';
 import { type FileStatus, UNKNOWN_DEPARTMENT } from './labels.js';
-import { sortFindings } from './sort.js';
+import { FINDINGS_SCHEMA_VERSION } from './findings-schema.js';
+import { compareText, sortFindings } from './sort.js';
 
 export interface InputRecord {
   file: string;
@@ -24,18 +25,15 @@ export interface Summary {
   byDepartment: Record<string, { errors: number; warnings: number; infos: number }>;
 }
 
-export function departmentOf(f: Pick<Finding, 'department'>): string {
+/** The department a finding is counted and listed under: its own, or 未知部门. */
+export function departmentOrUnknown(f: Pick<Finding, 'department'>): string {
   return f.department ?? UNKNOWN_DEPARTMENT;
-}
-
-function cmpStr(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A copy of `rec` with its keys inserted in sorted order (JSON.stringify keeps insertion order). */
 function sortedKeys<T>(rec: Record<string, T>): Record<string, T> {
   const out = Object.create(null) as Record<string, T>;
-  for (const k of Object.keys(rec).sort(cmpStr)) out[k] = rec[k] as T;
+  for (const k of Object.keys(rec).sort(compareText)) out[k] = rec[k] as T;
   return out;
 }
 
@@ -52,7 +50,7 @@ export function summarize(inputs: InputRecord[], findings: Finding[], tables: nu
   let infos = 0;
   for (const f of findings) {
     byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
-    const key = departmentOf(f);
+    const key = departmentOrUnknown(f);
     const d = (byDepartment[key] ??= { errors: 0, warnings: 0, infos: 0 });
     if (f.severity === 'error') {
       errors++;
@@ -86,7 +84,7 @@ export function summarize(inputs: InputRecord[], findings: Finding[], tables: nu
 }
 
 export function compareInputs(a: InputRecord, b: InputRecord): number {
-  return cmpStr(a.file, b.file) || cmpStr(a.sha256 ?? '', b.sha256 ?? '') || cmpStr(a.status, b.status);
+  return compareText(a.file, b.file) || compareText(a.sha256 ?? '', b.sha256 ?? '') || compareText(a.status, b.status);
 }
 
 function inputJson(i: InputRecord): InputRecord {
@@ -115,8 +113,8 @@ function findingJson(f: Finding): Finding {
 }
 
 /**
- * The text of findings.json: `{ tool, inputs, findings, summary }`, sorted, keys in a fixed order, 2-space indent,
- * trailing newline, no timestamps — byte-identical for the same inputs in any order.
+ * The text of findings.json: `{ schemaVersion, tool, inputs, findings, summary }` (findings-schema.ts), sorted, keys
+ * in a fixed order, 2-space indent, trailing newline, no timestamps — byte-identical for the same inputs in any order.
  */
 export function findingsDocument(
   tool: { name: string; version: string },
@@ -125,6 +123,7 @@ export function findingsDocument(
   tables: number,
 ): string {
   const doc = {
+    schemaVersion: FINDINGS_SCHEMA_VERSION,
     tool: { name: tool.name, version: tool.version },
     inputs: [...inputs].sort(compareInputs).map(inputJson),
     findings: sortFindings(findings).map(findingJson),

@@ -1,12 +1,12 @@
 export { neutralize, safeFileName, safeFileNameWithExt, insideDir, ensureDir } from './safety.js';
-export { SEVERITY_ZH, STATUS_ZH, UNKNOWN_DEPARTMENT, type FileStatus } from './labels.js';
-export { compareFindings, compareCells, sortFindings } from './sort.js';
+export { ANNOTATED_NONE, ANNOTATED_NOT_AUDITED, SEVERITY_ZH, STATUS_ZH, UNKNOWN_DEPARTMENT, type FileStatus } from './labels.js';
+export { compareFindings, compareCells, compareText, sortFindings } from './sort.js';
 export {
   type InputRecord,
   type Summary,
   summarize,
   findingsDocument,
-  departmentOf,
+  departmentOrUnknown,
   compareInputs,
 } from './findings-json.js';
 export {
@@ -24,5 +24,14 @@ export {
   type ListContext,
 } from './corrections.js';
 export { writeSummaryWorkbook } from './summary-xlsx.js';
-export { annotateWorkbook, annotatedCopy, annotatedPath, annotatedPaths, type AnnotateSource, COMMENT_AUTHOR, OPINIONS_SHEET } from './annotate.js';
+export { annotateSubmission, annotateWorkbook, annotatedCopy, annotatedPath, annotatedPaths, COMMENT_AUTHOR, OPINIONS_SHEET, SubmissionChanged } from './annotate.js';
 export { xlsxBuffer, writeXlsxFile, reportSheet, type WriteSheet } from './xlsx-writer.js';
+export {
+  FINDINGS_SCHEMA_VERSION,
+  FindingSchema,
+  FindingsDocumentSchema,
+  type FindingsDocument,
+  InputSchema,
+  SummarySchema,
+  findingsJsonSchema,
+} from './findings-schema.js';

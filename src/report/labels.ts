@@ -1,4 +1,4 @@
-import type { Severity } from '../rules/types.js';
+import type { Severity } from '../rules/index.js';
 
 export type FileStatus = 'audited' | 'unreadable' | 'unrecognized';
 
@@ -16,3 +16,8 @@ export const STATUS_ZH: Record<FileStatus, string> = {
 
 /** Department key of a finding or file whose department is not known. */
 export const UNKNOWN_DEPARTMENT = '未知部门';
+
+/** The summary's file list, 批注副本 column: a workbook with nothing to say gets no copy. */
+export const ANNOTATED_NONE = '无问题，未生成批注副本';
+/** …and a file that was not audited (unreadable, unrecognised) has no copy either. */
+export const ANNOTATED_NOT_AUDITED = '未审核，无批注副本';

@@ -1,6 +1,7 @@
-import type { Finding } from '../rules/types.js';
+import type { Finding } from '../rules/index.js';
 
-function cmpStr(a: string, b: string): number {
+/** Text in code-unit order, the same on every machine (never the locale's): the one order of every report. */
+export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -9,7 +10,7 @@ function cmpNullable(a: string | null | undefined, b: string | null | undefined)
   const an = a === null || a === undefined;
   const bn = b === null || b === undefined;
   if (an || bn) return an === bn ? 0 : an ? -1 : 1;
-  return cmpStr(a, b);
+  return compareText(a, b);
 }
 
 const A1 = /^\$?([A-Za-z]{1,3})\$?(\d+)$/;
@@ -28,13 +29,13 @@ export function compareCells(a: string | null, b: string | null): number {
   if (!ma || !mb) {
     if (ma) return -1;
     if (mb) return 1;
-    return cmpStr(a, b);
+    return compareText(a, b);
   }
   const dr = Number(ma[2]) - Number(mb[2]);
   if (dr !== 0) return dr < 0 ? -1 : 1;
   const dc = colIndex(ma[1] ?? '') - colIndex(mb[1] ?? '');
   if (dc !== 0) return dc < 0 ? -1 : 1;
-  return cmpStr(a, b);
+  return compareText(a, b);
 }
 
 /**
@@ -43,14 +44,14 @@ export function compareCells(a: string | null, b: string | null): number {
  */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
-    cmpStr(a.file, b.file) ||
+    compareText(a.file, b.file) ||
     cmpNullable(a.sheet, b.sheet) ||
     compareCells(a.cell, b.cell) ||
-    cmpStr(a.rule, b.rule) ||
-    cmpStr(a.message, b.message) ||
+    compareText(a.rule, b.rule) ||
+    compareText(a.message, b.message) ||
     cmpNullable(a.expected, b.expected) ||
     cmpNullable(a.actual, b.actual) ||
-    cmpStr(a.severity, b.severity) ||
+    compareText(a.severity, b.severity) ||
     cmpNullable(a.department, b.department) ||
     cmpNullable(a.unit, b.unit) ||
     cmpNullable(a.project, b.project)

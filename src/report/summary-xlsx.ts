@@ -1,12 +1,9 @@
-import type { Finding, Severity } from '../rules/types.js';
-import { compareInputs, departmentOf, type InputRecord } from './findings-json.js';
-import { SEVERITY_ZH, STATUS_ZH } from './labels.js';
+import type { Finding, Severity } from '../rules/index.js';
+import { compareInputs, departmentOrUnknown, type InputRecord } from './findings-json.js';
+import { ANNOTATED_NOT_AUDITED, SEVERITY_ZH, STATUS_ZH } from './labels.js';
 import { neutralize } from './safety.js';
+import { compareText } from './sort.js';
 import { type CellValue, reportSheet, writeXlsxFile } from './xlsx-writer.js';
-
-function cmpStr(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
@@ -19,12 +16,12 @@ export function departmentRows(findings: Finding[], fileDepartments: Record<stri
   };
   for (const d of Object.values(fileDepartments)) get(d);
   for (const f of findings) {
-    const c = get(departmentOf(f));
+    const c = get(departmentOrUnknown(f));
     if (f.severity === 'error') c.errors++;
     else if (f.severity === 'warning') c.warnings++;
     else c.infos++;
   }
-  const depts = [...counts.entries()].sort(([an, a], [bn, b]) => b.errors - a.errors || cmpStr(an, bn));
+  const depts = [...counts.entries()].sort(([an, a], [bn, b]) => b.errors - a.errors || compareText(an, bn));
   return [
     ['部门', '错误', '警告', '提示', '合计'],
     ...depts.map(([d, c]) => [neutralize(d), c.errors, c.warnings, c.infos, c.errors + c.warnings + c.infos]),
@@ -41,7 +38,7 @@ export function ruleRows(findings: Finding[], ruleTitles: Record<string, string>
       if (SEVERITY_RANK[f.severity] < SEVERITY_RANK[r.severity]) r.severity = f.severity;
     }
   }
-  const rules = [...byRule.keys()].sort(cmpStr);
+  const rules = [...byRule.keys()].sort(compareText);
   return [
     ['规则', '问题类型', '严重程度', '数量'],
     ...rules.map((rule) => {
@@ -51,7 +48,11 @@ export function ruleRows(findings: Finding[], ruleTitles: Record<string, string>
   ];
 }
 
-export function fileRows(inputs: InputRecord[], findings: Finding[], fileDepartments: Record<string, string>): CellValue[][] {
+/**
+ * The 文件 sheet: every input with its department, status, sheets, what was made of it, and its annotated copy —
+ * `annotated` says, per audited file, where the copy is or why there is none (a clean workbook gets none).
+ */
+export function fileRows(inputs: InputRecord[], findings: Finding[], fileDepartments: Record<string, string>, annotated: Record<string, string> = {}): CellValue[][] {
   const reasons = new Map<string, string[]>();
   for (const f of findings) {
     if (f.rule !== 'file.unreadable' && f.rule !== 'file.unrecognized') continue;
@@ -59,7 +60,7 @@ export function fileRows(inputs: InputRecord[], findings: Finding[], fileDepartm
     if (list) list.push(f.message);
     else reasons.set(f.file, [f.message]);
   }
-  const rows: CellValue[][] = [['文件', '部门', '状态', '工作表', '说明']];
+  const rows: CellValue[][] = [['文件', '部门', '状态', '工作表', '说明', '批注副本']];
   for (const input of [...inputs].sort(compareInputs)) {
     const tables = input.sheets.filter((s) => s.layout !== null);
     const skipped = input.sheets.filter((s) => s.layout === null);
@@ -78,22 +79,27 @@ export function fileRows(inputs: InputRecord[], findings: Finding[], fileDepartm
       STATUS_ZH[input.status] ?? input.status,
       neutralize(input.sheets.map((s) => s.name).join('、')),
       neutralize(notes.join('；')),
+      input.status === 'audited' ? neutralize(Object.hasOwn(annotated, input.file) ? (annotated[input.file] ?? '') : '') : ANNOTATED_NOT_AUDITED,
     ]);
   }
   return rows;
 }
 
-/** `summary.xlsx`: sheets 按部门, 按规则 and 文件 (every input file with its status and, if not audited, why). */
+/**
+ * `summary.xlsx`: sheets 按部门, 按规则 and 文件 (every input file with its status, if not audited why, and its
+ * annotated copy or why it has none).
+ */
 export function writeSummaryWorkbook(
   file: string,
   inputs: InputRecord[],
   findings: Finding[],
   ruleTitles: Record<string, string>,
   fileDepartments: Record<string, string>,
+  annotated: Record<string, string> = {},
 ): void {
   writeXlsxFile(file, [
     reportSheet('按部门', departmentRows(findings, fileDepartments)),
     reportSheet('按规则', ruleRows(findings, ruleTitles)),
-    reportSheet('文件', fileRows(inputs, findings, fileDepartments)),
+    reportSheet('文件', fileRows(inputs, findings, fileDepartments, annotated)),
   ]);
 }

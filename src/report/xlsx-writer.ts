@@ -5,7 +5,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Range, type ZipOut, colName, rangeRef, writeZip } from '../read/index.js';
 import {
   CT_COMMENTS,
   CT_VML,
@@ -14,12 +13,15 @@ import {
   NS_PKG_REL,
   NS_REL,
   XML_HEAD,
+  type ZipOut,
   commentsXml,
   escapeXml,
   noteRelationships,
   textElement,
   vmlXml,
-} from './ooxml-parts.js';
+  writeZip,
+} from '../ooxml/index.js';
+import { type Range, colName, rangeRef } from '../read/index.js';
 import { ensureDir } from './safety.js';
 
 export type CellValue = string | number | boolean;

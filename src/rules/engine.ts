@@ -1,19 +1,19 @@
-import type { ProjectTable } from '../model/index.js';
+import { type ProjectTable, isDecimal } from '../model/index.js';
 import { type RulesConfig, defaultRulesConfig } from './config.js';
 import { fill } from './message.js';
-import type { TableRule } from './rule.js';
+import { type TableRule, ruleFailedMeta } from './rule.js';
 import type { LedgerIndex } from './ledger-index.js';
 import type { Finding, Report, RuleMeta, Severity } from './types.js';
-import { isDecimal } from '../model/decimal.js';
 
 /** The department a table's findings are filed under: its 主管部门 as code-name, or the text as written. */
-export function departmentOf(t: ProjectTable): string | null {
+export function tableDepartment(t: ProjectTable): string | null {
   const d = t.department;
   if (d.code && d.name) return `${d.code}-${d.name}`;
   return d.value;
 }
 
-export function unitOf(t: ProjectTable): string | null {
+/** The unit a table's findings name: its 预算单位 as code-name, or the text as written. */
+export function tableUnit(t: ProjectTable): string | null {
   const u = t.unit;
   if (u.code && u.name) return `${u.code}-${u.name}`;
   return u.value;
@@ -47,12 +47,13 @@ export function toFinding(
 }
 
 export function tablePlace(t: ProjectTable): Pick<Finding, 'file' | 'sheet' | 'department' | 'unit' | 'project'> {
-  return { file: t.file, sheet: t.sheet, department: departmentOf(t), unit: unitOf(t), project: t.project.value };
+  return { file: t.file, sheet: t.sheet, department: tableDepartment(t), unit: tableUnit(t), project: t.project.value };
 }
 
 /**
- * Runs every enabled rule on one table and never stops at the first finding. A rule that throws is a bug in
- * the rule, not in the submission: it is logged and the other rules still run.
+ * Runs every enabled rule on one table and never stops at the first finding. A rule that throws is a bug in the
+ * rule, not in the submission: the table is reported as not fully checked (rule.failed, an error whatever the rules
+ * file says, so the run cannot end in 0), the rule's own findings on it are kept, and the other rules still run.
  */
 export function checkTable(
   table: ProjectTable,
@@ -71,8 +72,23 @@ export function checkTable(
         report: (r) => out.push(toFinding(rule.meta, params, r, r.table ? tablePlace(r.table) : place)),
       });
     } catch (err) {
+      out.push(ruleFailed(rule.meta, place));
+      // For whoever fixes the rule: the log of the reader process (RECON_DEBUG=1 shows it).
       console.error(`rule ${rule.meta.id} failed on ${table.file}#${table.sheet}: ${err instanceof Error ? err.stack : String(err)}`);
     }
   }
   return out;
+}
+
+/** The finding of a rule that threw on a table; not subject to the rules file, so that it can never pass unseen. */
+export function ruleFailed(rule: RuleMeta, where: Pick<Finding, 'file' | 'sheet' | 'department' | 'unit' | 'project'>): Finding {
+  return {
+    rule: ruleFailedMeta.id,
+    severity: ruleFailedMeta.severity,
+    ...where,
+    cell: null,
+    message: fill(ruleFailedMeta.messages.failed!, { rule: rule.title }),
+    expected: '完成审核',
+    actual: '未完成审核',
+  };
 }

@@ -19,3 +19,12 @@ export interface TableRule {
 export function defineRule(rule: TableRule): TableRule {
   return rule;
 }
+
+/** What a rule that throws on a table becomes (engine.ts): the table reported as not fully checked. */
+export const ruleFailedMeta: RuleMeta = {
+  id: 'rule.failed',
+  severity: 'error',
+  title: '审核规则运行出错',
+  docs: 'A rule threw on this table: the table was not fully checked. Never disabled or lowered by a rules file.',
+  messages: { failed: '规则“{rule}”在本表运行出错，本表未完成审核，请联系信息科' },
+};

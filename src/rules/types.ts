@@ -1,5 +1,4 @@
-import type { ProjectTable } from '../model/index.js';
-import type { Decimal } from '../model/decimal.js';
+import type { Decimal, ProjectTable } from '../model/index.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -23,9 +22,9 @@ export interface Finding {
 export interface RuleMeta {
   id: string;
   severity: Severity;
-  /** One line of documentation (English, for developers and the rules file). */
   /** A short Chinese name for the kind of problem (问题类型 in the correction list). */
   title: string;
+  /** One line of documentation (English, for developers and the rules file). */
   docs: string;
   /** Chinese message templates; `{name}` placeholders are filled from the report's data. */
   messages: Record<string, string>;
@@ -42,9 +41,4 @@ export interface Report {
   table?: ProjectTable;
   /** For batch rules about no table at all (a ledger row without a submission). */
   where?: Partial<Pick<Finding, 'file' | 'sheet' | 'department' | 'unit' | 'project'>>;
-}
-
-export interface RuleContext<P> {
-  params: P;
-  report(r: Report): void;
 }

@@ -3,13 +3,12 @@ import { createReadStream, existsSync, readFileSync, readdirSync, rmSync, statSy
 import path from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import yazl from 'yazl';
-import { departmentFileNames } from '../report/corrections.js';
-import { type InputRecord, type Summary, annotatedPaths, ensureDir, insideDir } from '../report/index.js';
+import { writeZip } from '../ooxml/index.js';
+import { type InputRecord, type Summary, annotatedPaths, compareText, departmentFileNames, ensureDir, insideDir } from '../report/index.js';
 import type { Finding } from '../rules/index.js';
 import { allRuleMetas } from '../rules/index.js';
 import { HttpError, contentDisposition, drainRequest } from './http-util.js';
-import { PAGE_HTML } from './page.js';
+import { PAGE_CSP, pageAssets } from './page.js';
 import { type AuditState, AuditStore, isAuditId } from './store.js';
 import { type UploadLimits, multipartError, partsAllowed, receiveUpload } from './upload.js';
 
@@ -54,17 +53,6 @@ const MIME: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
   '.zip': 'application/zip',
 };
-
-const PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'unsafe-inline'",
-  "style-src 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 type IdParams = { id: string };
 
@@ -144,7 +132,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   }
 
   function sendFile(reply: FastifyReply, file: string, downloadName: string, disposition: 'attachment' | 'inline' = 'attachment') {
-    let st;
+    let st: ReturnType<typeof statSync>;
     try {
       st = statSync(file);
     } catch {
@@ -160,9 +148,10 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   }
 
   // ---- the page -------------------------------------------------------------------------------------------
-  app.get('/', async (_req, reply) =>
-    reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('cache-control', 'no-cache').send(PAGE_HTML),
-  );
+  for (const [url, asset] of pageAssets())
+    app.get(url, async (_req, reply) =>
+      reply.type(asset.type).header('content-security-policy', PAGE_CSP).header('cache-control', 'no-cache').send(asset.body),
+    );
   app.get('/favicon.ico', async (_req, reply) => reply.code(204).send());
 
   // ---- reference --------------------------------------------------------------------------------------------
@@ -173,7 +162,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   app.post<{ Querystring: { wait?: string } }>('/api/audits', async (req, reply) => {
     const id = randomUUID();
     const dir = store.auditDir(id);
-    let upload;
+    let upload: Awaited<ReturnType<typeof receiveUpload>>;
     try {
       if (store.isClosed) throw new HttpError(503, '服务正在关闭，请稍后再试');
       if (store.queued >= maxQueued) {
@@ -272,7 +261,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         const have = file !== null && existsSync(insideDir(corrDir, `${file}.xlsx`));
         return { department, file: have ? file : null, errors: c.errors, warnings: c.warnings, infos: c.infos, findings: counts.get(department) ?? 0 };
       })
-      .sort((a, b) => b.errors - a.errors || b.warnings - a.warnings || b.infos - a.infos || (a.department < b.department ? -1 : a.department > b.department ? 1 : 0));
+      .sort((a, b) => b.errors - a.errors || b.warnings - a.warnings || b.infos - a.infos || compareText(a.department, b.department));
   });
 
   app.get<{ Params: IdParams }>('/api/audits/:id/files', async (req) => {
@@ -303,7 +292,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     const ext = path.extname(name).toLowerCase();
     if ((ext !== '.xlsx' && ext !== '.csv') || name.includes('/') || name.includes('\\') || name.startsWith('.'))
       throw new HttpError(404, '没有这个整改清单');
-    let file;
+    let file: string;
     try {
       file = insideDir(store.outDir(s.id), 'corrections', name);
     } catch {
@@ -318,18 +307,18 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     const format = req.query.format;
     const dir = insideDir(store.outDir(s.id), 'corrections');
     const names = existsSync(dir) ? readdirSync(dir).sort() : [];
-    const zip = new yazl.ZipFile();
-    for (const n of names) {
-      const ext = path.extname(n).toLowerCase();
-      if ((ext === '.xlsx' || ext === '.csv') && (!format || format === 'all' || `.${format}` === ext))
-        zip.addFile(insideDir(dir, n), `整改清单/${n}`, { compress: true });
-    }
-    zip.end();
+    // The lists of one audit are small (a few KB per department): made in memory by the one ZIP writer of ooxml/.
+    const parts = names
+      .filter((n) => {
+        const ext = path.extname(n).toLowerCase();
+        return (ext === '.xlsx' || ext === '.csv') && (!format || format === 'all' || `.${format}` === ext);
+      })
+      .map((n) => ({ name: `整改清单/${n}`, data: readFileSync(insideDir(dir, n)) }));
     return reply
       .type(MIME['.zip'] as string)
       .header('content-disposition', contentDisposition(`整改清单-${s.id.slice(0, 8)}.zip`))
       .header('cache-control', 'no-store')
-      .send(zip.outputStream);
+      .send(writeZip(parts));
   });
 
   app.get<{ Params: IdParams & { '*': string } }>('/api/audits/:id/annotated/*', async (req, reply) => {
@@ -337,7 +326,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     const segments = req.params['*'].split('/');
     if (!segments.length || segments.some((x) => x === '' || x === '.' || x === '..' || x.includes('\\')))
       throw new HttpError(404, '没有这个文件');
-    let file;
+    let file: string;
     try {
       file = insideDir(store.outDir(s.id), 'annotated', ...segments);
     } catch {

@@ -3,7 +3,7 @@ import { type AppOptions, buildApp } from './app.js';
 
 export { buildApp, DEFAULT_LIMITS, type AppOptions } from './app.js';
 export { AuditStore, isAuditId, type AuditState, type AuditStatus } from './store.js';
-export { PAGE_HTML } from './page.js';
+export { PAGE_CSP, pageAssets } from './page.js';
 
 export interface ServerOptions extends AppOptions {
   port?: number;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { AuditSetupError, NO_WORKBOOK, runAudit } from '../audit/run.js';
+import { AuditSetupError, NO_WORKBOOK, runAudit } from '../audit/index.js';
 import type { Summary } from '../report/index.js';
 import { ensureDir, insideDir } from '../report/index.js';
 import { RulesConfigError } from '../rules/index.js';

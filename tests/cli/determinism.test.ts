@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, buildBureau, runAudit, tempRoot, removeTempRoots } from './helpers.js';
+import { type CliResult, buildBureau, readFindings, runAudit, tempRoot, removeTempRoots } from './helpers.js';
 
 afterAll(removeTempRoots);
 
@@ -22,8 +22,11 @@ beforeAll(async () => {
 });
 
 describe('determinism', () => {
-  it('every run exits 1 (the bureau has errors)', () => {
-    for (const [name, r] of Object.entries(runs)) expect(r.code, `${name}: ${r.stderr}`).toBe(1);
+  it('every run exits 1 (the bureau has errors), with a valid findings.json', () => {
+    for (const [name, r] of Object.entries(runs)) {
+      expect(r.code, `${name}: ${r.stderr}`).toBe(1);
+      expect(readFindings(path.join(root, name)).summary.errors).toBeGreaterThan(0);
+    }
   });
 
   it('the same audit twice gives byte-identical findings.json', () => {

@@ -76,50 +76,7 @@ export function tableXlsx(t: TableSpec, bookType: 'xlsx' | 'biff8' = 'xlsx'): Bu
 // Findings
 // ---------------------------------------------------------------------------------------------------------------
 
-export interface Finding {
-  rule: string;
-  severity: 'error' | 'warning' | 'info';
-  file: string;
-  sheet: string | null;
-  cell: string | null;
-  department: string | null;
-  unit: string | null;
-  project: string | null;
-  message: string;
-  expected: string | null;
-  actual: string | null;
-}
-
-export interface InputRecord {
-  file: string;
-  sha256: string | null;
-  status: 'audited' | 'unreadable' | 'unrecognized';
-  sheets: { name: string; layout: string | null; project: string | null }[];
-}
-
-export interface FindingsDoc {
-  tool: { name: string; version: string };
-  inputs: InputRecord[];
-  findings: Finding[];
-  summary: {
-    files: number;
-    audited: number;
-    unreadable: number;
-    unrecognized: number;
-    tables: number;
-    findings: number;
-    errors: number;
-    warnings: number;
-    infos: number;
-    departments: number;
-    byRule: Record<string, number>;
-    byDepartment: Record<string, { errors: number; warnings: number; infos: number }>;
-  };
-}
-
-export function readFindings(outDir: string): FindingsDoc {
-  return JSON.parse(fs.readFileSync(path.join(outDir, 'findings.json'), 'utf8')) as FindingsDoc;
-}
+export { type Finding, type FindingsDocument as FindingsDoc, type InputRecord, readFindings } from '../helpers/findings.js';
 
 /** Rows of the first sheet (or the named one), every cell as SheetJS gives it (raw values), header included. */
 export function sheetRows(file: string, sheet?: string): unknown[][] {

@@ -28,7 +28,7 @@ beforeAll(async () => {
   dir = path.join(os.tmpdir(), `recon-layouts-${process.pid}-${Date.now()}`);
   const input = path.join(dir, 'in');
   mkdirSync(input, { recursive: true });
-  variants.forEach((v, i) => writeFileSync(path.join(input, `v${i}.xlsx`), realWorkbook(v.table)));
+  for (const [i, v] of variants.entries()) writeFileSync(path.join(input, `v${i}.xlsx`), realWorkbook(v.table));
   // A 填表说明 page: every label of the form, one under another, with what to write.
   writeFileSync(
     path.join(input, '填表说明.xlsx'),

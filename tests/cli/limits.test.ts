@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FindingsDoc, ZFW_UNIT_NAME, ledgerCsv, readFindings, removeTempRoots, runAudit, tableXlsx, tempRoot, write } from './helpers.js';
 import { insurance, xueliang } from '../helpers/workbooks.js';
-import { ZipArchive, writeZip } from '../../src/read/index.js';
+import { ZipArchive, writeZip } from '../../src/ooxml/index.js';
 
 /** A table's package whose sheet inflates to ~21 MB of cells: more than a quarter of a 64 MB worker heap. */
 function inflatingXlsx(): Buffer {

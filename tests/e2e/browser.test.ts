@@ -7,6 +7,7 @@ import * as XLSX from 'xlsx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, haveChromium, launchChromium } from '../../scripts/browser.js';
 import { type RunningServer, startServer } from '../../src/server/index.js';
+import { type FindingsDocument as Doc, parseFindings } from '../helpers/findings.js';
 
 /**
  * The page as a finance clerk uses it, in Debian's Chromium: choose the samples folder (the ledger is picked out
@@ -18,11 +19,6 @@ const SAMPLES = path.join(ROOT, 'samples');
 const haveBrowser = haveChromium();
 if (!haveBrowser && process.env.RECON_REQUIRE_BROWSER === '1') {
   throw new Error(`RECON_REQUIRE_BROWSER=1 but no browser at ${CHROMIUM}`);
-}
-
-interface Doc {
-  findings: { department: string | null; rule: string; severity: string; file: string; cell: string | null; message: string; expected: string | null; actual: string | null }[];
-  summary: { files: number; errors: number; warnings: number; tables: number };
 }
 
 describe.skipIf(!haveBrowser)('the web page in a real browser', () => {
@@ -52,7 +48,7 @@ describe.skipIf(!haveBrowser)('the web page in a real browser', () => {
     expect(id).toBeTruthy();
     const res = await fetch(`${server.url}api/audits/${id}`);
     expect(res.status).toBe(200);
-    return (await res.json()) as Doc;
+    return parseFindings(await res.text());
   }
 
   it('uploads the samples folder, shows progress and the result', async () => {

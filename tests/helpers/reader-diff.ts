@@ -27,7 +27,7 @@ export type ReaderComparison =
 export function compareReaders(buf: Buffer): ReaderComparison {
   let fast: Sheet[];
   try {
-    fast = readOoxml(buf, defaultReadLimits).sheets;
+    fast = readOoxml(buf, defaultReadLimits);
   } catch (err) {
     return { kind: 'declined', why: err instanceof Error ? err.message : String(err) };
   }

@@ -2,7 +2,8 @@ import * as XLSX from 'xlsx';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ReadError, ZipArchive, defaultReadLimits, readBuffer, writeZip } from '../../src/read/index.js';
+import { ZipArchive, writeZip } from '../../src/ooxml/index.js';
+import { ReadError, defaultReadLimits, readBuffer } from '../../src/read/index.js';
 import { here, load } from '../helpers/workbooks.js';
 
 type CfbApi = {

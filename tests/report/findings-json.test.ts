@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { findingsDocument, summarize, type InputRecord } from '../../src/report/index.js';
+import { parseFindings } from '../helpers/findings.js';
 import { finding, shuffled } from './helpers.js';
 
 const TOOL = { name: 'perf-recon', version: '0.1.0' };
 
 const inputs: InputRecord[] = [
-  { file: 'b/坏.xlsx', sha256: 'bb', status: 'unreadable', sheets: [] },
-  { file: 'a/政法委.xlsx', sha256: 'aa', status: 'audited', sheets: [{ name: '表1', layout: 'county', project: '雪亮工程' }, { name: '说明', layout: null, project: null }] },
+  { file: 'b/坏.xlsx', sha256: 'b'.repeat(64), status: 'unreadable', sheets: [] },
+  { file: 'a/政法委.xlsx', sha256: 'a'.repeat(64), status: 'audited', sheets: [{ name: '表1', layout: 'county', project: '雪亮工程' }, { name: '说明', layout: null, project: null }] },
   { file: 'c/notes.csv', sha256: null, status: 'unrecognized', sheets: [{ name: 'notes', layout: null, project: null }] },
 ];
 
@@ -60,21 +61,22 @@ describe('findingsDocument', () => {
 
   it('has the fixed shape, sorted, 2-space indented, with a trailing newline', () => {
     expect(doc.endsWith('}\n')).toBe(true);
-    expect(doc.startsWith('{\n  "tool": {\n    "name": "perf-recon",\n    "version": "0.1.0"\n  },\n  "inputs": [')).toBe(true);
-    const parsed = JSON.parse(doc);
-    expect(Object.keys(parsed)).toEqual(['tool', 'inputs', 'findings', 'summary']);
-    expect(parsed.inputs.map((i: InputRecord) => i.file)).toEqual(['a/政法委.xlsx', 'b/坏.xlsx', 'c/notes.csv']);
-    expect(parsed.findings.map((f: { file: string; cell: string | null }) => `${f.file}:${f.cell}`)).toEqual([
+    expect(doc.startsWith('{\n  "schemaVersion": 2,\n  "tool": {\n    "name": "perf-recon",\n    "version": "0.1.0"\n  },\n  "inputs": [')).toBe(true);
+    // valid under the published schema, and typed by it
+    const parsed = parseFindings(doc);
+    expect(Object.keys(parsed)).toEqual(['schemaVersion', 'tool', 'inputs', 'findings', 'summary']);
+    expect(parsed.inputs.map((i) => i.file)).toEqual(['a/政法委.xlsx', 'b/坏.xlsx', 'c/notes.csv']);
+    expect(parsed.findings.map((f) => `${f.file}:${f.cell}`)).toEqual([
       'a/政法委.xlsx:A2',
       'a/政法委.xlsx:B2',
       'a/政法委.xlsx:A10',
       'b/坏.xlsx:null',
       'c/notes.csv:null',
     ]);
-    expect(Object.keys(parsed.findings[0])).toEqual([
+    expect(Object.keys(parsed.findings[0]!)).toEqual([
       'rule', 'severity', 'file', 'sheet', 'cell', 'department', 'unit', 'project', 'message', 'expected', 'actual',
     ]);
-    expect(Object.keys(parsed.inputs[0])).toEqual(['file', 'sha256', 'status', 'sheets']);
+    expect(Object.keys(parsed.inputs[0]!)).toEqual(['file', 'sha256', 'status', 'sheets']);
     expect(parsed.summary.findings).toBe(5);
     expect(doc).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
   });

@@ -11,6 +11,7 @@ describe('writeSummaryWorkbook', () => {
       { file: 'z/ok.xlsx', sha256: 'a', status: 'audited', sheets: [{ name: '表1', layout: 'county', project: '雪亮工程' }, { name: '备注', layout: null, project: null }] },
       { file: 'b/bad.xlsx', sha256: 'b', status: 'unreadable', sheets: [] },
       { file: '=evil.csv', sha256: 'c', status: 'unrecognized', sheets: [{ name: 'x', layout: null, project: null }] },
+      { file: 'z/clean.xlsx', sha256: 'd', status: 'audited', sheets: [{ name: '表1', layout: 'county', project: '保险' }] },
     ];
     const findings = [
       finding({ file: 'z/ok.xlsx', department: '公安局', severity: 'warning', rule: 'narrative.mismatch' }),
@@ -20,7 +21,10 @@ describe('writeSummaryWorkbook', () => {
       finding({ file: '=evil.csv', department: null, rule: 'file.unrecognized', sheet: null, cell: null, message: '没有工作表匹配任何映射' }),
     ];
     const file = path.join(tmpDir(), 'sub', 'summary.xlsx');
-    writeSummaryWorkbook(file, inputs, findings, TITLES, { 'z/ok.xlsx': '政法委', 'b/bad.xlsx': '财政局' });
+    writeSummaryWorkbook(file, inputs, findings, TITLES, { 'z/ok.xlsx': '政法委', 'b/bad.xlsx': '财政局', 'z/clean.xlsx': '政法委' }, {
+      'z/ok.xlsx': 'annotated/z/ok.xlsx',
+      'z/clean.xlsx': '无问题，未生成批注副本',
+    });
     const wb = XLSX.read(fs.readFileSync(file));
     expect(wb.SheetNames).toEqual(['按部门', '按规则', '文件']);
     const rows = (name: string) => XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets[name] as XLSX.WorkSheet, { header: 1, defval: '' });
@@ -39,10 +43,11 @@ describe('writeSummaryWorkbook', () => {
       ['narrative.mismatch', 'narrative.mismatch', '警告（须说明）', 1],
     ]);
     expect(rows('文件')).toEqual([
-      ['文件', '部门', '状态', '工作表', '说明'],
-      [`'=evil.csv`, '', '无法识别', 'x', '没有工作表匹配任何映射'],
-      ['b/bad.xlsx', '财政局', '无法读取', '', '加密'],
-      ['z/ok.xlsx', '政法委', '已审核', '表1、备注', '表格：表1（county，雪亮工程）；跳过：备注'],
+      ['文件', '部门', '状态', '工作表', '说明', '批注副本'],
+      [`'=evil.csv`, '', '无法识别', 'x', '没有工作表匹配任何映射', '未审核，无批注副本'],
+      ['b/bad.xlsx', '财政局', '无法读取', '', '加密', '未审核，无批注副本'],
+      ['z/clean.xlsx', '政法委', '已审核', '表1', '表格：表1（county，保险）', '无问题，未生成批注副本'],
+      ['z/ok.xlsx', '政法委', '已审核', '表1、备注', '表格：表1（county，雪亮工程）；跳过：备注', 'annotated/z/ok.xlsx'],
     ]);
   });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
-import { ZipArchive } from '../../src/read/index.js';
+import { ZipArchive } from '../../src/ooxml/index.js';
 import { readBuffer } from '../../src/read/index.js';
 import { ensureDir, reportSheet, xlsxBuffer } from '../../src/report/index.js';
 import { tmpDir } from './helpers.js';

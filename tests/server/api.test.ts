@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type AppOptions } from '../../src/server/index.js';
 import { contentDisposition } from '../../src/server/http-util.js';
 import { isWorkbookUpload, uploadSegments } from '../../src/server/upload.js';
+import { parseFindings } from '../helpers/findings.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SAMPLE_DIR = path.join(ROOT, 'samples', '政法委');
@@ -129,24 +130,36 @@ describe('the audit API over HTTP', () => {
     const res = await fetch(`${s.base}/`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
-    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    // scripts from this server only: the page has no inline script, its script is a file of its own
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
     const html = await res.text();
     expect(html).toContain('<title>绩效自评表审核</title>');
     expect(html).toContain('下载全部整改清单（zip）');
+    expect(html).not.toMatch(/<script>|<script(?![^>]*\ssrc=)[^>]*>/);
+    expect(html).toContain('<script src="/app.js"></script>');
+    const js = await fetch(`${s.base}/app.js`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(await js.text()).toContain("'use strict'");
+    const css = await fetch(`${s.base}/app.css`);
+    expect(css.headers.get('content-type')).toMatch(/^text\/css/);
   });
 
   it('answers findings.json when done', async () => {
     const res = await fetch(`${s.base}/api/audits/${id}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    const doc = (await res.json()) as Record<string, any>;
+    const doc = parseFindings(await res.text());
     expect(doc.inputs).toHaveLength(3);
-    expect(doc.inputs.every((i: { status: string }) => i.status === 'audited')).toBe(true);
-    expect(doc.inputs.map((i: { file: string }) => i.file)).toEqual(SAMPLES.map((f) => `政法委/${f.name}`));
+    expect(doc.inputs.every((i) => i.status === 'audited')).toBe(true);
+    expect(doc.inputs.map((i) => i.file)).toEqual(SAMPLES.map((f) => `政法委/${f.name}`));
     expect(doc.findings).toHaveLength(summary.findings);
     expect(doc.summary).toEqual(summary);
-    const narrative = doc.findings.filter((f: { rule: string }) => f.rule === 'narrative.mismatch');
-    expect(narrative.map((f: { actual: string }) => f.actual).sort()).toEqual(['258.03万元', '749.41万元']);
+    const narrative = doc.findings.filter((f) => f.rule === 'narrative.mismatch');
+    expect(narrative.map((f) => f.actual).sort()).toEqual(['258.03万元', '749.41万元']);
   });
 
   it('reports status and a final done event', async () => {
@@ -172,7 +185,7 @@ describe('the audit API over HTTP', () => {
   });
 
   it('downloads a department correction list as xlsx and csv', async () => {
-    const doc = (await (await fetch(`${s.base}/api/audits/${id}`)).json()) as { findings: { department: string }[] };
+    const doc = parseFindings(await (await fetch(`${s.base}/api/audits/${id}`)).text());
     const dept = '007-中国共产党大同市云州区委员会政法委员会';
     const own = doc.findings.filter((f) => f.department === dept);
     const res = await fetch(`${s.base}/api/audits/${id}/corrections/${encodeURIComponent(`${dept}.xlsx`)}`);
@@ -286,10 +299,7 @@ describe('the audit API over HTTP', () => {
     expect(existsSync(path.join(dir, 'input', 'evil.xlsx'))).toBe(true);
     expect(existsSync(path.join(s.dataDir, 'evil.xlsx'))).toBe(false);
     expect(existsSync(path.join(path.dirname(s.dataDir), 'evil.xlsx'))).toBe(false);
-    const doc = (await (await fetch(`${s.base}/api/audits/${r.body.id}`)).json()) as {
-      inputs: { file: string; status: string }[];
-      findings: { rule: string; file: string }[];
-    };
+    const doc = parseFindings(await (await fetch(`${s.base}/api/audits/${r.body.id}`)).text());
     expect(doc.inputs.map((i) => [i.file, i.status])).toEqual([
       ['evil.xlsx', 'audited'],
       ['坏文件.xlsx', 'unreadable'],

@@ -1,6 +1,6 @@
 /**
- * Pieces of SpreadsheetML that both xlsx writers need: the one that builds a workbook from rows (xlsx-writer.ts)
- * and the one that adds comments to a submitted package in place (annotate.ts).
+ * Pieces of SpreadsheetML that both xlsx writers of the report stage need: the one that builds a workbook from rows
+ * (report/xlsx-writer.ts) and the one that adds comments to a submitted package in place (report/annotate.ts).
  */
 
 export const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n';

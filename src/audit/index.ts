@@ -1,0 +1,3 @@
+export { runAudit, AuditSetupError, NO_WORKBOOK, withinMemory, type AuditOptions, type AuditOutcome } from './run.js';
+export { loadTables, type FileTables } from './tables.js';
+export { kindOf } from './discover.js';

@@ -1,0 +1,164 @@
+/**
+ * What a reader process does (child.ts runs these): a submission through read → map → model → rules, its annotated
+ * copy once the batch is known, and the bureau's ledger read and packed. Plain functions of plain data, so that
+ * tests and bench/stages.ts call them in their own process too.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { type Mapping, loadMappings } from '../map/index.js';
+import { type ReadFailure, type ReadLimits, ReadError } from '../read/index.js';
+import {
+  type Finding,
+  type RulesConfig,
+  type TableKey,
+  checkTable,
+  defaultRulesConfig,
+  ledgerRowId,
+  loadRulesConfig,
+  ruleTitles,
+  tableDepartment,
+  tableRules,
+  tableUnit,
+} from '../rules/index.js';
+import { type InputRecord, SubmissionChanged, annotateSubmission } from '../report/index.js';
+import { type Ledger, type LedgerWire, readLedgerWire } from './ledger.js';
+import { type FileTables, tablesFromBuffer } from './tables.js';
+
+/** Everything a reader process needs to set itself up; plain data, so it crosses process boundaries. */
+export interface ChildSetup {
+  mappingSources: string[];
+  rulesFile: string | null;
+  limits: ReadLimits;
+}
+
+/** Why a file could not be audited: the reader's reasons, and a reader process that died on it. */
+export type FileFailure = ReadFailure | 'crashed';
+
+/** One file's audit, as the main process gathers it. */
+export interface FileResult {
+  input: InputRecord;
+  findings: Finding[];
+  keys: TableKey[];
+  failure?: { code: FileFailure; detail: string };
+  sheetNames: string[];
+  ledgerLike?: boolean;
+  /** No table: the layout the file came nearest to, and the labels it lacked (file.unrecognized says them). */
+  nearest?: FileTables['nearest'];
+}
+
+/** The tasks of a reader process, and what each answers. */
+export type Task =
+  | { kind: 'audit'; path: string; file: string }
+  | { kind: 'annotate'; path: string; sha256: string | null; to: string; findings: Finding[] }
+  | { kind: 'ledger'; file: string; mappingFile: string | null };
+
+/** An annotated copy written, or why not: the file changed since its audit, or cannot be read again. */
+export type AnnotateResult = { written: true } | { written: false; why: 'changed' | 'unreadable'; detail: string };
+/** The ledger packed for the main process, or why it cannot be read (the audit then stops: exit 2). */
+export type LedgerResult = { ok: true; ledger: LedgerWire } | { ok: false; code: ReadFailure; detail: string };
+
+export interface TaskResults {
+  audit: FileResult;
+  annotate: AnnotateResult;
+  ledger: LedgerResult;
+}
+
+export interface Prepared {
+  setup: ChildSetup;
+  mappings: Mapping[];
+  params: RulesConfig;
+  ledger: Ledger | null;
+}
+
+export function prepare(setup: ChildSetup): Prepared {
+  return {
+    setup,
+    mappings: loadMappings(setup.mappingSources),
+    params: setup.rulesFile ? loadRulesConfig(setup.rulesFile) : defaultRulesConfig,
+    ledger: null,
+  };
+}
+
+/** The submitted file's bytes, or why they cannot be had. */
+function readSubmission(p: Prepared, path: string): Buffer | ReadError {
+  // Synchronous on purpose: a reader process does one file at a time.
+  try {
+    const info = statSync(path);
+    if (info.size > p.setup.limits.maxBytes) throw new ReadError('too-large', `${(info.size / 1048576).toFixed(1)} MB`);
+    return readFileSync(path);
+  } catch (err) {
+    return err instanceof ReadError ? err : new ReadError('corrupt', String(err));
+  }
+}
+
+/** A file that could not be audited: its record and why. */
+export function unreadable(file: string, failure: { code: FileFailure; detail: string }): FileResult {
+  return { input: { file, sha256: null, status: 'unreadable', sheets: [] }, findings: [], keys: [], failure, sheetNames: [] };
+}
+
+/** One file through read → map → model → rules: its findings and what the batch rules need of its tables. */
+export function auditFile(p: Prepared, task: { path: string; file: string }): FileResult {
+  const buf = readSubmission(p, task.path);
+  if (buf instanceof ReadError) return unreadable(task.file, { code: buf.code, detail: buf.detail });
+  const res = tablesFromBuffer(buf, task.path, task.file, p.mappings, { limits: p.setup.limits, keepRaw: false });
+  const findings: Finding[] = [];
+  const keys: TableKey[] = [];
+  const index = p.ledger?.index ?? null;
+  for (const t of res.tables) {
+    findings.push(...checkTable(t, tableRules, p.params, index));
+    const hit = index?.match(t);
+    keys.push({
+      file: t.file,
+      sheet: t.sheet,
+      department: tableDepartment(t),
+      unit: tableUnit(t),
+      unitCode: t.unit.code,
+      unitName: t.unit.name ?? t.unit.value,
+      project: t.project.value,
+      projectCell: t.project.cell,
+      ledgerRow: hit ? ledgerRowId(hit) : null,
+    });
+  }
+  const input: InputRecord = { file: task.file, sha256: res.sha256, status: res.status, sheets: res.sheets.map(({ name, layout, project }) => ({ name, layout, project })) };
+  return {
+    input,
+    findings,
+    keys,
+    sheetNames: res.sheets.map((s) => s.name),
+    ...(res.failure ? { failure: res.failure } : {}),
+    ...(res.ledgerLike ? { ledgerLike: true } : {}),
+    ...(res.nearest ? { nearest: res.nearest } : {}),
+  };
+}
+
+/** The report stage's annotated copy of one submission, written where the main process said. */
+export function annotate(p: Prepared, task: Extract<Task, { kind: 'annotate' }>): AnnotateResult {
+  try {
+    annotateSubmission(task.path, task.sha256, task.to, task.findings, ruleTitles, p.setup.limits);
+    return { written: true };
+  } catch (err) {
+    if (err instanceof SubmissionChanged) return { written: false, why: 'changed', detail: err.message };
+    if (err instanceof ReadError) return { written: false, why: 'unreadable', detail: err.code };
+    throw err;
+  }
+}
+
+function readLedgerTask(p: Prepared, task: Extract<Task, { kind: 'ledger' }>): LedgerResult {
+  try {
+    return { ok: true, ledger: readLedgerWire(task.file, task.mappingFile, p.setup.limits) };
+  } catch (err) {
+    if (err instanceof ReadError) return { ok: false, code: err.code, detail: err.detail };
+    throw err;
+  }
+}
+
+/** Runs one task in this process. */
+export function runTask(p: Prepared, task: Task): TaskResults[Task['kind']] {
+  switch (task.kind) {
+    case 'audit':
+      return auditFile(p, task);
+    case 'annotate':
+      return annotate(p, task);
+    case 'ledger':
+      return readLedgerTask(p, task);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The contract of findings.json (SPEC.md, "Outputs"), as a zod schema: the document the audit writes, the JSON
+ * Schema published as docs/findings.schema.json (`npm run schema`), and what every test that reads a findings.json
+ * checks it against. A change here that changes the document's shape raises FINDINGS_SCHEMA_VERSION.
+ */
+import { z } from 'zod';
+
+/** 1: the document before it carried its version; 2: `schemaVersion` added, rule.failed among the rules. */
+export const FINDINGS_SCHEMA_VERSION = 2;
+
+const Severity = z.enum(['error', 'warning', 'info']).describe('error = must be corrected, warning = must be explained, info');
+const A1 = /^[A-Z]{1,3}[1-9]\d{0,6}$/;
+
+export const FindingSchema = z
+  .strictObject({
+    rule: z.string().regex(/^[a-z]+\.[a-z-]+$/).describe('Rule id, e.g. fund.rate (SPEC.md, "Rules")'),
+    severity: Severity,
+    file: z.string().describe('Relative to the directory argument the file was found under, forward slashes'),
+    sheet: z.string().nullable(),
+    cell: z.string().regex(A1).nullable().describe('A1 address (top-left cell of a merge), or null where no cell fits'),
+    department: z.string().nullable().describe('主管部门 as code-name, the text as written, or the folder of a file without a table'),
+    unit: z.string().nullable(),
+    project: z.string().nullable(),
+    message: z.string().min(1).describe('Chinese, names the figures'),
+    expected: z.string().nullable().describe('应为'),
+    actual: z.string().nullable().describe('表中为'),
+  })
+  .describe('One problem, pinned to a file, sheet and cell');
+
+export const InputSchema = z
+  .strictObject({
+    file: z.string(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable().describe('Of the file as submitted; null when it could not be read'),
+    status: z.enum(['audited', 'unreadable', 'unrecognized']),
+    sheets: z.array(
+      z.strictObject({
+        name: z.string(),
+        layout: z.string().nullable().describe('The mapping id that read the sheet; null for a sheet that is not a table'),
+        project: z.string().nullable(),
+      }),
+    ),
+  })
+  .describe('Every input file, audited or with the reason it was not');
+
+const Counts = z.strictObject({ errors: z.number().int().nonnegative(), warnings: z.number().int().nonnegative(), infos: z.number().int().nonnegative() });
+
+export const SummarySchema = z.strictObject({
+  files: z.number().int().nonnegative(),
+  audited: z.number().int().nonnegative(),
+  unreadable: z.number().int().nonnegative(),
+  unrecognized: z.number().int().nonnegative(),
+  tables: z.number().int().nonnegative(),
+  findings: z.number().int().nonnegative(),
+  errors: z.number().int().nonnegative(),
+  warnings: z.number().int().nonnegative(),
+  infos: z.number().int().nonnegative(),
+  departments: z.number().int().nonnegative(),
+  byRule: z.record(z.string(), z.number().int().positive()),
+  byDepartment: z.record(z.string(), Counts),
+});
+
+export const FindingsDocumentSchema = z
+  .strictObject({
+    schemaVersion: z.literal(FINDINGS_SCHEMA_VERSION),
+    tool: z.strictObject({ name: z.literal('perf-recon'), version: z.string() }),
+    inputs: z.array(InputSchema),
+    findings: z.array(FindingSchema),
+    summary: SummarySchema,
+  })
+  .describe('findings.json of `recon audit`: sorted, byte-identical for the same inputs');
+
+export type FindingsDocument = z.infer<typeof FindingsDocumentSchema>;
+
+/** The published JSON Schema of findings.json (docs/findings.schema.json). */
+export function findingsJsonSchema(): Record<string, unknown> {
+  const { $schema, ...rest } = z.toJSONSchema(FindingsDocumentSchema, { target: 'draft-2020-12' });
+  return { $schema, title: 'perf-recon findings.json', ...rest };
+}

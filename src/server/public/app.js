@@ -1,0 +1,702 @@
+// @ts-check
+/**
+ * The page's script (served as /app.js; index.html loads it at the end of <body>). Plain browser JavaScript, no
+ * build step; type-checked by `tsc -p tsconfig.page.json` through the JSDoc below, linted with the rest. Every text
+ * that comes from a submission is put into the page with textContent, never as HTML.
+ */
+(function () {
+  'use strict';
+
+  /**
+   * @typedef {'error' | 'warning' | 'info'} Severity
+   * @typedef {{ rule: string, severity: Severity, file: string, sheet: string | null, cell: string | null,
+   *   department: string | null, unit: string | null, project: string | null, message: string,
+   *   expected: string | null, actual: string | null }} Finding
+   * @typedef {{ files: number, audited: number, unreadable: number, unrecognized: number, tables: number,
+   *   findings: number, errors: number, warnings: number, infos: number, departments: number }} Summary
+   * @typedef {{ findings: Finding[], summary: Summary }} FindingsDoc
+   * @typedef {{ department: string, file: string | null, errors: number, warnings: number, infos: number }} Department
+   * @typedef {{ file: string, annotated: string | null }} FileEntry
+   * @typedef {{ id: string, title: string }} RuleEntry
+   * @typedef {{ id: string, status: 'queued' | 'running' | 'done' | 'failed', done: number, total: number,
+   *   queuePosition: number | null, error: string | null }} AuditState
+   * @typedef {{ file: File, path: string }} Picked
+   */
+
+  const WORKBOOK = /\.(xlsx|xls|csv)$/i;
+  /** @type {Record<string, string>} */
+  const SEVERITY = { error: '错误', warning: '警告', info: '提示' };
+  /** @type {Record<Severity, number>} */
+  const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
+  const UNKNOWN = '未知部门';
+  const MAX_ROWS = 1000;
+
+  /** @returns {{ files: Picked[], ledger: File | null, rules: File | null, ignored: number, autoLedger: boolean }} */
+  function noSelection() {
+    return { files: [], ledger: null, rules: null, ignored: 0, autoLedger: false };
+  }
+  let sel = noSelection();
+  /**
+   * @type {{ id: string | null, shown: string | null, doc: FindingsDoc | null, departments: Department[],
+   *   annotated: Record<string, string>, ruleTitles: Record<string, string> }}
+   */
+  const result = { id: null, shown: null, doc: null, departments: [], annotated: {}, ruleTitles: {} };
+  /** @type {EventSource | null} */
+  let source = null;
+  /** @type {ReturnType<typeof setTimeout> | null} */
+  let pollTimer = null;
+  // From the click on 开始审核 until its audit has finished: a second click would upload the batch again.
+  let busy = false;
+  /** @type {HTMLElement | null} */
+  let lastRow = null;
+
+  /** @param {string} id @returns {HTMLElement} */
+  function $(id) {
+    const e = document.getElementById(id);
+    if (!e) throw new Error(`the page has no #${id}`);
+    return e;
+  }
+  /**
+   * @template {HTMLElement} T
+   * @param {string} id
+   * @param {new () => T} type
+   * @returns {T}
+   */
+  function typed(id, type) {
+    const e = $(id);
+    if (!(e instanceof type)) throw new Error(`#${id} is not a ${type.name}`);
+    return e;
+  }
+  /** @param {string} id */
+  const input = (id) => typed(id, HTMLInputElement);
+  /** @param {string} id */
+  const select = (id) => typed(id, HTMLSelectElement);
+  /** @param {string} id */
+  const anchor = (id) => typed(id, HTMLAnchorElement);
+  /** @param {string} id */
+  const button = (id) => typed(id, HTMLButtonElement);
+  /** @param {string} id @returns {HTMLTableSectionElement} */
+  function tbodyOf(id) {
+    const body = typed(id, HTMLTableElement).tBodies[0];
+    if (!body) throw new Error(`#${id} has no tbody`);
+    return body;
+  }
+  /**
+   * @template {keyof HTMLElementTagNameMap} K
+   * @param {K} tag
+   * @param {string | null} [cls]
+   * @param {unknown} [text]
+   * @returns {HTMLElementTagNameMap[K]}
+   */
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  /** @param {string} id @param {boolean} on */
+  function show(id, on) {
+    $(id).hidden = !on;
+  }
+  /** @param {string} id @param {string} [rest] */
+  function api(id, rest) {
+    return `/api/audits/${encodeURIComponent(id)}${rest || ''}`;
+  }
+  /** @param {number} n */
+  function fmtBytes(n) {
+    if (n >= 1048576) return `${(n / 1048576).toFixed(1)} MB`;
+    if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+    return `${n} 字节`;
+  }
+  /** @param {string} msg */
+  function showError(msg) {
+    const e = $('error');
+    e.textContent = msg;
+    e.hidden = !msg;
+  }
+  /** @param {unknown} err */
+  function messageOf(err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+  /** @param {string} path */
+  function hidden(path) {
+    return path.split('/').some((s) => s.charAt(0) === '.' || s.indexOf('~$') === 0);
+  }
+
+  // ---- choosing files ---------------------------------------------------------------------------------------
+  /** @param {Picked[]} list */
+  function addFiles(list) {
+    for (const it of list) {
+      const p = (it.path || it.file.name).replace(/^\/+/, '');
+      if (!WORKBOOK.test(p) || hidden(p)) {
+        sel.ignored++;
+        continue;
+      }
+      if (!sel.ledger && /台账/.test(p.split('/').pop() ?? '')) {
+        sel.ledger = it.file;
+        sel.autoLedger = true;
+        continue;
+      }
+      if (sel.files.some((f) => f.path === p)) continue;
+      sel.files.push({ file: it.file, path: p });
+    }
+    renderSelection();
+  }
+  function renderSelection() {
+    const box = $('selection');
+    box.textContent = '';
+    const list = $('file-list');
+    list.textContent = '';
+    const ledger = sel.ledger;
+    if (!sel.files.length && !ledger) {
+      box.textContent = sel.ignored ? `没有可审核的工作簿：已忽略 ${sel.ignored} 个其他类型的文件，请选择 .xlsx、.xls 或 .csv 文件` : '尚未选择文件';
+      if (sel.ignored) box.className = 'notice';
+    } else {
+      box.className = '';
+      const size = sel.files.reduce((a, f) => a + f.file.size, 0);
+      box.appendChild(document.createTextNode('已选择 '));
+      box.appendChild(el('strong', null, sel.files.length));
+      box.appendChild(document.createTextNode(` 个工作簿（${fmtBytes(size)}）`));
+      if (sel.ignored) box.appendChild(document.createTextNode(`，忽略 ${sel.ignored} 个非工作簿文件`));
+      if (ledger) {
+        box.appendChild(document.createTextNode('；台账：'));
+        box.appendChild(el('strong', null, ledger.name));
+        if (sel.autoLedger) {
+          box.appendChild(el('span', 'notice', '（文件名含“台账”，已自动作为台账）'));
+          const undo = el('button', 'btn small', '改为普通文件');
+          undo.type = 'button';
+          undo.addEventListener('click', () => {
+            sel.files.push({ file: ledger, path: ledger.name });
+            sel.ledger = null;
+            sel.autoLedger = false;
+            renderSelection();
+          });
+          box.appendChild(undo);
+        }
+      }
+      for (const name of uploadNames(sel.files.map((f) => f.path)).slice(0, 200)) list.appendChild(el('li', null, name));
+      if (sel.files.length > 200) list.appendChild(el('li', null, `…… 另有 ${sel.files.length - 200} 个`));
+    }
+    button('start').disabled = !sel.files.length || busy;
+  }
+  /** @param {HTMLInputElement} field @param {boolean} relative */
+  function fromInput(field, relative) {
+    /** @type {Picked[]} */
+    const out = [];
+    for (const f of Array.from(field.files ?? [])) out.push({ file: f, path: relative && f.webkitRelativePath ? f.webkitRelativePath : f.name });
+    field.value = '';
+    addFiles(out);
+  }
+  /** @param {FileSystemDirectoryReader} reader @returns {Promise<FileSystemEntry[]>} */
+  function readEntries(reader) {
+    return new Promise((resolve, reject) => {
+      /** @type {FileSystemEntry[]} */
+      let all = [];
+      (function next() {
+        reader.readEntries((batch) => {
+          if (!batch.length) return resolve(all);
+          all = all.concat(Array.prototype.slice.call(batch));
+          next();
+        }, reject);
+      })();
+    });
+  }
+  /** @param {FileSystemEntry} entry @param {Picked[]} out @returns {Promise<void>} */
+  function walk(entry, out) {
+    if (entry.isFile) {
+      const file = /** @type {FileSystemFileEntry} */ (entry);
+      return new Promise((resolve) => {
+        file.file(
+          (f) => {
+            out.push({ file: f, path: entry.fullPath });
+            resolve();
+          },
+          () => resolve(),
+        );
+      });
+    }
+    if (entry.isDirectory) {
+      const dir = /** @type {FileSystemDirectoryEntry} */ (entry);
+      return readEntries(dir.createReader()).then((children) =>
+        children.reduce((p, c) => p.then(() => walk(c, out)), Promise.resolve()),
+      );
+    }
+    return Promise.resolve();
+  }
+
+  const dz = $('dropzone');
+  for (const t of ['dragenter', 'dragover'])
+    dz.addEventListener(t, (e) => {
+      e.preventDefault();
+      dz.classList.add('over');
+    });
+  for (const t of ['dragleave', 'dragend']) dz.addEventListener(t, () => dz.classList.remove('over'));
+  dz.addEventListener('drop', (e) => {
+    e.preventDefault();
+    dz.classList.remove('over');
+    const dt = e.dataTransfer;
+    if (!dt) return;
+    /** @type {FileSystemEntry[]} */
+    const entries = [];
+    /** @type {Picked[]} */
+    const plain = [];
+    // Entries must be taken now: the item list is emptied once the event is over.
+    for (const item of Array.from(dt.items || [])) {
+      if (item.kind !== 'file') continue;
+      const entry = item.webkitGetAsEntry ? item.webkitGetAsEntry() : null;
+      if (entry) entries.push(entry);
+      else {
+        const f = item.getAsFile();
+        if (f) plain.push({ file: f, path: f.name });
+      }
+    }
+    if (!entries.length && !plain.length && dt.files) for (const f of Array.from(dt.files)) plain.push({ file: f, path: f.name });
+    const out = plain;
+    entries.reduce((p, en) => p.then(() => walk(en, out)), Promise.resolve()).then(() => addFiles(out));
+  });
+  document.addEventListener('dragover', (e) => e.preventDefault());
+  document.addEventListener('drop', (e) => e.preventDefault());
+
+  const filesInput = input('files-input');
+  const folderInput = input('folder-input');
+  const ledgerInput = input('ledger-input');
+  const rulesInput = input('rules-input');
+  filesInput.addEventListener('change', () => fromInput(filesInput, false));
+  folderInput.addEventListener('change', () => fromInput(folderInput, true));
+  ledgerInput.addEventListener('change', () => {
+    sel.ledger = ledgerInput.files?.[0] ?? null;
+    sel.autoLedger = false;
+    renderSelection();
+  });
+  rulesInput.addEventListener('change', () => {
+    sel.rules = rulesInput.files?.[0] ?? null;
+  });
+  $('clear').addEventListener('click', () => {
+    sel = noSelection();
+    ledgerInput.value = '';
+    rulesInput.value = '';
+    showError('');
+    renderSelection();
+  });
+
+  // A chosen folder that holds department folders is the bureau's folder, as in recon audit FOLDER: its own
+  // name is dropped so the folders under it name the departments. One department's folder of plain files keeps
+  // its name, which is then the department of last resort for a file with no readable table.
+  /** @param {string[]} paths */
+  function uploadNames(paths) {
+    const split = paths.map((p) => p.split('/'));
+    const top = split[0]?.[0] ?? '';
+    const oneTop = split.every((s) => s.length > 1 && s[0] === top);
+    const deeper = split.some((s) => s.length > 2);
+    return oneTop && deeper ? split.map((s) => s.slice(1).join('/')) : paths;
+  }
+
+  // ---- upload and progress --------------------------------------------------------------------------------
+  /** @param {number} frac @param {string} text */
+  function setProgress(frac, text) {
+    show('progress-section', true);
+    $('progress-bar').style.width = `${Math.max(0, Math.min(100, frac * 100)).toFixed(1)}%`;
+    $('progress-text').textContent = text;
+  }
+  $('start').addEventListener('click', () => {
+    if (!sel.files.length || busy) return;
+    showError('');
+    closeDetail();
+    const fd = new FormData();
+    const names = uploadNames(sel.files.map((f) => f.path));
+    sel.files.forEach((f, i) => {
+      fd.append('files', f.file, names[i]);
+    });
+    if (sel.ledger) fd.append('ledger', sel.ledger, sel.ledger.name);
+    if (sel.rules) fd.append('rules', sel.rules, sel.rules.name);
+    busy = true;
+    button('start').disabled = true;
+    setProgress(0, '正在上传……');
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/audits');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) setProgress(e.loaded / e.total, `正在上传：${fmtBytes(e.loaded)} / ${fmtBytes(e.total)}`);
+    };
+    xhr.onload = () => {
+      /** @type {{ id?: string, error?: string } | null} */
+      let body = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = null;
+      }
+      if ((xhr.status === 200 || xhr.status === 202) && body?.id) {
+        // The earlier results stay on screen until the upload is taken; from here they are the new audit's.
+        show('results', false);
+        setProgress(0, '上传完成，等待审核……');
+        watch(body.id);
+      } else {
+        idle();
+        show('progress-section', false);
+        showError(`上传失败：${body?.error ? body.error : `服务器没有回答（${xhr.status}）`}`);
+      }
+    };
+    xhr.onerror = () => {
+      idle();
+      show('progress-section', false);
+      showError('上传失败：无法连接服务器');
+    };
+    xhr.send(fd);
+  });
+
+  function idle() {
+    busy = false;
+    button('start').disabled = !sel.files.length;
+  }
+  /** @param {AuditState} s */
+  function showStatus(s) {
+    if (s.status === 'queued') {
+      setProgress(0, s.queuePosition ? `排队中：前面还有 ${s.queuePosition} 个审核` : '排队中，即将开始……');
+    } else if (s.status === 'running') {
+      setProgress(s.total ? s.done / s.total : 0, s.total && s.done >= s.total ? '所有文件已审核，正在生成整改清单和汇总表……' : `正在审核：已完成 ${s.done} / ${s.total} 个文件`);
+    } else if (s.status === 'done') {
+      setProgress(1, `审核完成：共 ${s.total} 个文件`);
+    } else if (s.status === 'failed') {
+      setProgress(0, '审核失败');
+    }
+  }
+  function stopWatching() {
+    if (source) {
+      source.close();
+      source = null;
+    }
+    if (pollTimer) {
+      clearTimeout(pollTimer);
+      pollTimer = null;
+    }
+  }
+  /** @param {AuditState} s */
+  function final(s) {
+    stopWatching();
+    idle();
+    showStatus(s);
+    if (s.status === 'failed') {
+      showError(s.error || '审核失败');
+      return;
+    }
+    loadResults(s.id);
+  }
+  /** @param {string} id */
+  function poll(id) {
+    fetch(api(id, '/status'))
+      .then((r) => {
+        if (r.status === 404) throw new Error('没有这个审核');
+        return /** @type {Promise<AuditState>} */ (r.json());
+      })
+      .then((s) => {
+        if (s.status === 'done' || s.status === 'failed') return final(s);
+        showStatus(s);
+        pollTimer = setTimeout(() => poll(id), 1000);
+      })
+      .catch((err) => {
+        idle();
+        showError(messageOf(err));
+      });
+  }
+  /** @param {string} id */
+  function watch(id) {
+    stopWatching();
+    result.id = id;
+    if (history.replaceState) history.replaceState(null, '', `#audit=${id}`);
+    if (typeof EventSource === 'undefined') return poll(id);
+    let finished = false;
+    const events = new EventSource(api(id, '/events'));
+    source = events;
+    events.addEventListener('progress', (ev) => showStatus(JSON.parse(ev.data)));
+    events.addEventListener('done', (ev) => {
+      finished = true;
+      final(JSON.parse(ev.data));
+    });
+    events.onerror = () => {
+      if (finished) return;
+      if (source) {
+        source.close();
+        source = null;
+      }
+      poll(id);
+    };
+  }
+
+  // ---- results ----------------------------------------------------------------------------------------------
+  /** @param {string} url @returns {Promise<any>} */
+  function getJson(url) {
+    return fetch(url).then((r) =>
+      r.json().then((b) => {
+        if (!r.ok) throw new Error(b?.error ? b.error : `请求失败（${r.status}）`);
+        return b;
+      }),
+    );
+  }
+  /** @param {string} id */
+  function loadResults(id) {
+    Promise.all([getJson(api(id)), getJson(api(id, '/departments')), getJson(api(id, '/files')), getJson('/api/rules')])
+      .then(([doc, departments, files, rules]) => {
+        if (result.shown !== id) resetFilters();
+        result.shown = id;
+        result.id = id;
+        result.doc = /** @type {FindingsDoc} */ (doc);
+        result.departments = /** @type {Department[]} */ (departments);
+        result.annotated = {};
+        for (const f of /** @type {FileEntry[]} */ (files)) if (f.annotated) result.annotated[f.file] = f.annotated;
+        result.ruleTitles = {};
+        for (const r of /** @type {RuleEntry[]} */ (rules)) result.ruleTitles[r.id] = r.title;
+        render();
+      })
+      .catch((err) => showError(`读取审核结果失败：${messageOf(err)}`));
+  }
+  /** The audit shown: its id and findings.json. */
+  function shown() {
+    if (!result.id || !result.doc) throw new Error('no audit loaded');
+    return { id: result.id, doc: result.doc };
+  }
+  // Finance staff read the rule's title; its id (for the rules file) is only a tooltip and a grey note.
+  /** @param {string} rule */
+  function ruleLabel(rule) {
+    const t = Object.hasOwn(result.ruleTitles, rule) ? result.ruleTitles[rule] : null;
+    return t || rule;
+  }
+  /** @param {number} n @param {string} label @param {string} [cls] */
+  function stat(n, label, cls) {
+    const d = el('div', `stat${cls ? ` ${cls}` : ''}`);
+    d.appendChild(el('div', 'n', n));
+    d.appendChild(el('div', 'l', label));
+    d.setAttribute('data-testid', `stat-${cls || label}`);
+    return d;
+  }
+  function render() {
+    const { id, doc } = shown();
+    const s = doc.summary;
+    const box = $('summary');
+    box.textContent = '';
+    box.appendChild(stat(s.files, '文件'));
+    box.appendChild(stat(s.audited, '已审核'));
+    box.appendChild(stat(s.unreadable, '无法读取'));
+    box.appendChild(stat(s.unrecognized, '无法识别'));
+    box.appendChild(stat(s.tables, '自评表'));
+    box.appendChild(stat(s.errors, '错误（须整改）', 'error'));
+    box.appendChild(stat(s.warnings, '警告（须说明）', 'warning'));
+    box.appendChild(stat(s.infos, '提示', 'info'));
+    box.appendChild(stat(s.departments, '涉及部门'));
+    anchor('download-all').href = api(id, '/corrections.zip');
+    anchor('download-summary').href = api(id, '/summary.xlsx');
+    anchor('download-json').href = api(id, '/findings.json');
+    renderDepartments();
+    renderFilters();
+    renderFindings();
+    show('results', true);
+  }
+  function renderDepartments() {
+    const { id } = shown();
+    const tbody = tbodyOf('departments');
+    tbody.textContent = '';
+    const max = result.departments.reduce((m, d) => Math.max(m, d.errors + d.warnings + d.infos), 0) || 1;
+    result.departments.forEach((d, i) => {
+      const tr = el('tr');
+      tr.setAttribute('data-testid', 'dept-row');
+      tr.setAttribute('data-department', d.department);
+      tr.appendChild(el('td', 'num', i + 1));
+      const name = el('td', 'name');
+      const a = el('a', null, d.department);
+      a.href = '#';
+      a.title = '只看该部门的问题';
+      a.addEventListener('click', (e) => {
+        e.preventDefault();
+        select('filter-department').value = d.department;
+        renderFindings();
+        $('findings').scrollIntoView({ behavior: 'smooth', block: 'start' });
+      });
+      name.appendChild(a);
+      tr.appendChild(name);
+      const chart = el('td', 'chart');
+      const bar = el('div', 'bar');
+      bar.title = `错误 ${d.errors}，警告 ${d.warnings}，提示 ${d.infos}`;
+      /** @type {[string, number][]} */
+      const parts = [
+        ['e', d.errors],
+        ['w', d.warnings],
+        ['i', d.infos],
+      ];
+      for (const [cls, n] of parts) {
+        if (!n) continue;
+        const seg = el('span', cls);
+        seg.style.width = `${((n / max) * 100).toFixed(2)}%`;
+        bar.appendChild(seg);
+      }
+      chart.appendChild(bar);
+      tr.appendChild(chart);
+      tr.appendChild(el('td', 'num', d.errors));
+      tr.appendChild(el('td', 'num', d.warnings));
+      tr.appendChild(el('td', 'num infos', d.infos));
+      const dl = el('td');
+      const file = d.file;
+      if (file) {
+        [
+          ['xlsx', 'Excel'],
+          ['csv', 'CSV'],
+        ].forEach(([ext, label], k) => {
+          const link = el('a', 'btn small', label);
+          link.href = api(id, `/corrections/${encodeURIComponent(`${file}.${ext}`)}`);
+          link.setAttribute('download', '');
+          link.setAttribute('data-testid', `download-${ext}`);
+          if (k) dl.appendChild(document.createTextNode(' '));
+          dl.appendChild(link);
+        });
+      }
+      tr.appendChild(dl);
+      tbody.appendChild(tr);
+    });
+    show('departments-empty', !result.departments.length);
+  }
+  /** @param {HTMLSelectElement} field @param {[string, string][]} options @param {string} first */
+  function fillSelect(field, options, first) {
+    const keep = field.value;
+    field.textContent = '';
+    field.appendChild(new Option(first, ''));
+    for (const [value, text] of options) field.appendChild(new Option(text, value));
+    field.value = options.some((o) => o[0] === keep) ? keep : '';
+  }
+  function renderFilters() {
+    const f = shown().doc.findings;
+    fillSelect(
+      select('filter-department'),
+      result.departments.map((d) => [d.department, `${d.department}（${d.errors + d.warnings + d.infos}）`]),
+      '全部部门',
+    );
+    /** @type {Record<string, number>} */
+    const byRule = {};
+    for (const x of f) byRule[x.rule] = (byRule[x.rule] || 0) + 1;
+    const count = (/** @type {string} */ r) => byRule[r] ?? 0;
+    const rules = Object.keys(byRule).sort((a, b) => count(b) - count(a) || (a < b ? -1 : 1));
+    fillSelect(
+      select('filter-rule'),
+      rules.map((r) => [r, `${ruleLabel(r)}（${count(r)}）`]),
+      '全部类型',
+    );
+  }
+  function filtered() {
+    const dep = select('filter-department').value;
+    const rule = select('filter-rule').value;
+    const sev = select('filter-severity').value;
+    return shown()
+      .doc.findings.filter((x) => (!dep || (x.department || UNKNOWN) === dep) && (!rule || x.rule === rule) && (!sev || x.severity === sev))
+      .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  }
+  /** @param {string} s */
+  function sevBadge(s) {
+    return el('span', `sev ${s}`, SEVERITY[s] || s);
+  }
+  function renderFindings() {
+    const list = filtered();
+    const tbody = tbodyOf('findings');
+    tbody.textContent = '';
+    for (const x of list.slice(0, MAX_ROWS)) {
+      const tr = el('tr');
+      tr.tabIndex = 0;
+      tr.setAttribute('data-testid', 'finding-row');
+      tr.setAttribute('data-rule', x.rule);
+      tr.setAttribute('data-severity', x.severity);
+      const type = el('td', null, ruleLabel(x.rule));
+      type.title = `规则编号 ${x.rule}`;
+      const severity = el('td');
+      severity.appendChild(sevBadge(x.severity));
+      /** @type {[string, HTMLElement][]} */
+      const cells = [
+        ['文件', el('td', null, x.file)],
+        ['工作表', el('td', null, x.sheet || '—')],
+        ['单元格', el('td', 'cell', x.cell || '—')],
+        ['项目', el('td', null, x.project || '—')],
+        ['问题类型', type],
+        ['严重程度', severity],
+        ['问题说明', el('td', null, x.message)],
+      ];
+      for (const [label, td] of cells) {
+        td.setAttribute('data-label', label);
+        tr.appendChild(td);
+      }
+      const open = () => {
+        for (const r of Array.from(tbody.querySelectorAll('tr.selected'))) r.classList.remove('selected');
+        tr.classList.add('selected');
+        lastRow = tr;
+        openDetail(x);
+      };
+      tr.addEventListener('click', open);
+      tr.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter') open();
+      });
+      tbody.appendChild(tr);
+    }
+    const total = shown().doc.findings.length;
+    $('filter-count').textContent =
+      `显示 ${Math.min(list.length, MAX_ROWS)} / ${list.length} 条` + (list.length !== total ? `（共 ${total} 条）` : '') + (list.length > MAX_ROWS ? '，请用筛选缩小范围' : '');
+    show('findings-empty', !list.length);
+  }
+  const FILTERS = ['filter-department', 'filter-rule', 'filter-severity'];
+  for (const id of FILTERS) $(id).addEventListener('change', renderFindings);
+  function resetFilters() {
+    for (const id of FILTERS) select(id).value = '';
+  }
+  $('filter-reset').addEventListener('click', () => {
+    resetFilters();
+    renderFindings();
+  });
+
+  /** @param {string} id @param {string | null | undefined} v */
+  function setText(id, v) {
+    $(id).textContent = v === null || v === undefined || v === '' ? '—' : String(v);
+  }
+  /** @param {Finding} x */
+  function openDetail(x) {
+    const sv = $('detail-severity');
+    sv.textContent = '';
+    sv.appendChild(sevBadge(x.severity));
+    setText('detail-rule', ruleLabel(x.rule));
+    $('detail-rule-id').textContent = `规则编号 ${x.rule}`;
+    setText('detail-message', x.message);
+    setText('detail-expected', x.expected);
+    setText('detail-actual', x.actual);
+    setText('detail-file', x.file);
+    setText('detail-sheet', x.sheet);
+    setText('detail-cell', x.cell);
+    setText('detail-project', x.project);
+    setText('detail-department', x.department || UNKNOWN);
+    setText('detail-unit', x.unit);
+    const ann = result.annotated[x.file];
+    const link = anchor('detail-annotated');
+    if (ann) {
+      link.href = api(shown().id, `/annotated/${ann.split('/').map(encodeURIComponent).join('/')}`);
+      link.hidden = false;
+    } else link.hidden = true;
+    show('detail', true);
+    // Keyboard users land in the panel (its links next), and go back to their row when it closes.
+    $('detail').focus();
+  }
+  function closeDetail() {
+    const wasOpen = !$('detail').hidden;
+    show('detail', false);
+    if (wasOpen && lastRow && document.body.contains(lastRow)) lastRow.focus();
+    for (const r of Array.from(document.querySelectorAll('#findings tr.selected'))) r.classList.remove('selected');
+  }
+  $('detail-close').addEventListener('click', closeDetail);
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') closeDetail();
+  });
+
+  renderSelection();
+  function fromAddress() {
+    const m = /audit=([0-9a-f-]{36})/.exec(location.hash);
+    if (m?.[1] && m[1] !== result.id) {
+      showError('');
+      show('results', false);
+      closeDetail();
+      watch(m[1]);
+    }
+  }
+  // An audit's link pasted into the address bar of an open page: load that audit.
+  window.addEventListener('hashchange', fromAddress);
+  fromAddress();
+})();
