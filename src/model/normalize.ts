@@ -1,5 +1,5 @@
 import type { RawTable, Slot } from '../map/index.js';
-import type { FundKey } from '../map/schema.js';
+import type { FundKey } from '../map/index.js';
 import { isExcelError, isNoValue, parseComparison, parseNumber, splitCodeName } from './values.js';
 import { Decimal } from './decimal.js';
 import { fold } from '../text/index.js';

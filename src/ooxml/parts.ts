@@ -13,7 +13,7 @@ export const CT_COMMENTS = 'application/vnd.openxmlformats-officedocument.spread
 export const CT_VML = 'application/vnd.openxmlformats-officedocument.vmlDrawing';
 
 /** The author every comment of ours carries. */
-export const COMMENT_AUTHOR = 'perf-recon';
+export const COMMENT_AUTHOR = '绩效自评审核';
 
 const XML_SPECIAL = /[&<>'"]/g;
 const XML_ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&apos;', '"': '&quot;' };
@@ -41,7 +41,7 @@ export interface CellNote {
   text: string;
 }
 
-/** A comments part: one author (perf-recon), the notes in the order given. */
+/** A comments part: one author (绩效自评审核, COMMENT_AUTHOR), the notes in the order given. */
 export function commentsXml(notes: CellNote[]): string {
   const list = notes.map((n) => `<comment ref="${n.ref}" authorId="0"><text>${textElement(n.text)}</text></comment>`).join('');
   return `${XML_HEAD}<comments xmlns="${NS_MAIN}"><authors><author>${escapeXml(COMMENT_AUTHOR)}</author></authors><commentList>${list}</commentList></comments>`;

@@ -15,6 +15,7 @@ import {
   contentTypes,
   noteRelationships,
   relsPathOf,
+  sheetPart,
   validSheetName,
   vmlXml,
   workbookRelationships,
@@ -24,6 +25,7 @@ import {
 import { type Range, type ReadLimits, type Workbook, defaultReadLimits, parseA1, rangeRef, readBuffer } from '../read/index.js';
 import type { Finding } from '../rules/index.js';
 import { ruleLabel } from './corrections.js';
+import { HighlightStyles, highlightCells, worstSeverity } from './highlight.js';
 import { SEVERITY_ZH } from './labels.js';
 import { ensureDir, insideDir, neutralize, safeFileName } from './safety.js';
 import { sortFindings } from './sort.js';
@@ -70,7 +72,7 @@ function place(findings: Finding[], sheetNames: string[], singleSheet: boolean):
 
 /** The 审核意见 sheet: findings that name no cell of the workbook, so nothing is lost. */
 function opinionsSheet(unplaced: Finding[], ruleTitles: Record<string, string>, taken: Set<string>): WriteSheet {
-  const rows: string[][] = [['规则', '问题说明']];
+  const rows: string[][] = [['问题类型', '问题说明']];
   for (const f of unplaced) {
     const where = [f.sheet !== null ? `工作表 ${f.sheet}` : '', f.cell !== null ? `单元格 ${f.cell}` : ''].filter(Boolean);
     rows.push([neutralize(ruleLabel(f.rule, ruleTitles)), neutralize(`${where.length > 0 ? `${where.join(' ')}：` : ''}${f.message}`)]);
@@ -120,6 +122,9 @@ function annotatedFromGrid(source: Pick<Workbook, 'format' | 'sheets'>, findings
     }
     for (const [addr, list] of ours) {
       const { r, c } = parseA1(addr);
+      // highlighted by its most severe finding, as in a copy made in the package
+      const row = (rows[r] ??= []);
+      row[c] = { ...(row[c] ?? { v: '' }), fill: worstSeverity(list) };
       const lines = list.map((f) => commentLine(f, ruleTitles));
       // One comment per cell (Excel rejects several legacy comments on one cell): earlier ones are kept below ours.
       for (const n of sheet.own(r, c)?.notes ?? []) lines.push(oldNote(n));
@@ -146,7 +151,7 @@ function readGrids(buf: Buffer, limits: ReadLimits): Workbook {
 }
 
 /**
- * The workbook again as .xlsx with a comment (author perf-recon) on every cell named by a finding — one line per
+ * The workbook again as .xlsx with a comment (author 绩效自评审核) and a fill by severity on every cell named by a finding — one line per
  * finding, `[严重程度] 问题类型：message`. Findings that name no cell, or a sheet or cell that is not in the workbook,
  * are listed in an appended sheet 审核意见 (规则, 问题说明), so nothing is lost. An .xlsx is annotated in its own
  * package wherever possible, so that it keeps everything Excel put in it, reading no more of it than the parts it
@@ -358,6 +363,10 @@ function commentInPlace(
   const taken = (n: string) => zip.has(n) || added.some((a) => a.name === n);
   let ct = zip.text('[Content_Types].xml');
   if (ct === null || !ct.includes('</Types>')) return null;
+  // The fills by severity: a package whose styles this cannot follow keeps its comments, unfilled.
+  const stylesPath = [...(workbookRelationships(zip)?.values() ?? [])].map((r) => (/\/styles$/.test(r.type) ? sheetPart(zip, r.target) : undefined)).find(Boolean);
+  const stylesXml = stylesPath ? zip.text(stylesPath) : null;
+  const styles = stylesXml ? HighlightStyles.parse(stylesXml) : null;
   let block = 0;
   for (const [index, cells] of bySheet) {
     const info = sheets[index]!;
@@ -396,9 +405,11 @@ function commentInPlace(
     if (!rPrefix) xml = xml.replace(/<worksheet\b([^>]*?)(\/?)>/, `<worksheet$1 xmlns:r="${NS_REL}"$2>`);
     const ref = extent ? rangeRef(extent) : 'A1';
     xml = xml.replace(DIMENSION, `$1"${ref}"`);
+    if (styles) xml = highlightCells(xml, [...cells].map(([ref, list]) => ({ ref, r: parseA1(ref).r, severity: worstSeverity(list) })), styles) ?? xml;
     replaced.set(sheetPath, Buffer.from(xml));
     ct = ct.replace('</Types>', `<Override PartName="/${commentsPart}" ContentType="${CT_COMMENTS}"/></Types>`);
   }
+  if (styles && stylesPath) replaced.set(stylesPath, Buffer.from(styles.xml()));
   if (!/<Default\b[^>]*Extension\s*=\s*["']vml["']/i.test(ct)) ct = ct.replace('</Types>', `<Default Extension="vml" ContentType="${CT_VML}"/></Types>`);
   replaced.set('[Content_Types].xml', Buffer.from(ct));
 

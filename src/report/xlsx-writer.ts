@@ -23,6 +23,11 @@ import {
 } from '../ooxml/index.js';
 import { type Range, colName, rangeRef } from '../read/index.js';
 import { ensureDir } from './safety.js';
+import type { Severity } from '../rules/index.js';
+import { SEVERITY_FILL } from './highlight.js';
+
+/** The highlight fills, after the three fixed ones (none, gray125, the header's tint). */
+const FILL_ORDER: Severity[] = ['error', 'warning', 'info'];
 
 export type CellValue = string | number | boolean;
 
@@ -30,6 +35,8 @@ export interface WriteCell {
   v: CellValue;
   /** An Excel number format (`0.00%`); General when absent. */
   fmt?: string | undefined;
+  /** A highlight by severity (an annotated copy's cells with findings). */
+  fill?: Severity | undefined;
 }
 
 export interface WriteSheet {
@@ -97,19 +104,20 @@ const WRAP_WIDTH = 60;
 class Styles {
   private readonly formats = new Map<string, number>();
   private readonly custom: [number, string][] = [];
-  private readonly xfs = new Map<number, number>();
+  private readonly xfs = new Map<string, number>();
 
-  /** The style index of a cell with this number format. */
-  forFormat(fmt: string | undefined): number {
-    if (fmt === undefined || fmt === 'General') return 0;
-    let id = BUILTIN_FORMATS[fmt] ?? this.formats.get(fmt);
+  /** The style index of a cell with this number format, and this highlight. */
+  forFormat(fmt: string | undefined, fill?: Severity): number {
+    if ((fmt === undefined || fmt === 'General') && !fill) return 0;
+    let id = fmt === undefined || fmt === 'General' ? 0 : (BUILTIN_FORMATS[fmt] ?? this.formats.get(fmt));
     if (id === undefined) {
       id = 164 + this.custom.length;
-      this.formats.set(fmt, id);
-      this.custom.push([id, fmt]);
+      this.formats.set(fmt!, id);
+      this.custom.push([id, fmt!]);
     }
-    let xf = this.xfs.get(id);
-    if (xf === undefined) this.xfs.set(id, (xf = FIXED_XF_COUNT + this.xfs.size));
+    const key = `${id}|${fill ?? ''}`;
+    let xf = this.xfs.get(key);
+    if (xf === undefined) this.xfs.set(key, (xf = FIXED_XF_COUNT + this.xfs.size));
     return xf;
   }
 
@@ -117,13 +125,19 @@ class Styles {
     const numFmts = this.custom.length
       ? `<numFmts count="${this.custom.length}">${this.custom.map(([id, code]) => `<numFmt numFmtId="${id}" formatCode="${escapeXml(code)}"/>`).join('')}</numFmts>`
       : '';
-    const formatXfs = [...this.xfs.keys()].map((id) => `<xf numFmtId="${id}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>`).join('');
+    const formatXfs = [...this.xfs.keys()]
+      .map((key) => {
+        const [id, fill] = key.split('|');
+        const fillAttr = fill ? ` fillId="${3 + FILL_ORDER.indexOf(fill as Severity)}" applyFill="1"` : ' fillId="0"';
+        return `<xf numFmtId="${id}" fontId="0"${fillAttr} borderId="0" xfId="0" applyNumberFormat="1"/>`;
+      })
+      .join('');
     const font = (bold: boolean) => `<font>${bold ? '<b/>' : ''}<sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/><scheme val="minor"/></font>`;
     const thin = '<left style="thin"><color rgb="FFBFBFBF"/></left><right style="thin"><color rgb="FFBFBFBF"/></right><top style="thin"><color rgb="FFBFBFBF"/></top><bottom style="thin"><color rgb="FFBFBFBF"/></bottom><diagonal/>';
     return (
       `${XML_HEAD}<styleSheet xmlns="${NS_MAIN}">${numFmts}` +
       `<fonts count="2">${font(false)}${font(true)}</fonts>` +
-      '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills>' +
+      `<fills count="${3 + FILL_ORDER.length}"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill>${FILL_ORDER.map((f) => `<fill><patternFill patternType="solid"><fgColor rgb="${SEVERITY_FILL[f]}"/><bgColor indexed="64"/></patternFill></fill>`).join('')}</fills>` +
       `<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border>${thin}</border></borders>` +
       '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
       `<cellXfs count="${FIXED_XF_COUNT + this.xfs.size}">${FIXED_XFS}${formatXfs}</cellXfs>` +
@@ -187,8 +201,8 @@ function sheetXml(ws: WriteSheet, styles: Styles, strings: SharedStrings, first:
     const cells: string[] = [];
     row.forEach((cell, c) => {
       if (cell === undefined || cell === null) return;
-      const { v, fmt } = typeof cell === 'object' ? cell : { v: cell, fmt: undefined };
-      let s = styles.forFormat(fmt);
+      const { v, fmt, fill } = typeof cell === 'object' ? cell : { v: cell, fmt: undefined, fill: undefined };
+      let s = styles.forFormat(fmt, fill);
       if (ws.header && r === h) s = XF_HEADER;
       else if (ws.header && r < h && c === 0) s = XF_BOLD;
       else if (ws.header && r > h && s === 0 && typeof v === 'string' && (v.includes('\n') || displayWidth(v) > WRAP_WIDTH)) s = XF_WRAP;
@@ -199,6 +213,7 @@ function sheetXml(ws: WriteSheet, styles: Styles, strings: SharedStrings, first:
         cells.push(`<c r="${ref}"${sAttr}><v>${v}</v></c>`);
       } else if (typeof v === 'boolean') cells.push(`<c r="${ref}"${sAttr} t="b"><v>${v ? 1 : 0}</v></c>`);
       else if (v === '' && !s) return;
+      else if (v === '') cells.push(`<c r="${ref}"${sAttr}/>`);
       else cells.push(`<c r="${ref}"${sAttr} t="s"><v>${strings.id(v)}</v></c>`);
       if (c > maxC) maxC = c;
       if (r > maxR) maxR = r;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { Decimal } from '../model/decimal.js';
+import { Decimal } from '../model/index.js';
 import { allRuleMetas } from './registry.js';
 
 const decimalText = z

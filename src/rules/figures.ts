@@ -1,4 +1,4 @@
-import { Decimal } from '../model/decimal.js';
+import { Decimal } from '../model/index.js';
 import type { NumberField } from '../model/index.js';
 
 /**

@@ -1,4 +1,4 @@
-import { Decimal } from '../model/decimal.js';
+import { Decimal } from '../model/index.js';
 import type { FundColumn, FundRow, NumberField, ProjectTable } from '../model/index.js';
 import { agrees, usable, usableOrZero } from './figures.js';
 import type { LedgerIndex } from './ledger-index.js';

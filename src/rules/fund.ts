@@ -1,4 +1,4 @@
-import { Decimal } from '../model/decimal.js';
+import { Decimal } from '../model/index.js';
 import { FUND_COLUMN_NAMES, type FundColumn, type NumberField, type ProjectTable, fold } from '../model/index.js';
 import { agrees, asShown, checkFigure, plain, shown, usable } from './figures.js';
 import { defineRule } from './rule.js';

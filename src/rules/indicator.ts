@@ -1,4 +1,4 @@
-import { Decimal } from '../model/decimal.js';
+import { Decimal } from '../model/index.js';
 import type { Indicator, ProjectTable } from '../model/index.js';
 import type { Comparison, ComparisonOp } from '../model/index.js';
 import type { RulesConfig } from './config.js';

@@ -1,4 +1,4 @@
-import { Decimal } from '../model/decimal.js';
+import { Decimal } from '../model/index.js';
 import { type LedgerRow, type NumberField, normCode } from '../model/index.js';
 import { asShown, plain, usable } from './figures.js';
 import { defineRule } from './rule.js';

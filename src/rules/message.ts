@@ -1,4 +1,4 @@
-import { isDecimal } from '../model/decimal.js';
+import { isDecimal } from '../model/index.js';
 import type { Report } from './types.js';
 
 /** Fills `{name}` placeholders; a placeholder with no value is left visible so a bad template shows in tests. */

@@ -1,4 +1,4 @@
-import { Decimal } from '../model/decimal.js';
+import { Decimal } from '../model/index.js';
 import { FUND_COLUMN_NAMES, type FundColumn, type FundRow, type NumberField, type ProjectTable } from '../model/index.js';
 import { asShown, plain, shown, usable } from './figures.js';
 import { defineRule } from './rule.js';

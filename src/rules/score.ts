@@ -1,4 +1,4 @@
-import { Decimal } from '../model/decimal.js';
+import { Decimal } from '../model/index.js';
 import { normLabel } from '../model/index.js';
 import { asShown, checkFigure, plain, shown, usable } from './figures.js';
 import { defineRule } from './rule.js';

@@ -1,4 +1,4 @@
-import { Decimal } from '../model/decimal.js';
+import { Decimal } from '../model/index.js';
 import { type FundRow, type ProjectTable, fold, normLabel, weightInLabel } from '../model/index.js';
 import type { Indicator, NumberField } from '../model/index.js';
 import type { RulesConfig } from './config.js';

@@ -46,9 +46,10 @@ describe('annotateWorkbook', () => {
     expect(ws?.['!merges']).toEqual([{ s: { r: 0, c: 1 }, e: { r: 0, c: 3 } }]);
     // two findings on one cell: one comment, one line each, in sorted order
     expect(commentText(ws, 'B4')).toBe(
-      '[错误（须整改）] 执行率计算（fund.rate）：执行率应为 95.64%（6.695 ÷ 7），表中为 96.54%\n[警告（须说明）] 总分合计（score.total）：第二条',
+      '[错误（须整改）] 执行率计算：执行率应为 95.64%（6.695 ÷ 7），表中为 96.54%\n[警告（须说明）] 总分合计：第二条',
     );
-    expect(ws?.['B4']?.c?.[0]?.a).toBe('perf-recon');
+    // (SheetJS 0.20.3 reads comment authors without decoding their UTF-8)
+    expect(Buffer.from(ws?.['B4']?.c?.[0]?.a ?? '', 'latin1').toString('utf8')).toBe('绩效自评审核');
     // a cell that did not exist gets a stub carrying the comment
     expect(commentText(ws, 'F20')).toContain('缺少总分');
     expect(ws?.['F20']?.v).toBeUndefined();
@@ -56,11 +57,23 @@ describe('annotateWorkbook', () => {
     // nothing lost: the rest goes to 审核意见
     const opinions = XLSX.utils.sheet_to_json<string[]>(wb.Sheets['审核意见'] as XLSX.WorkSheet, { header: 1 });
     expect(opinions).toEqual([
-      ['规则', '问题说明'],
-      ['文件无法识别（file.unrecognized）', '没有工作表匹配任何映射'],
-      ['资金合计（fund.sum）', '工作表 不存在 单元格 A1：幽灵'],
-      ['必填项缺失（form.required）', '工作表 网格员：=缺少项目单位'],
+      ['问题类型', '问题说明'],
+      ['文件无法识别', '没有工作表匹配任何映射'],
+      ['资金合计', '工作表 不存在 单元格 A1：幽灵'],
+      ['必填项缺失', '工作表 网格员：=缺少项目单位'],
     ]);
+  });
+
+  it.each(['xlsx', 'biff8'] as const)('fills each commented cell by its most severe finding (%s source): red for 错误, amber for 警告', (bookType) => {
+    const out = path.join(tmpDir(), 'x.xlsx');
+    const warning = finding({ sheet: '网格员', cell: 'B3', rule: 'score.total', severity: 'warning', message: '警告' });
+    annotateWorkbook(sourceWorkbook(bookType), out, [rate, rateScore, warning, missing], TITLES);
+    const ws = XLSX.read(fs.readFileSync(out), { cellStyles: true }).Sheets['网格员'];
+    const fill = (a: string) => (ws?.[a]?.s as { fgColor?: { rgb?: string } } | undefined)?.fgColor?.rgb;
+    expect([fill('B4'), fill('B3'), fill('F20')]).toEqual(['FFC7CE', 'FFEB9C', 'FFC7CE']);
+    // the value and its number format stay
+    expect(ws?.['B3']?.v).toBe(6.695);
+    expect(fill('A1')).toBeUndefined();
   });
 
   it('neutralizes text in the 审核意见 sheet', () => {
@@ -84,7 +97,7 @@ describe('annotateWorkbook', () => {
     const out = path.join(tmpDir(), 'x.xlsx');
     annotateWorkbook(src, out, [finding({ cell: 'B2', message: '预算数有误' })], TITLES);
     const text = commentText(XLSX.read(fs.readFileSync(out)).Sheets['网格员'], 'B2');
-    expect(text).toBe('[错误（须整改）] 执行率计算（fund.rate）：预算数有误\n（原批注 填报人）已核对');
+    expect(text).toBe('[错误（须整改）] 执行率计算：预算数有误\n（原批注 填报人）已核对');
   });
 
   it('reads a GB18030 CSV and names its sheet after the findings', () => {

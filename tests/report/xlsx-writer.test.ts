@@ -48,7 +48,9 @@ describe('xlsxBuffer', () => {
     expect(ws['!merges']).toEqual([{ s: { r: 0, c: 1 }, e: { r: 0, c: 3 } }]);
     expect(ws['!cols']?.[0]?.width).toBe(12);
     expect(ws['!cols']?.[2]?.width).toBe(30);
-    expect(ws['B1']?.c?.[0]).toMatchObject({ a: 'perf-recon', t: '[错误] 第一条\n第二条' });
+    expect(ws['B1']?.c?.[0]).toMatchObject({ t: '[错误] 第一条\n第二条' });
+    // (SheetJS 0.20.3 reads comment authors without decoding their UTF-8)
+    expect(Buffer.from(ws['B1']?.c?.[0]?.a ?? '', 'latin1').toString('utf8')).toBe('绩效自评审核');
     expect(ws['F10']?.c?.[0]?.t).toBe('空单元格上的批注');
     expect(wb.Sheets['表2']?.['A1']?.c?.[0]?.t).toBe('另一张表');
   });
@@ -65,7 +67,7 @@ describe('xlsxBuffer', () => {
     expect(sheet).toMatch(/<c r="A1" s="1" t="s">/);
     expect(sheet).toMatch(/<c r="B2" s="2" t="s">/);
     const styles = zip.text('xl/styles.xml')!;
-    expect(styles).toMatch(/<cellXfs count="3"><xf[^>]*\/><xf numFmtId="0" fontId="1"/);
+    expect(styles).toMatch(/<cellXfs count="4"><xf[^>]*\/><xf numFmtId="0" fontId="1"/);
     expect(styles).toMatch(/<fonts count="2"><font>(?!<b\/>).*?<\/font><font><b\/>/);
     expect(zip.text('xl/workbook.xml')).toContain('_xlnm._FilterDatabase');
   });
