@@ -261,7 +261,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   for (const input of o.inputs)
     if (!fg.isDynamicPattern(input) && kindOf(path.resolve(cwd, input)) === null) throw new AuditSetupError(`找不到：${input}（路径不存在，请检查拼写）`);
   // Set-up problems surface here, before any file is touched.
-  loadMappings(mappingSources);
+  const layoutNames = Object.fromEntries(loadMappings(mappingSources).map((m) => [m.id, m.name]));
   const params = o.rulesFile ? loadRulesConfig(path.resolve(cwd, o.rulesFile)) : defaultRulesConfig;
   const ledgerPath = o.ledger ? path.resolve(cwd, o.ledger) : null;
   const setup: ChildSetup = { mappingSources, rulesFile: o.rulesFile ? path.resolve(cwd, o.rulesFile) : null, limits };
@@ -358,7 +358,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   } finally {
     await pool.close();
   }
-  writeSummaryWorkbook(insideDir(outDir, 'summary.xlsx'), inputs, findings, ruleTitles, fileDepartments, copies);
+  writeSummaryWorkbook(insideDir(outDir, 'summary.xlsx'), inputs, findings, ruleTitles, fileDepartments, copies, layoutNames);
   const summary = summarize(inputs, findings, tables);
   return { exitCode: summary.errors > 0 ? 1 : 0, summary, outDir, findingsFile: insideDir(outDir, 'findings.json'), corrections, missingInputs: missing };
 }

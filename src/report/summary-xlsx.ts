@@ -1,4 +1,4 @@
-import type { Finding, Severity } from '../rules/index.js';
+import { type Finding, type RuleMeta, type Severity, allRuleMetas } from '../rules/index.js';
 import { compareInputs, departmentOrUnknown, type InputRecord } from './findings-json.js';
 import { ANNOTATED_NOT_AUDITED, SEVERITY_ZH, STATUS_ZH } from './labels.js';
 import { neutralize } from './safety.js';
@@ -28,6 +28,7 @@ export function departmentRows(findings: Finding[], fileDepartments: Record<stri
   ];
 }
 
+/** 按问题类型: how many findings of each kind, the most severe first — in the words of the lists, no rule id. */
 export function ruleRows(findings: Finding[], ruleTitles: Record<string, string>): CellValue[][] {
   const byRule = new Map<string, { n: number; severity: Severity }>();
   for (const f of findings) {
@@ -38,21 +39,35 @@ export function ruleRows(findings: Finding[], ruleTitles: Record<string, string>
       if (SEVERITY_RANK[f.severity] < SEVERITY_RANK[r.severity]) r.severity = f.severity;
     }
   }
-  const rules = [...byRule.keys()].sort(compareText);
+  const rules = [...byRule.keys()].sort((a, b) => SEVERITY_RANK[byRule.get(a)!.severity] - SEVERITY_RANK[byRule.get(b)!.severity] || compareText(a, b));
   return [
-    ['规则', '问题类型', '严重程度', '数量'],
+    ['问题类型', '严重程度', '数量'],
     ...rules.map((rule) => {
-      const r = byRule.get(rule) ?? { n: 0, severity: 'info' as const };
-      return [neutralize(rule), neutralize((Object.hasOwn(ruleTitles, rule) ? ruleTitles[rule] : undefined) ?? rule), SEVERITY_ZH[r.severity], r.n];
+      const r = byRule.get(rule)!;
+      return [neutralize((Object.hasOwn(ruleTitles, rule) ? ruleTitles[rule] : undefined) ?? '其他问题'), SEVERITY_ZH[r.severity], r.n];
     }),
   ];
+}
+
+/**
+ * 规则说明: every rule, its id beside its Chinese name — the one place a reader meets the ids findings.json uses —
+ * with its default severity and what it checks.
+ */
+export function ruleReferenceRows(metas: readonly RuleMeta[]): CellValue[][] {
+  return [['规则编号', '问题类型', '严重程度', '检查内容'], ...metas.map((m) => [m.id, m.title, SEVERITY_ZH[m.severity], m.description])];
 }
 
 /**
  * The 文件 sheet: every input with its department, status, sheets, what was made of it, and its annotated copy —
  * `annotated` says, per audited file, where the copy is or why there is none (a clean workbook gets none).
  */
-export function fileRows(inputs: InputRecord[], findings: Finding[], fileDepartments: Record<string, string>, annotated: Record<string, string> = {}): CellValue[][] {
+export function fileRows(
+  inputs: InputRecord[],
+  findings: Finding[],
+  fileDepartments: Record<string, string>,
+  annotated: Record<string, string> = {},
+  layoutNames: Record<string, string> = {},
+): CellValue[][] {
   const reasons = new Map<string, string[]>();
   for (const f of findings) {
     if (f.rule !== 'file.unreadable' && f.rule !== 'file.unrecognized') continue;
@@ -67,7 +82,7 @@ export function fileRows(inputs: InputRecord[], findings: Finding[], fileDepartm
     const notes: string[] = [];
     if (input.status === 'audited') {
       if (tables.length > 0) {
-        notes.push(`表格：${tables.map((s) => `${s.name}（${s.layout}${s.project ? `，${s.project}` : ''}）`).join('、')}`);
+        notes.push(`表格：${tables.map((s) => `${s.name}（${layoutNames[s.layout!] ?? '其他格式'}${s.project ? `，${s.project}` : ''}）`).join('、')}`);
       }
       if (skipped.length > 0) notes.push(`跳过：${skipped.map((s) => s.name).join('、')}`);
     } else {
@@ -86,8 +101,8 @@ export function fileRows(inputs: InputRecord[], findings: Finding[], fileDepartm
 }
 
 /**
- * `summary.xlsx`: sheets 按部门, 按规则 and 文件 (every input file with its status, if not audited why, and its
- * annotated copy or why it has none).
+ * `summary.xlsx`: sheets 按部门, 按问题类型, 文件 (every input file with its status, the layout that read each table,
+ * if not audited why, and its annotated copy or why it has none) and 规则说明 (the rule reference).
  */
 export function writeSummaryWorkbook(
   file: string,
@@ -96,10 +111,12 @@ export function writeSummaryWorkbook(
   ruleTitles: Record<string, string>,
   fileDepartments: Record<string, string>,
   annotated: Record<string, string> = {},
+  layoutNames: Record<string, string> = {},
 ): void {
   writeXlsxFile(file, [
     reportSheet('按部门', departmentRows(findings, fileDepartments)),
-    reportSheet('按规则', ruleRows(findings, ruleTitles)),
-    reportSheet('文件', fileRows(inputs, findings, fileDepartments, annotated)),
+    reportSheet('按问题类型', ruleRows(findings, ruleTitles)),
+    reportSheet('文件', fileRows(inputs, findings, fileDepartments, annotated, layoutNames)),
+    reportSheet('规则说明', ruleReferenceRows(allRuleMetas)),
   ]);
 }

@@ -20,6 +20,7 @@ export const batchDuplicateMeta: RuleMeta = {
   id: 'batch.duplicate',
   severity: 'warning',
   title: '重复报送',
+  description: '同一预算单位的同一项目重复报送（按单位编码或名称、项目名称判断）',
   docs: 'The same unit and project submitted more than once.',
   messages: { duplicate: '单位“{unit}”的项目“{project}”重复报送，首次见于 {first}' },
 };

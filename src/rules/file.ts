@@ -5,6 +5,7 @@ export const fileUnreadableMeta: RuleMeta = {
   id: 'file.unreadable',
   severity: 'error',
   title: '文件无法读取',
+  description: '不是可读取的工作簿：空文件、损坏、加密、过大、读取超时或读取时异常',
   docs: 'Not a readable workbook: empty, corrupt, encrypted, too large, parse timed out.',
   messages: {
     empty: '文件为空，无法读取',
@@ -21,6 +22,7 @@ export const fileUnrecognizedMeta: RuleMeta = {
   id: 'file.unrecognized',
   severity: 'error',
   title: '无法识别的表格',
+  description: '可以打开，但没有工作表符合已知的自评表格式；写出最接近的格式和缺少的标签',
   docs: 'Readable, but no sheet matches any layout; names the nearest layout and the labels it lacked.',
   messages: {
     unrecognized: '文件可以打开，但没有工作表符合任何已知的绩效自评表格式（工作表：{sheets}）',

@@ -12,6 +12,7 @@ export const fundSum = defineRule({
     id: 'fund.sum',
     severity: 'error',
     title: '资金合计不符',
+    description: '资金总额行的各金额等于各资金来源行之和；能判断哪一格有误时指出该格，否则请核对',
     docs: 'Per amount column, the total row equals the sum of its source rows; the wrong cell is named only where the evidence (the ledger, the figures beside it) singles it out.',
     messages: {
       sum: '{row}的{column}应为 {expected}（{terms}），表中为 {actual}',
@@ -128,6 +129,7 @@ export const fundBalance = defineRule({
     id: 'fund.balance',
     severity: 'error',
     title: '结余计算错误',
+    description: '资金结(转)余 = 全年预算数 − 全年执行数（逐行）',
     docs: '资金结(转)余 = 全年预算数 − 全年执行数, per row.',
     messages: {
       balance: '{row}的资金结(转)余应为 {expected}（{budget} − {executed}），表中为 {actual}',
@@ -175,6 +177,7 @@ export const fundRate = defineRule({
     id: 'fund.rate',
     severity: 'error',
     title: '执行率计算错误',
+    description: '执行率 = 全年执行数 ÷ 全年预算数 × 100（逐行；预算为 0 时不计）',
     docs: '执行率 = 全年执行数 ÷ 全年预算数 × 100, per row (no rate when 全年预算数 is 0).',
     messages: {
       rate: '{row}的执行率应为 {expected}%（{executed} ÷ {budget} × 100），表中为 {actual}%',
@@ -210,6 +213,7 @@ export const fundRateScore = defineRule({
     id: 'fund.rate-score',
     severity: 'error',
     title: '执行率得分错误',
+    description: '执行率得分 = 执行率分值 × min(执行率, 100%)（执行率单独计分的表）',
     docs: '执行率得分 = 分值 (10 unless the table says otherwise) × min(computed rate, 100%).',
     messages: {
       score: '{row}的执行率得分应为 {expected}（{weight} × {rate}%），表中为 {actual}',
@@ -246,6 +250,7 @@ export const fundOverExecution = defineRule({
     id: 'fund.over-execution',
     severity: 'warning',
     title: '超预算执行',
+    description: '全年执行数超过全年预算数，须说明原因',
     docs: '全年执行数 > 全年预算数.',
     messages: { over: '{row}的全年执行数 {executed} 超过全年预算数 {budget}，请说明原因' },
   },

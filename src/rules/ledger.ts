@@ -18,6 +18,7 @@ export const ledgerMismatch = defineRule({
     id: 'ledger.mismatch',
     severity: 'error',
     title: '与预算系统台账不符',
+    description: '全年预算数或全年执行数与预算系统台账不符（换算单位后）',
     docs: '全年预算数 or 全年执行数 differs from the ledger (after unit conversion).',
     messages: { mismatch: '{column}与预算系统台账不符：台账为 {ledger}，表中为 {table}' },
   },
@@ -59,6 +60,7 @@ export const ledgerUnknownProject = defineRule({
     id: 'ledger.unknown-project',
     severity: 'warning',
     title: '台账中无此项目',
+    description: '报送的表在预算系统台账中找不到对应项目',
     docs: 'A submitted table matches no ledger row.',
     messages: { unknown: '项目“{project}”（单位 {unit}）在预算系统台账中找不到对应项目' },
   },
@@ -79,6 +81,7 @@ export const ledgerMissingSubmissionMeta: RuleMeta = {
   id: 'ledger.missing-submission',
   severity: 'warning',
   title: '台账项目未报送自评表',
+  description: '预算系统台账中的项目没有报送绩效自评表',
   docs: 'A ledger project has no submitted table.',
   messages: {
     missing: '预算系统台账中的项目“{project}”（{code}单位 {unit}，台账全年预算数 {budget}，全年执行数 {executed}）未报送绩效自评表，请补报',

@@ -90,6 +90,7 @@ export const narrativeMismatch = defineRule({
     id: 'narrative.mismatch',
     severity: 'warning',
     title: '文字说明与表内数据不符',
+    description: '分析说明中的预算、执行、执行率、结余等数字与表内数据不符',
     docs: 'Figures in the analysis text (年初/全年/年度预算…万元, 实际执行/支付/支出…万元, 执行率…%, 结余…万元) contradict the table.',
     messages: { mismatch: '分析说明称“{phrase}”，与表中{name} {table} 不符' },
   },

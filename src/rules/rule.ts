@@ -25,6 +25,7 @@ export const ruleFailedMeta: RuleMeta = {
   id: 'rule.failed',
   severity: 'error',
   title: '审核规则运行出错',
+  description: '某条核对规则在这张表上运行出错：本表未完成审核，须由信息科处理后重新审核',
   docs: 'A rule threw on this table: the table was not fully checked. Never disabled or lowered by a rules file.',
   messages: { failed: '规则“{rule}”在本表运行出错，本表未完成审核，请联系信息科' },
 };

@@ -10,6 +10,7 @@ export const scoreWeightsTotal = defineRule({
     id: 'score.weights-total',
     severity: 'error',
     title: '分值合计不为100',
+    description: '各项指标分值与执行率分值合计为 100；总分行写出的分值合计须等于各项之和',
     docs: 'Indicator 分值 plus the execution-rate 分值 sum to 100 (the indicators alone where the layout scores no separate rate), and the 分值 total the table states is that sum.',
     messages: {
       total: '各项分值合计应为 {expected}，实际为 {sum}（指标分值 {indicators} + 执行率分值 {rate}）',
@@ -44,6 +45,7 @@ export const scoreLevelWeights = defineRule({
     id: 'score.level-weights',
     severity: 'warning',
     title: '一级指标权重不符',
+    description: '一级指标的分值合计符合规定（默认产出 50、效益 30、满意度 10、执行率 10）',
     docs: '一级指标 weights as configured (default 产出 50, 效益 30, 满意度 10, 执行率 10), on tables that score the rate apart as that scheme does.',
     messages: {
       level: '“{level}”的分值合计应为 {expected}，表中为 {actual}',
@@ -86,6 +88,7 @@ export const scoreLevelLabel = defineRule({
     id: 'score.level-label',
     severity: 'error',
     title: '一级指标标注分值不符',
+    description: '一级、二级指标名称中标注的分值（如“产出指标（50分）”）等于其下指标分值之和',
     docs: 'A weight stated in a 一级 or 二级 label (产出指标（50分）, 数量指标(10分)) equals the sum of its indicators\' 分值.',
     messages: { label: '“{label}”标注 {stated} 分，其下指标分值合计为 {sum}' },
   },
@@ -110,6 +113,7 @@ export const scoreRange = defineRule({
     id: 'score.range',
     severity: 'error',
     title: '得分超出分值范围',
+    description: '每个指标的得分在 0 与其分值之间',
     docs: '0 ≤ 得分 ≤ 分值 for every indicator.',
     messages: {
       above: '“{indicator}”得分 {score} 超过分值 {weight}',
@@ -135,6 +139,7 @@ export const scoreTotal = defineRule({
     id: 'score.total',
     severity: 'error',
     title: '总分计算错误',
+    description: '总分 = 各项指标得分之和 + 执行率得分（执行率不单独计分的表为各项指标得分之和）',
     docs: '总分 = Σ indicator 得分 + 执行率得分 (Σ indicator 得分 alone where the layout scores the rate as an indicator row or not at all).',
     messages: {
       total: '总分应为 {expected}（指标得分 {indicators} + 执行率得分 {rate}），表中为 {actual}',
@@ -205,6 +210,7 @@ export const scoreGrade = defineRule({
     id: 'score.grade',
     severity: 'error',
     title: '等级与总分不符',
+    description: '等级与总分相符：优 ≥ 90，良 ≥ 80，中 ≥ 60，差（可在规则参数中设置）',
     docs: 'Grade fits 总分: 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差 below (configurable).',
     messages: { grade: '总分 {total} 对应的等级应为“{expected}”，表中为“{actual}”' },
   },

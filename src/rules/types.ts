@@ -24,6 +24,8 @@ export interface RuleMeta {
   severity: Severity;
   /** A short Chinese name for the kind of problem (问题类型 in the correction list). */
   title: string;
+  /** What it checks, in a line of Chinese (the rule reference of summary.xlsx and README). */
+  description: string;
   /** One line of documentation (English, for developers and the rules file). */
   docs: string;
   /** Chinese message templates; `{name}` placeholders are filled from the report's data. */

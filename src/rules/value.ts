@@ -5,6 +5,7 @@ export const valueUnreadable = defineRule({
     id: 'value.unreadable',
     severity: 'error',
     title: '数值无法识别',
+    description: '需要数字之处无法识别为数字（如“六点六九五”），依赖它的核对已跳过',
     docs: 'A number is required and the text cannot be read as one; the rules that need it are skipped.',
     messages: {
       unreadable: '{field}须为数字，表中“{text}”无法识别为数值，相关校验已跳过',
@@ -27,6 +28,7 @@ export const valueDirty = defineRule({
     id: 'value.dirty',
     severity: 'info',
     title: '数值含多余字符',
+    description: '数字带有多余字符（如“100%.”），已按识别出的数字核对',
     docs: 'A number was recovered from text with stray characters.',
     messages: { dirty: '{field}“{text}”含多余字符，按 {value} 处理' },
   },

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as XLSX from 'xlsx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ruleTitles } from '../../src/rules/index.js';
 import {
   BUREAU,
   type CliResult,
@@ -27,7 +28,10 @@ import {
 
 afterAll(removeTempRoots);
 
-const HEADERS = ['序号', '文件', '工作表', '单元格', '项目', '问题类型', '严重程度', '问题说明', '应为', '表中为'];
+const HEADERS = ['序号', '文件', '工作表', '单元格', '预算单位', '项目', '问题类型', '严重程度', '问题说明', '应为', '表中为'];
+/** Rows above a list's header: 整改清单, 主管部门, 审核日期, 审核范围, 核对台账, 问题数, and a blank row. */
+const HEADING = 7;
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 const SEVERITY_ZH = { error: '错误', warning: '警告', info: '提示' } as const;
 
 let root: string;
@@ -130,7 +134,8 @@ describe('recon audit on a bureau folder with a ledger', () => {
       [BUREAU.encrypted, /加密/],
     ])('%s → file.unreadable with a Chinese reason', (file, reason) => {
       const f = one('file.unreadable', file, null);
-      expect(f).toMatchObject({ severity: 'error', sheet: null, department: '公安局' });
+      // filed under the department the other tables of its folder name: one list per department
+      expect(f).toMatchObject({ severity: 'error', sheet: null, department: POLICE, expected: null, actual: null });
       expect(f.message).toMatch(reason);
       expect(f.message).toMatch(/[\u4e00-\u9fff]/);
     });
@@ -142,14 +147,15 @@ describe('recon audit on a bureau folder with a ledger', () => {
 
     it('a contact list CSV → file.unrecognized', () => {
       const f = one('file.unrecognized', BUREAU.contacts, null);
-      expect(f).toMatchObject({ severity: 'error', sheet: null, department: '公安局' });
+      expect(f).toMatchObject({ severity: 'error', sheet: null, department: POLICE });
+      expect(f.message).toMatch(/最接近的格式是“.+”，工作表“联系人”缺少：/);
     });
 
     it('a text file renamed .xls is unreadable or unrecognized, with the matching finding', () => {
       const input = doc.inputs.find((i) => i.file === BUREAU.textAsXls)!;
       expect(['unreadable', 'unrecognized']).toContain(input.status);
       const f = one(`file.${input.status}`, BUREAU.textAsXls, null);
-      expect(f).toMatchObject({ severity: 'error', department: '公安局' });
+      expect(f).toMatchObject({ severity: 'error', department: POLICE });
     });
 
     it('every file that was not audited has exactly one file.* finding, and audited files none', () => {
@@ -161,22 +167,24 @@ describe('recon audit on a bureau folder with a ledger', () => {
   });
 
   describe('rules over the tables', () => {
-    it('fund.sum at the total row’s 全年预算数 cell', () => {
-      const f = one('fund.sum', BUREAU.fundSum, 'E8');
-      expect(f).toMatchObject({ severity: 'error', sheet: SHEET, department: POLICE, project: '社区警务室建设', expected: '7.5', actual: '7' });
-      expect(f.message).toContain('7.5');
+    it('fund.sum at the 上级补助资金 cells, where the ledger and the text put the error (the total 7 agrees with both)', () => {
+      const f = one('fund.sum', BUREAU.fundSum, 'E10');
+      expect(f).toMatchObject({ severity: 'error', sheet: SHEET, department: POLICE, project: '社区警务室建设', expected: '1 万元', actual: '1.5 万元' });
+      expect(f.message).toBe('上级补助资金的全年预算数与资金总额不符，应为 1（资金总额 7 − 6；资金总额与预算系统台账一致），表中为 1.5；该行的资金结(转)余、执行率、得分随之改正');
+      expect(doc.findings.filter((x) => x.rule === 'fund.sum' && x.file === BUREAU.fundSum).map((x) => x.cell)).toEqual(['C10', 'D10', 'E10']);
+      expect(doc.findings.filter((x) => x.file === BUREAU.fundSum && x.cell === 'E8')).toEqual([]);
     });
 
     it('score.total at the 总分 cell', () => {
       const f = one('score.total', BUREAU.scoreTotal, 'I20');
-      expect(f).toMatchObject({ severity: 'error', expected: '98.76', actual: '96.5', department: POLICE });
+      expect(f).toMatchObject({ severity: 'error', expected: '98.76 分', actual: '96.5 分', department: POLICE });
       expect(f.message).toContain('98.76');
       expect(f.message).toContain('96.5');
     });
 
     it('ledger.mismatch at the 全年执行数 cell, naming both figures (元 converted to 万元)', () => {
       const f = one('ledger.mismatch', BUREAU.scoreTotal, 'F8');
-      expect(f).toMatchObject({ severity: 'error', expected: '6.595', actual: '6.695', department: POLICE });
+      expect(f).toMatchObject({ severity: 'error', expected: '6.595 万元', actual: '6.695 万元', department: POLICE });
       expect(f.message).toMatch(/65,?950|6\.595/);
       expect(f.message).toContain('6.695');
       expect(doc.findings.filter((x) => x.rule === 'ledger.mismatch')).toHaveLength(1);
@@ -191,10 +199,9 @@ describe('recon audit on a bureau folder with a ledger', () => {
     it('ledger.missing-submission for the ledger row with no table, under the department of its unit', () => {
       const hits = doc.findings.filter((x) => x.rule === 'ledger.missing-submission');
       expect(hits).toHaveLength(1);
-      expect(hits[0]).toMatchObject({ severity: 'warning', project: '禁毒宣传经费', department: POLICE, file: 'ledger.csv' });
-      // The sixth data row of the ledger; its project name is in column C.
-      expect(hits[0]!.cell).toBe('C7');
-      expect(hits[0]!.message).toContain('禁毒宣传经费');
+      // A row of the department's list saying 未报送, with the ledger's figures: no file or cell of the bureau's ledger.
+      expect(hits[0]).toMatchObject({ severity: 'warning', project: '禁毒宣传经费', department: POLICE, file: '', sheet: null, cell: null, actual: '未报送' });
+      expect(hits[0]!.message).toBe('预算系统台账中的项目“禁毒宣传经费”（单位 008001-大同市云州区公安局，台账全年预算数 120000 元，全年执行数 118500 元）未报送绩效自评表，请补报');
     });
 
     it('the GB18030 ledger in 元 with thousands separators agrees with every 政法委 table', () => {
@@ -220,19 +227,17 @@ describe('recon audit on a bureau folder with a ledger', () => {
   });
 
   describe('departments', () => {
-    it('every finding has the department of its table, or the folder name for a file with no table', () => {
-      const audited = new Set(doc.inputs.filter((i) => i.status === 'audited').map((i) => i.file));
+    it('every finding has the department of its table, a file with no table the one its folder’s tables name: one list each', () => {
       for (const f of doc.findings) {
-        if (f.file === 'ledger.csv') continue;
-        const expected = f.file.startsWith('政法委/') ? ZFW : audited.has(f.file) ? POLICE : '公安局';
+        const expected = f.file.startsWith('政法委/') ? ZFW : POLICE;
         expect(f.department, `${f.rule} ${f.file}`).toBe(expected);
       }
-      expect(new Set(doc.findings.map((f) => f.department))).toEqual(new Set([ZFW, POLICE, '公安局']));
+      expect(new Set(doc.findings.map((f) => f.department))).toEqual(new Set([ZFW, POLICE]));
     });
 
     it('summary counts agree with the findings', () => {
       const count = (s: Finding['severity']) => doc.findings.filter((f) => f.severity === s).length;
-      expect(doc.summary).toMatchObject({ findings: doc.findings.length, errors: count('error'), warnings: count('warning'), infos: count('info'), departments: 3 });
+      expect(doc.summary).toMatchObject({ findings: doc.findings.length, errors: count('error'), warnings: count('warning'), infos: count('info'), departments: 2 });
       for (const [dept, c] of Object.entries(doc.summary.byDepartment)) {
         const mine = doc.findings.filter((f) => f.department === dept);
         expect(c, dept).toEqual({
@@ -246,7 +251,7 @@ describe('recon audit on a bureau folder with a ledger', () => {
   });
 
   describe('findings order and names', () => {
-    it('are sorted by file, sheet and cell', () => {
+    it('are sorted by file, sheet and cell (findings.json; the lists put errors first)', () => {
       for (let i = 1; i < doc.findings.length; i++) {
         expect(compareLocation(doc.findings[i - 1]!, doc.findings[i]!), `${i}`).toBeLessThanOrEqual(0);
       }
@@ -258,6 +263,7 @@ describe('recon audit on a bureau folder with a ledger', () => {
         expect(f.file).not.toMatch(/\\|^\/|^[A-Za-z]:|(^|\/)\.\.(\/|$)/);
         expect(f.file.startsWith(root)).toBe(false);
         if (f.rule !== 'ledger.missing-submission') expect(inputs.has(f.file), f.file).toBe(true);
+        else expect(f.file).toBe('');
       }
       expect(doc.findings.some((f) => f.file.includes('/'))).toBe(true);
     });
@@ -268,32 +274,48 @@ describe('recon audit on a bureau folder with a ledger', () => {
   });
 
   describe('corrections/<department>.xlsx and .csv', () => {
-    const depts = [ZFW, POLICE, '公安局'];
+    const depts = [ZFW, POLICE];
 
     it('exist for each department and nothing else', () => {
       const files = fs.readdirSync(path.join(out, 'corrections')).sort();
       expect(files).toEqual(depts.flatMap((d) => [`${d}.csv`, `${d}.xlsx`]).sort());
     });
 
-    it.each(depts)('%s: the Chinese headers, then one row per finding of the department, in order', (dept) => {
+    it.each(depts)('%s: a heading, the Chinese headers, then one row per finding of the department, errors first', (dept) => {
       const rows = sheetRows(path.join(out, 'corrections', `${dept}.xlsx`));
-      expect(rows[0]).toEqual(HEADERS);
-      const mine = doc.findings.filter((f) => f.department === dept);
+      const mine = doc.findings
+        .filter((f) => f.department === dept)
+        .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareLocation(a, b));
+      expect(rows.slice(1, 6).map((r) => r[0])).toEqual(['主管部门', '审核日期', '审核范围', '核对台账', '问题数']);
+      expect(rows[1]![1]).toBe(dept);
+      expect(String(rows[3]![1])).toMatch(/^报送文件 \d+ 个，自评表 \d+ 张$/);
+      expect(rows[4]![1]).toBe('ledger.csv');
+      const c = (sev: Finding['severity']) => mine.filter((f) => f.severity === sev).length;
+      expect(rows[5]![1]).toBe(`错误 ${c('error')} 个（须整改），警告 ${c('warning')} 个（须说明），提示 ${c('info')} 个（供参考）`);
+      expect(rows[HEADING - 1]!.every((v) => v === '')).toBe(true);
+      expect(rows[HEADING]).toEqual(HEADERS);
       expect(mine.length).toBeGreaterThan(0);
-      expect(rows.length - 1).toBe(mine.length);
+      expect(rows.length - HEADING - 1).toBe(mine.length);
       mine.forEach((f, i) => {
-        const r = rows[i + 1]!.map((v) => String(v));
+        const r = rows[HEADING + 1 + i]!.map((v) => String(v));
         expect(r[0]).toBe(String(i + 1));
-        expect([r[1], r[2], r[3], r[4]], `row ${i + 1}`).toEqual([f.file, f.sheet ?? '', f.cell ?? '', f.project ?? '']);
-        expect(r[5]).toContain(f.rule);
-        expect(r[6]).toContain(SEVERITY_ZH[f.severity]);
-        expect([r[7], r[8], r[9]]).toEqual([f.message, f.expected ?? '', f.actual ?? '']);
+        expect([r[1], r[2], r[3], r[4], r[5]], `row ${i + 1}`).toEqual([f.file, f.sheet ?? '', f.cell ?? '', f.unit ?? '', f.project ?? '']);
+        expect(r[6]).not.toContain(f.rule);
+        expect(r[6]).toMatch(/^[\u4e00-\u9fff（）]+$/);
+        expect(r[7]).toContain(SEVERITY_ZH[f.severity]);
+        expect([r[8], r[9], r[10]]).toEqual([f.message, f.expected ?? '', f.actual ?? '']);
       });
     });
 
     it.each(depts)('%s: the CSV holds the same rows as the xlsx', (dept) => {
-      const xlsx = sheetRows(path.join(out, 'corrections', `${dept}.xlsx`)).map((r) => r.map((v) => String(v)));
-      const csv = csvRows(path.join(out, 'corrections', `${dept}.csv`));
+      // (the heading's rows are shorter than the table's: compared without their empty ends)
+      const trim = (r: string[]) => {
+        const out = [...r];
+        while (out.length && out[out.length - 1] === '') out.pop();
+        return out;
+      };
+      const xlsx = sheetRows(path.join(out, 'corrections', `${dept}.xlsx`)).map((r) => trim(r.map((v) => String(v))));
+      const csv = csvRows(path.join(out, 'corrections', `${dept}.csv`)).map(trim);
       expect(csv).toEqual(xlsx);
     });
   });
@@ -342,16 +364,16 @@ describe('recon audit on a bureau folder with a ledger', () => {
       return doc.findings.filter((f) => audited.has(f.file) && f.sheet !== null && f.cell !== null && rule(f.rule));
     };
 
-    it('has a comment on every cell that has a finding of a table rule, naming the rule and the message', () => {
+    it('has a comment on every cell that has a finding of a table rule, naming the kind of problem and the message', () => {
       const hits = located((id) => !id.startsWith('batch.'));
       expect(hits.length).toBeGreaterThan(10);
       for (const f of hits) {
         const text = commentOn(f);
-        expect(text, `${f.file}!${f.cell} ${f.rule}`).toContain(f.rule);
-        expect(text).toContain(f.message);
+        expect(text, `${f.file}!${f.cell} ${f.rule}`).toContain(`${ruleTitles[f.rule]}：${f.message}`);
+        expect(text).not.toContain(f.rule);
       }
-      expect(commentOn(one('score.total', BUREAU.scoreTotal, 'I20'))).toContain('score.total');
-      expect(commentOn(one('ledger.mismatch', BUREAU.scoreTotal, 'F8'))).toContain('ledger.mismatch');
+      expect(commentOn(one('score.total', BUREAU.scoreTotal, 'I20'))).toContain('总分计算错误');
+      expect(commentOn(one('ledger.mismatch', BUREAU.scoreTotal, 'F8'))).toContain('与预算系统台账不符');
     });
 
     // Regression (fixed): batch.duplicate is found in src/audit/run.ts after the worker pool has already written each annotated
@@ -361,7 +383,7 @@ describe('recon audit on a bureau folder with a ledger', () => {
     it('has a comment on the cell of a batch.duplicate finding too', () => {
       const hits = located((id) => id.startsWith('batch.'));
       expect(hits).toHaveLength(1);
-      for (const f of hits) expect(commentOn(f), `${f.file}!${f.cell}`).toContain(f.rule);
+      for (const f of hits) expect(commentOn(f), `${f.file}!${f.cell}`).toContain(`重复报送：${f.message}`);
     });
 
     it('keeps the original values', () => {

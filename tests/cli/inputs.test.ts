@@ -70,14 +70,19 @@ describe('inputs', () => {
     }
   });
 
-  it('a file with no table in a department folder given on its own is filed under that folder', async () => {
+  it('a file with no table goes where its folder’s tables go, else to 未知部门 (a folder’s name is no department)', async () => {
     const root = tempRoot();
     write(path.join(root, 'bureau', '教育', '空.xlsx'), '');
+    write(path.join(root, 'bureau', '教育', '一中.xlsx'), tableXlsx(police('一中保险', (t) => void (t.department = '012-云州区教育局'))));
     write(path.join(root, 'bureau', '民政', '坏.xlsx'), 'not a workbook');
-    const r = await runAudit(['bureau/教育', 'bureau/民政', '--out', 'out'], root);
+    const r = await runAudit(['bureau', '--out', 'out'], root);
     expect(r.code).toBe(1);
     const doc = readFindings(path.join(root, 'out'));
-    expect(doc.findings.map((f) => [f.file, f.department])).toEqual([['坏.xlsx', '民政'], ['空.xlsx', '教育']]);
+    expect(doc.findings.filter((f) => f.rule.startsWith('file.')).map((f) => [f.file, f.department])).toEqual([
+      ['教育/空.xlsx', '012-云州区教育局'],
+      ['民政/坏.xlsx', null],
+    ]);
+    expect(walk(path.join(root, 'out', 'corrections')).sort()).toEqual(['012-云州区教育局.csv', '012-云州区教育局.xlsx', '未知部门.csv', '未知部门.xlsx']);
   });
 
   it('one department however its tables write its name: one correction list per 主管部门 code', async () => {
@@ -159,7 +164,7 @@ describe('inputs', () => {
     expect(walk(path.join(root, 'new', 'annotated'))).toEqual(['保险.xlsx']);
   });
 
-  it('a table without a 主管部门 is filed under its folder, and a department named .. does not take 未知部门’s list', async () => {
+  it('a table without a 主管部门 goes to 未知部门 when its folder’s tables name none, and a department named .. does not take 未知部门’s list', async () => {
     const root = tempRoot();
     write(path.join(root, 'b', '公安局', '无部门.xlsx'), tableXlsx(police('社区警务室建设', (t) => void (t.department = ''))));
     write(path.join(root, 'b', '点点.xlsx'), tableXlsx(police('反诈宣传经费', (t) => void (t.department = '..'))));
@@ -167,7 +172,9 @@ describe('inputs', () => {
     const r = await runAudit(['b', '--out', 'out'], root);
     expect(r.code).toBe(1);
     const doc = readFindings(path.join(root, 'out'));
-    expect(doc.findings.find((f) => f.file === '公安局/无部门.xlsx' && f.rule === 'form.required')?.department).toBe('公安局');
-    expect(walk(path.join(root, 'out', 'corrections'))).toEqual(['公安局.csv', '公安局.xlsx', '未知部门.csv', '未知部门.xlsx', '部门.csv', '部门.xlsx']);
+    expect(doc.findings.find((f) => f.file === '公安局/无部门.xlsx' && f.rule === 'form.required')?.department).toBeNull();
+    // 空.xlsx beside 点点.xlsx takes its department, `..`, whose list is 部门 (its name made safe), not 未知部门
+    expect(doc.findings.find((f) => f.file === '空.xlsx')?.department).toBe('..');
+    expect(walk(path.join(root, 'out', 'corrections'))).toEqual(['未知部门.csv', '未知部门.xlsx', '部门.csv', '部门.xlsx']);
   });
 });

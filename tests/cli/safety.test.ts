@@ -24,6 +24,8 @@ import {
 
 afterAll(removeTempRoots);
 
+/** Rows above a list's header (整改清单, 主管部门, 审核日期, 审核范围, 核对台账, 问题数, a blank row). */
+const HEADING = 7;
 const EVIL_PROJECT = '=HYPERLINK("http://evil","点我")';
 const PLUS_FILE = '+公式.xlsx';
 const AT_FILE = '@恶意.xlsx';
@@ -68,12 +70,12 @@ describe('formula injection', () => {
   });
 
   it('CSV fields starting with = + @ get a leading apostrophe', () => {
-    const all = corrections().flatMap((c) => c.csv.slice(1));
+    const all = corrections().flatMap((c) => c.csv.slice(HEADING + 1));
     expect(all.length).toBe(doc.findings.length);
     for (const row of all) {
       for (const field of row) expect(field, JSON.stringify(row)).not.toMatch(/^[=+@]/);
       expect(['\'' + PLUS_FILE, '\'' + AT_FILE]).toContain(row[1]);
-      expect(['\'' + EVIL_PROJECT, "'@SUM(1+1)"]).toContain(row[4]);
+      expect(['\'' + EVIL_PROJECT, "'@SUM(1+1)"]).toContain(row[5]);
     }
     // The raw CSV text: the field really begins with '= (quoted, as it holds quotes and a comma).
     const text = fs.readdirSync(path.join(out, 'corrections')).filter((n) => n.endsWith('.csv')).map((n) => fs.readFileSync(path.join(out, 'corrections', n), 'utf8')).join('');
@@ -83,9 +85,9 @@ describe('formula injection', () => {
 
   it('xlsx cells hold the text with a leading apostrophe, as text, never a formula', () => {
     for (const c of corrections()) {
-      for (const row of c.xlsx.slice(1)) {
+      for (const row of c.xlsx.slice(HEADING + 1)) {
         expect(String(row[1])).toMatch(/^'[+@]/);
-        expect(String(row[4])).toMatch(/^'[=@]/);
+        expect(String(row[5])).toMatch(/^'[=@]/);
       }
     }
     for (const n of fs.readdirSync(path.join(out, 'corrections')).filter((x) => x.endsWith('.xlsx'))) {
@@ -125,7 +127,7 @@ describe('department names as file names', () => {
     expect(entries.filter((e) => e.name.endsWith('.csv'))).toHaveLength(2);
     for (const e of entries) expect(e.name).not.toMatch(/[/\\]|^\.|\.\./);
     // Every finding is in exactly one list, under its own department.
-    expect(corrections().reduce((n, c) => n + c.xlsx.length - 1, 0)).toBe(doc.findings.length);
+    expect(corrections().reduce((n, c) => n + c.xlsx.length - HEADING - 1, 0)).toBe(doc.findings.length);
   });
 
   it('nothing is written outside --out', () => {

@@ -58,8 +58,8 @@ describe.skipIf(!haveBrowser)('the web page in a real browser', () => {
 
     await page.getByTestId('folder-input').setInputFiles(SAMPLES);
     const selection = await page.getByTestId('selection').innerText();
-    // 9 workbooks and CSVs; rules.example.json is not a workbook; the ledger is recognised by its name.
-    expect(selection).toContain('已选择 9 个工作簿');
+    // 14 workbooks and CSVs (samples/layouts among them); rules.example.json is not a workbook; the ledger is recognised by its name.
+    expect(selection).toContain('已选择 14 个工作簿');
     expect(selection).toContain('忽略 1 个非工作簿文件');
     expect(selection).toContain('台账：预算执行台账.csv');
 
@@ -68,13 +68,13 @@ describe.skipIf(!haveBrowser)('the web page in a real browser', () => {
     await expect(page.getByTestId('start').isDisabled()).resolves.toBe(true);
     await page.getByTestId('results').waitFor({ state: 'visible', timeout: 60_000 });
     await expect(page.getByTestId('start').isEnabled()).resolves.toBe(true);
-    await expect(page.getByTestId('progress-text').innerText()).resolves.toBe('审核完成：共 9 个文件');
+    await expect(page.getByTestId('progress-text').innerText()).resolves.toBe('审核完成：共 14 个文件');
     await expect(page.getByTestId('error').isHidden()).resolves.toBe(true);
 
     const doc = await auditedDoc();
-    expect(doc.summary.files).toBe(9);
+    expect(doc.summary.files).toBe(14);
     const stat = async (id: string) => (await page.getByTestId(id).locator('.n').innerText()).trim();
-    await expect(stat('stat-文件')).resolves.toBe('9');
+    await expect(stat('stat-文件')).resolves.toBe('14');
     await expect(stat('stat-自评表')).resolves.toBe(String(doc.summary.tables));
     await expect(stat('stat-error')).resolves.toBe(String(doc.summary.errors));
     await expect(stat('stat-warning')).resolves.toBe(String(doc.summary.warnings));
@@ -140,11 +140,12 @@ describe.skipIf(!haveBrowser)('the web page in a real browser', () => {
     await page.getByTestId('filter-rule').selectOption('');
   });
 
-  it('shows the rule’s title, not its id, and its number only as a note; 重置筛选 resets every filter', async () => {
+  it('shows the rule’s title, never its id; 重置筛选 resets every filter', async () => {
     await page.getByTestId('filter-rule').selectOption('narrative.mismatch');
     await page.getByTestId('filter-severity').selectOption('warning');
     const labels = await page.getByTestId('filter-rule').locator('option').allInnerTexts();
     expect(labels.some((l) => /[a-z]+\.[a-z]/.test(l))).toBe(false);
+    expect(await page.locator('body').innerText()).not.toMatch(/\b(fund|score|indicator|form|narrative|value|ledger|batch|file|rule)\.[a-z-]+/);
     await page.getByTestId('filter-reset').click();
     await expect(page.getByTestId('filter-rule').inputValue()).resolves.toBe('');
     await expect(page.getByTestId('filter-severity').inputValue()).resolves.toBe('');
@@ -184,7 +185,8 @@ describe.skipIf(!haveBrowser)('the web page in a real browser', () => {
     await download.saveAs(saved);
 
     const wb = XLSX.read(readFileSync(saved));
-    const rows = XLSX.utils.sheet_to_json<Record<string, unknown>>(wb.Sheets[wb.SheetNames[0]!]!);
+    // the list's heading (整改清单, 主管部门 … a blank row) stands above its header row
+    const rows = XLSX.utils.sheet_to_json<Record<string, unknown>>(wb.Sheets[wb.SheetNames[0]!]!, { range: 7 });
     const own = doc.findings.filter((f) => (f.department ?? '未知部门') === department);
     expect(rows).toHaveLength(own.length);
     expect(Object.keys(rows[0]!)).toEqual(expect.arrayContaining(['序号', '文件', '工作表', '单元格', '问题类型', '严重程度', '问题说明', '应为', '表中为']));

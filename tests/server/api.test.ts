@@ -159,7 +159,7 @@ describe('the audit API over HTTP', () => {
     expect(doc.findings).toHaveLength(summary.findings);
     expect(doc.summary).toEqual(summary);
     const narrative = doc.findings.filter((f) => f.rule === 'narrative.mismatch');
-    expect(narrative.map((f) => f.actual).sort()).toEqual(['258.03万元', '749.41万元']);
+    expect(narrative.map((f) => f.actual).sort()).toEqual(['258.03 万元', '749.41 万元']);
   });
 
   it('reports status and a final done event', async () => {
@@ -197,16 +197,18 @@ describe('the audit API over HTTP', () => {
     const wb = XLSX.read(Buffer.from(await res.arrayBuffer()), { type: 'buffer' });
     const sheet = wb.Sheets[wb.SheetNames[0] ?? ''];
     expect(wb.SheetNames[0]).toBe('整改清单');
-    const rows = XLSX.utils.sheet_to_json<unknown[]>(sheet!, { header: 1 });
-    expect(rows[0]).toContain('问题说明');
-    expect(rows.length - 1).toBe(own.length);
+    const rows = XLSX.utils.sheet_to_json<unknown[]>(sheet!, { header: 1, blankrows: true });
+    // the heading (整改清单, 主管部门 …, a blank row), then the header and one row per finding
+    expect(rows[1]).toEqual(['主管部门', dept]);
+    expect(rows[7]).toContain('问题说明');
+    expect(rows.length - 8).toBe(own.length);
 
     const csv = await fetch(`${s.base}/api/audits/${id}/corrections/${encodeURIComponent(`${dept}.csv`)}`);
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await csv.arrayBuffer());
     expect(text.charCodeAt(0)).toBe(0xfeff);
-    expect(text.trimEnd().split('\r\n')).toHaveLength(own.length + 1);
+    expect(text.trimEnd().split('\r\n')).toHaveLength(own.length + 8);
   });
 
   it('downloads the zip of all correction lists, the summary workbook and annotated copies', async () => {

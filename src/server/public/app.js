@@ -454,11 +454,11 @@
     if (!result.id || !result.doc) throw new Error('no audit loaded');
     return { id: result.id, doc: result.doc };
   }
-  // Finance staff read the rule's title; its id (for the rules file) is only a tooltip and a grey note.
+  // Finance staff read the rule's title: an id is the program's word, never shown on the page.
   /** @param {string} rule */
   function ruleLabel(rule) {
     const t = Object.hasOwn(result.ruleTitles, rule) ? result.ruleTitles[rule] : null;
-    return t || rule;
+    return t || '其他问题';
   }
   /** @param {number} n @param {string} label @param {string} [cls] */
   function stat(n, label, cls) {
@@ -601,7 +601,6 @@
       tr.setAttribute('data-rule', x.rule);
       tr.setAttribute('data-severity', x.severity);
       const type = el('td', null, ruleLabel(x.rule));
-      type.title = `规则编号 ${x.rule}`;
       const severity = el('td');
       severity.appendChild(sevBadge(x.severity));
       /** @type {[string, HTMLElement][]} */
@@ -655,7 +654,6 @@
     sv.textContent = '';
     sv.appendChild(sevBadge(x.severity));
     setText('detail-rule', ruleLabel(x.rule));
-    $('detail-rule-id').textContent = `规则编号 ${x.rule}`;
     setText('detail-message', x.message);
     setText('detail-expected', x.expected);
     setText('detail-actual', x.actual);
