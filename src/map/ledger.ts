@@ -1,3 +1,4 @@
+import '../text/index.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -32,7 +33,7 @@ export type LedgerKey = keyof LedgerMapping['columns'];
 
 export function loadLedgerMapping(file = path.join(builtinMappingDir, 'ledger.json')): LedgerMapping {
   const r = LedgerMapping.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!r.success) throw new MappingError(`${file}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!r.success) throw new MappingError(`${file}：${r.error.issues.map((i) => `${i.path.join('.')}：${i.message}`).join('；')}`);
   return r.data;
 }
 

@@ -11,8 +11,8 @@ export const builtinMappingDir = fileURLToPath(new URL('../../mappings/', import
 export function parseMapping(json: unknown, source: string): Mapping {
   const r = Mapping.safeParse(json);
   if (!r.success) {
-    const why = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new MappingError(`${source}: ${why}`);
+    const why = r.error.issues.map((i) => `${i.path.join('.') || '（文件本身）'}：${i.message}`).join('；');
+    throw new MappingError(`${source}：${why}`);
   }
   return r.data;
 }
@@ -39,7 +39,7 @@ export function loadMappings(sources: string[] = [builtinMappingDir]): Mapping[]
     try {
       isDir = statSync(src).isDirectory();
     } catch {
-      throw new MappingError(`找不到映射文件或文件夹 (no such mapping): ${src}`);
+      throw new MappingError(`找不到映射文件或文件夹：${src}`);
     }
     const files = isDir ? readdirSync(src).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(src, f)) : [src];
     for (const file of files) {
@@ -50,13 +50,13 @@ export function loadMappings(sources: string[] = [builtinMappingDir]): Mapping[]
       if (json && json.kind === 'ledger') continue;
       const m = parseMapping(json, file);
       const before = byId.get(m.id);
-      if (before && before.source === k) throw new MappingError(`${file}: duplicate mapping id ${m.id}`);
+      if (before && before.source === k) throw new MappingError(`${file}：格式 id“${m.id}”在同一处出现了两次，请改用不同的 id`);
       // Re-inserted, so the order is that of the sources.
       byId.delete(m.id);
       byId.set(m.id, { mapping: m, source: k });
     }
   });
-  if (!byId.size) throw new MappingError(`no table mapping in ${sources.join(', ')}`);
+  if (!byId.size) throw new MappingError(`没有找到表格格式映射文件：${sources.join('、')}`);
   return [...byId.values()].map((x) => x.mapping);
 }
 

@@ -1,3 +1,4 @@
+import '../text/index.js';
 import { z } from 'zod';
 
 /**
@@ -63,7 +64,7 @@ const Match = z.object({
 
 export const Mapping = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'id: lower-case letters, digits, . _ -'),
+    id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'id 只能用小写字母、数字和 . _ -，并以字母或数字开头'),
     name: z.string(),
     description: z.string().optional(),
     /**
@@ -136,13 +137,13 @@ export const Mapping = z
   .superRefine((m, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
     for (const k of ['budget', 'executed'] as const)
-      if (!m.funds.columns[k] && !m.funds.values?.[k]) issue(['funds', 'columns', k], `funds.columns.${k} (or funds.values.${k}) is required`);
-    if (!m.indicators.columns.level3) issue(['indicators', 'columns', 'level3'], 'indicators.columns.level3 is required');
+      if (!m.funds.columns[k] && !m.funds.values?.[k]) issue(['funds', 'columns', k], `须有 funds.columns.${k}（或 funds.values.${k}）`);
+    if (!m.indicators.columns.level3) issue(['indicators', 'columns', 'level3'], '须有 indicators.columns.level3（三级指标）');
     const t = m.indicators.columns;
     if (!t.target && !t.targetAdjusted && !t.targetInitial && !t.targetValue)
-      issue(['indicators', 'columns'], 'one of target, targetAdjusted, targetInitial, targetValue is required');
-    if (m.kind === 'project' && !m.fields.project) issue(['fields', 'project'], 'fields.project is required for a project table');
-    if (!m.fallback && !m.match.all.length && !m.match.any.length) issue(['match'], 'match.all or match.any: a layout needs labels of its own');
+      issue(['indicators', 'columns'], '指标值列须有其一：target、targetAdjusted、targetInitial 或 targetValue');
+    if (m.kind === 'project' && !m.fields.project) issue(['fields', 'project'], '项目支出绩效自评表须有 fields.project（项目名称）');
+    if (!m.fallback && !m.match.all.length && !m.match.any.length) issue(['match'], '须有 match.all 或 match.any：格式要有自己特有的标签');
   });
 export type Mapping = z.infer<typeof Mapping>;
 export type FundKey = (typeof FUND_KEYS)[number];

@@ -1,3 +1,4 @@
+import '../text/index.js';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { Decimal } from '../model/index.js';

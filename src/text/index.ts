@@ -3,6 +3,7 @@
  * longer reaches up into model for it. NFKC folds full-width digits, letters and
  * signs (８６．８ ＝ ％ ＞ （ ）) to ASCII; ≥ and ≤ have no ASCII form and stay.
  */
+import './zod-locale.js';
 
 /**
  * The same few hundred labels and figures come back in every table of a batch, and NFKC is the costliest step of
