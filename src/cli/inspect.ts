@@ -60,8 +60,8 @@ function describe(raw: RawTable, table: ProjectTable | undefined): string[] {
 }
 
 /** `recon inspect FILE`: what each sheet matched and every field read with its cell. */
-export async function inspect(file: string, mappings: Mapping[]): Promise<string> {
-  const res = await loadTables(file, path.basename(file), mappings, { keepRaw: true });
+export async function inspect(file: string, mappings: Mapping[], cwd = process.cwd()): Promise<string> {
+  const res = await loadTables(path.resolve(cwd, file), path.basename(file), mappings, { keepRaw: true });
   const lines = [`${file}: ${res.status}${res.failure ? ` (${res.failure.code}: ${res.failure.detail})` : ''}`];
   let table = 0;
   for (const s of res.sheets) {
