@@ -25,9 +25,9 @@ const AUDIT_HELP = `recon audit <文件、文件夹或通配符…> --out DIR [�
   --ledger-mapping F   台账列名不同时的台账映射文件（默认 mappings/ledger.json）
   --mapping FILE|DIR   另加的表格格式映射（可重复；与内置格式同 id 的取代内置格式）
   --rules FILE         规则参数文件（等级、分值、容差、严重程度、关闭规则），见 samples/rules.example.json
-  --jobs N             同时读取的线程数（默认每个 CPU 核一个）
+  --jobs N             同时读取的进程数（默认每个 CPU 核一个）
   --timeout 秒         每个文件的读取时限（默认 60）
-  --memory MB          每个读取线程的内存上限（默认 1024）
+  --memory MB          每个读取进程的内存上限（V8 堆，默认 1024）
   --quiet              不显示进度和汇总
 
   退出码：0 没有错误级问题；1 有错误级问题（须整改）；2 命令或设置有误。`;
