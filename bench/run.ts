@@ -8,14 +8,15 @@
  * Each figure is the median of --repeat runs, taken in turn (floor, jobs 1, jobs 2, floor, …) so that the machine's
  * drift falls on all three alike. Figures are printed and written to .bench/results.json.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Truth, generateCorpus, LEDGER_FILE, SUBMISSIONS } from './lib/corpus.js';
 import { type ActualFinding, detect } from './lib/detection.js';
+import { measure } from './lib/measure.js';
 import { verifyReader } from './verify-reader.js';
 import { verifyAnnotated } from './verify-annotated.js';
 
@@ -38,6 +39,7 @@ const departments = Number.parseInt(values.departments, 10);
 interface Run {
   ms: number;
   maxRssMb: number;
+  pssMb: number;
 }
 
 const median = (xs: number[]) => {
@@ -56,47 +58,9 @@ async function build(): Promise<void> {
   // …and node_modules, resolved upwards from .bench/build, is the repository's own.
 }
 
-/** Resident bytes of a process and all its descendants now (the audit's reader processes are its children). */
-function treeResident(pid: number): number {
-  let total = 0;
-  const stack = [pid];
-  while (stack.length) {
-    const p = stack.pop()!;
-    try {
-      total += Number(readFileSync(`/proc/${p}/statm`, 'latin1').split(' ')[1]) * 4096;
-      for (const t of readdirSync(`/proc/${p}/task`))
-        for (const c of readFileSync(`/proc/${p}/task/${t}/children`, 'latin1').split(' ').filter(Boolean)) stack.push(Number(c));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return total;
-}
-
-/**
- * Runs a measuring script (floor.mjs, audit-child.mjs) and takes its last line of JSON. Its peak memory is the
- * largest sum of resident memory over it and its child processes, sampled every 10 ms (the reader processes of an
- * audit are processes of their own; getrusage of the script alone would leave them out, and RUSAGE_CHILDREN gives
- * only the largest one).
- */
-async function child(args: string[]): Promise<Record<string, number>> {
-  const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  proc.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-  let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, treeResident(proc.pid!))), 10);
-  const status = await new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)));
-  clearInterval(sampler);
-  if (status !== 0) throw new Error(`${args.join(' ')} failed (${status}): ${err}`);
-  const o = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
-  return { ...o, treeRssMb: Math.max(peak / 1048576, o.maxRssMb ?? 0) };
-}
-
 async function floor(dir: string): Promise<Run> {
-  const o = await child([path.join(ROOT, 'bench/floor.mjs'), path.join(BUILD, 'dist/read/xlsx.js'), path.join(dir, SUBMISSIONS)]);
-  return { ms: o.ms!, maxRssMb: o.treeRssMb! };
+  const o = await measure(ROOT, [path.join(ROOT, 'bench/floor.mjs'), path.join(BUILD, 'dist/read/xlsx.js'), path.join(dir, SUBMISSIONS)]);
+  return { ms: o.ms!, maxRssMb: o.treeRssMb!, pssMb: o.treePssMb! };
 }
 
 /**
@@ -113,7 +77,7 @@ async function parallelCeiling(dir: string, oneMs: number): Promise<number> {
 
 async function audit(dir: string, jobs: number, out: string): Promise<Run> {
   rmSync(out, { recursive: true, force: true });
-  const o = await child([
+  const o = await measure(ROOT, [
     path.join(ROOT, 'bench/audit-child.mjs'),
     path.join(BUILD, 'dist/cli/main.js'),
     path.join(dir, SUBMISSIONS),
@@ -125,7 +89,7 @@ async function audit(dir: string, jobs: number, out: string): Promise<Run> {
     String(jobs),
   ]);
   if (o.exitCode !== 1) throw new Error(`audit --jobs ${jobs} exited ${o.exitCode}, expected 1 (the corpus has errors)`);
-  return { ms: o.ms!, maxRssMb: o.treeRssMb! };
+  return { ms: o.ms!, maxRssMb: o.treeRssMb!, pssMb: o.treePssMb! };
 }
 
 interface SizeResult {
@@ -137,6 +101,8 @@ interface SizeResult {
   jobs1Ms: number;
   jobs2Ms: number;
   jobs1RssMb: number;
+  jobs1PssMb: number;
+  jobs2PssMb: number;
   jobs2RssMb: number;
   ratioJobs1ToFloor: number;
   speedupJobs2: number;
@@ -198,6 +164,8 @@ async function benchSize(tables: number, checks: boolean): Promise<SizeResult> {
     jobs1Ms,
     jobs2Ms,
     jobs1RssMb: rss(runs.jobs1),
+    jobs1PssMb: Math.max(...runs.jobs1.map((r) => r.pssMb)),
+    jobs2PssMb: Math.max(...runs.jobs2.map((r) => r.pssMb)),
     jobs2RssMb: rss(runs.jobs2),
     ratioJobs1ToFloor: jobs1Ms / floorMs,
     speedupJobs2: jobs1Ms / jobs2Ms,
@@ -241,6 +209,7 @@ const rows: [string, (r: SizeResult) => string, string][] = [
   ['peak RSS (process tree): floor', (r) => `${f0(r.floorRssMb)} MB`, ''],
   ['peak RSS (process tree): audit --jobs 1', (r) => `${f0(r.jobs1RssMb)} MB`, ''],
   ['peak RSS (process tree): audit --jobs 2', (r) => `${f0(r.jobs2RssMb)} MB`, 'flat in size'],
+  ['peak PSS (process tree): jobs 1 / jobs 2', (r) => `${f0(r.jobs1PssMb)} / ${f0(r.jobs2PssMb)} MB`, ''],
   ['recall (right rule, file, sheet, cell)', (r) => `${pct(r.recall)} (${r.found}/${r.expected})`, '100 %'],
   ['false alarms (errors on clean tables)', (r) => `${r.falseAlarms} of ${r.cleanTables} tables`, '0'],
   ['findings the truth does not list', (r) => String(r.unexpected), '0'],

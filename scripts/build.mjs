@@ -89,6 +89,21 @@ export async function build(out = DIST, { force = false } = {}) {
       target: 'node20',
       logLevel: 'error',
     });
+    // The reader process's script, bundled with its dependencies into one file in place of its per-file build: a
+    // reader starts in about 0.25 s instead of 0.4 s (no module resolution over a hundred files and four packages),
+    // and an audit starts one per core, plus one for the ledger. It stays at dist/audit/, where the modules it
+    // holds find mappings/ (../../mappings) as they would.
+    await esbuild({
+      entryPoints: [path.join(SRC, 'audit/child.ts')],
+      outfile: path.join(tmp, 'audit/child.js'),
+      allowOverwrite: true,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+      logLevel: 'error',
+    });
     for (const f of files.filter((f) => !f.endsWith('.ts'))) {
       mkdirSync(path.dirname(path.join(tmp, f)), { recursive: true });
       cpSync(path.join(SRC, f), path.join(tmp, f));

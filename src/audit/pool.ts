@@ -65,6 +65,9 @@ function loaderFlags(argv: string[]): string[] {
  * working directory may be anywhere).
  */
 function childScript(): { file: string; execArgv: string[] } {
+  // The test suite runs the sources but starts the built reader, as the tool does (vitest.config.ts builds it).
+  const given = process.env.RECON_READER_SCRIPT;
+  if (given) return { file: given, execArgv: [] };
   const self = fileURLToPath(import.meta.url);
   const ts = self.endsWith('.ts');
   const file = path.join(path.dirname(self), ts ? 'child.ts' : 'child.js');
@@ -164,13 +167,20 @@ export class ChildPool {
     });
   }
 
-  /** Ends the readers: each exits once its channel closes; one that does not within a second is killed. */
+  /**
+   * Ends the readers: each exits once its channel closes; one that does not within a second is killed, and one still
+   * starting (the audit stopped before its first file) is killed at once, having nothing to finish.
+   */
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.watchdog);
     for (const r of this.readers) {
       for (const j of r.jobs) clearTimeout(j.timer);
       r.gone = true;
+      if (!r.ready) {
+        r.proc.kill('SIGKILL');
+        continue;
+      }
       if (r.proc.connected) r.proc.disconnect();
       const timer = setTimeout(() => r.proc.kill('SIGKILL'), 1000);
       timer.unref();

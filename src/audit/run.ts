@@ -152,19 +152,18 @@ function lostFile(file: string, code: Failure, detail: string): FileResult {
 }
 
 /**
- * The ledger read and packed in a reader process of its own, under the same time and memory limits as a submission,
- * which then ends with everything it parsed.
+ * The ledger read and packed by a reader process, as its first task, under the same time and memory limits as a
+ * submission: no parser runs in this process. Its rows come back packed, and go to every reader from here.
  */
-async function readLedgerApart(file: string, mappingFile: string | null, setup: ChildSetup, limits: PoolLimits): Promise<LedgerWire> {
-  const pool = new ChildPool(setup, { ...limits, jobs: 1 });
-  try {
-    const o = await pool.run({ kind: 'ledger', file, mappingFile });
-    if (!o.ok) throw new ReadError(o.code === 'failed' || o.code === 'crashed' ? 'corrupt' : o.code, o.code === 'crashed' ? `${FAILURE_ZH.crashed}（${o.detail}）` : o.detail);
-    if (!o.result.ok) throw new ReadError(o.result.code, o.result.detail);
-    return o.result.ledger;
-  } finally {
-    void pool.close();
+async function readLedgerApart(pool: ChildPool, file: string, mappingFile: string | null): Promise<LedgerWire> {
+  const o = await pool.run({ kind: 'ledger', file, mappingFile });
+  if (!o.ok) {
+    if (o.code === 'failed') throw new Error(o.detail);
+    if (o.code === 'crashed') throw new Error(`${FAILURE_ZH.crashed}（${o.detail}）`);
+    throw new ReadError(o.code, o.detail);
   }
+  if (!o.result.ok) throw new ReadError(o.result.code, o.result.detail);
+  return o.result.ledger;
 }
 
 /** batch.duplicate: every table after the first of the same unit and project. */
@@ -266,13 +265,13 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   const ledgerPath = o.ledger ? path.resolve(cwd, o.ledger) : null;
   const setup: ChildSetup = { mappingSources, rulesFile: o.rulesFile ? path.resolve(cwd, o.rulesFile) : null, limits };
   const poolLimits: PoolLimits = { jobs: Math.max(1, o.jobs ?? os.availableParallelism()), timeoutMs: o.timeoutMs ?? 60_000, memoryMb };
-  // The reader processes start (load their modules and mappings) while the ledger is read, in a process of its own,
-  // and this process lists files.
+  // The reader processes start (load their modules and mappings) and one of them reads the ledger while this
+  // process lists files.
   const pool = new ChildPool(setup, poolLimits);
   let ledger: Ledger | null = null;
   let found: Discovered[];
   let missing: string[];
-  const ledgerRead = ledgerPath ? readLedgerApart(ledgerPath, o.ledgerMappingFile ? path.resolve(cwd, o.ledgerMappingFile) : null, setup, poolLimits) : null;
+  const ledgerRead = ledgerPath ? readLedgerApart(pool, ledgerPath, o.ledgerMappingFile ? path.resolve(cwd, o.ledgerMappingFile) : null) : null;
   const listing = discover(o.inputs, cwd, [outDir]);
   ledgerRead?.catch(() => {});
   listing.catch(() => {});

@@ -3,10 +3,11 @@ import { parseArgs } from 'node:util';
 import { AuditSetupError, runAudit } from '../audit/index.js';
 import { RulesConfigError } from '../rules/index.js';
 import { UsageError, wholeOption } from './errors.js';
+import type { Io } from './io.js';
 import { progressBar } from './progress.js';
 
 /** `recon audit <paths…> --out DIR [--ledger FILE] [--mapping FILE|DIR] [--rules FILE] [--jobs N] [--timeout S] [--memory MB]` */
-export async function runAuditCommand(args: string[]): Promise<number> {
+export async function runAuditCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -27,11 +28,11 @@ export async function runAuditCommand(args: string[]): Promise<number> {
   const jobs = wholeOption('--jobs', values.jobs, 1, 256);
   const timeoutS = wholeOption('--timeout', values.timeout, 1, 86_400);
   const memoryMb = wholeOption('--memory', values.memory, 32, 65_536);
-  const bar = !values.quiet && process.stderr.isTTY ? progressBar(process.stderr) : null;
+  const bar = !values.quiet && io.tty ? progressBar(io.tty) : null;
   // Ctrl+C: say what was left undone instead of dying mid-line (reports are written only at the end).
   const onInterrupt = () => {
     bar?.done();
-    console.error('已中断：审核没有完成，未生成 findings.json、整改清单和汇总表（输出文件夹中可能留有部分批注副本）');
+    io.err('已中断：审核没有完成，未生成 findings.json、整改清单和汇总表（输出文件夹中可能留有部分批注副本）');
     process.exit(130);
   };
   process.once('SIGINT', onInterrupt);
@@ -46,27 +47,28 @@ export async function runAuditCommand(args: string[]): Promise<number> {
       jobs,
       timeoutMs: timeoutS === undefined ? undefined : timeoutS * 1000,
       memoryMb,
+      cwd: io.cwd,
       onProgress: bar ? (d, t) => bar.update(d, t) : undefined,
     });
     bar?.done();
     process.off('SIGINT', onInterrupt);
-    for (const m of res.missingInputs) console.error(`提示：${m} 下没有找到工作簿 (nothing found)`);
+    for (const m of res.missingInputs) io.err(`提示：${m} 下没有找到工作簿 (nothing found)`);
     const s = res.summary;
-    const relative = path.relative(process.cwd(), res.outDir) || '.';
+    const relative = path.relative(io.cwd, res.outDir) || '.';
     const rel = relative.startsWith('..') ? res.outDir : relative;
     if (!values.quiet) {
-      console.log(
+      io.out(
         `共 ${s.files} 个文件（已审核 ${s.audited}，无法读取 ${s.unreadable}，无法识别 ${s.unrecognized}），${s.tables} 张表：` +
           `错误 ${s.errors}，警告 ${s.warnings}，提示 ${s.infos}，涉及 ${s.departments} 个部门`,
       );
-      console.log(`报告：${rel}/findings.json、${rel}/summary.xlsx、${rel}/corrections/（${Object.keys(res.corrections).length} 份整改清单）、${rel}/annotated/`);
+      io.out(`报告：${rel}/findings.json、${rel}/summary.xlsx、${rel}/corrections/（${Object.keys(res.corrections).length} 份整改清单）、${rel}/annotated/`);
     }
     return res.exitCode;
   } catch (err) {
     bar?.done();
     process.off('SIGINT', onInterrupt);
     if (err instanceof AuditSetupError || err instanceof RulesConfigError) {
-      console.error(err instanceof RulesConfigError ? `规则文件有误：${err.message}` : err.message);
+      io.err(err instanceof RulesConfigError ? `规则文件有误：${err.message}` : err.message);
       return 2;
     }
     throw err;

@@ -116,8 +116,8 @@ function mappingJson(m: Mapping): string {
 
 /** `recon inspect FILE`: what each sheet matched and every field read with its cell; for a sheet no layout reads, why
  * not, and a draft mapping to start a new layout from. */
-export async function inspect(file: string, mappings: Mapping[]): Promise<string> {
-  const res = await loadTables(file, path.basename(file), mappings, { keepRaw: true });
+export async function inspect(file: string, mappings: Mapping[], cwd = process.cwd()): Promise<string> {
+  const res = await loadTables(path.resolve(cwd, file), path.basename(file), mappings, { keepRaw: true });
   const lines = [`${file}：${STATUS_ZH[res.status] ?? res.status}${res.failure ? `（${res.failure.code}：${res.failure.detail}）` : ''}`];
   let table = 0;
   const generic = mappings.find((m) => m.fallback && m.kind === 'project') ?? mappings[0]!;

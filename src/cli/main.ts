@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MappingError, loadMappings, mappingSourcesWith } from '../map/index.js';
 import { UsageError, argsErrorText } from './errors.js';
+import { type Io, processIo } from './io.js';
 
 /** Exit codes of SPEC.md: 0 no error-level finding, 1 at least one, 2 usage or fatal problem. */
 export const EXIT_USAGE = 2;
@@ -23,9 +25,9 @@ const AUDIT_HELP = `recon audit <文件、文件夹或通配符…> --out DIR [�
   --ledger-mapping F   台账列名不同时的台账映射文件（默认 mappings/ledger.json）
   --mapping FILE|DIR   另加的表格格式映射（可重复；与内置格式同 id 的取代内置格式）
   --rules FILE         规则参数文件（等级、分值、容差、严重程度、关闭规则），见 samples/rules.example.json
-  --jobs N             同时读取的线程数（默认每个 CPU 核一个）
+  --jobs N             同时读取的进程数（默认每个 CPU 核一个）
   --timeout 秒         每个文件的读取时限（默认 60）
-  --memory MB          每个读取线程的内存上限（默认 1024）
+  --memory MB          每个读取进程的内存上限（V8 堆，默认 1024）
   --quiet              不显示进度和汇总
 
   退出码：0 没有错误级问题；1 有错误级问题（须整改）；2 命令或设置有误。`;
@@ -43,18 +45,19 @@ function version(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
-function mappingsFrom(values: string[] | undefined) {
-  return loadMappings(mappingSourcesWith(values));
+function mappingsFrom(values: string[] | undefined, cwd: string) {
+  return loadMappings(mappingSourcesWith(values?.map((v) => path.resolve(cwd, v))));
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** The command line: `argv` without node and the script; returns the exit code (SPEC.md: 0, 1, 2). */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const [command, ...rest] = argv;
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(command === 'audit' ? AUDIT_HELP : command === 'inspect' ? INSPECT_HELP : command === 'serve' ? SERVE_HELP : USAGE);
+    io.out(command === 'audit' ? AUDIT_HELP : command === 'inspect' ? INSPECT_HELP : command === 'serve' ? SERVE_HELP : USAGE);
     return 0;
   }
   if (command === '--version' || command === '-v' || command === 'version') {
-    console.log(`perf-recon ${version()}`);
+    io.out(`perf-recon ${version()}`);
     return 0;
   }
   try {
@@ -67,44 +70,44 @@ export async function main(argv: string[]): Promise<number> {
         });
         if (positionals.length !== 1) throw new UsageError('inspect 需要一个文件 (inspect takes one FILE)');
         const { kindOf } = await import('../audit/index.js');
-        if (kindOf(positionals[0]!) !== 'file') throw new UsageError(`找不到文件：${positionals[0]}`);
+        if (kindOf(path.resolve(io.cwd, positionals[0]!)) !== 'file') throw new UsageError(`找不到文件：${positionals[0]}`);
         const { inspect } = await import('./inspect.js');
-        console.log(await inspect(positionals[0]!, mappingsFrom(values.mapping)));
+        io.out(await inspect(positionals[0]!, mappingsFrom(values.mapping, io.cwd), io.cwd));
         return 0;
       }
       case 'audit': {
         const { runAuditCommand } = await import('./audit.js');
-        return await runAuditCommand(rest);
+        return await runAuditCommand(rest, io);
       }
       case 'serve': {
         const { runServeCommand } = await import('./serve.js');
-        return await runServeCommand(rest);
+        return await runServeCommand(rest, io);
       }
       case undefined:
       case '-h':
       case '--help':
       case 'help':
-        console.log(USAGE);
+        io.out(USAGE);
         return command === undefined ? EXIT_USAGE : 0;
       default:
         throw new UsageError(`没有这个命令 (unknown command)：${command}`);
     }
   } catch (err) {
     if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
-      console.error(`${argsErrorText(err as TypeError & { code: string })}\n\n${USAGE}`);
+      io.err(`${argsErrorText(err as TypeError & { code: string })}\n\n${USAGE}`);
       return EXIT_USAGE;
     }
     if (err instanceof UsageError) {
-      console.error(`${err.message}\n\n${USAGE}`);
+      io.err(`${err.message}\n\n${USAGE}`);
       return EXIT_USAGE;
     }
     if (err instanceof MappingError) {
-      console.error(`映射文件有误 (mapping error)：${err.message}`);
+      io.err(`映射文件有误 (mapping error)：${err.message}`);
       return EXIT_USAGE;
     }
     // A message, not a traceback: RECON_DEBUG=1 shows where it came from.
     const text = err instanceof Error ? (process.env.RECON_DEBUG ? (err.stack ?? err.message) : err.message) : String(err);
-    console.error(`出错 (error)：${text}`);
+    io.err(`出错 (error)：${text}`);
     return EXIT_USAGE;
   }
 }

@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, wholeOption } from './errors.js';
+import type { Io } from './io.js';
 
 /**
  * `recon serve [--port 8080] [--host 127.0.0.1] [--data ./recon-data] [--jobs N] [--timeout S] [--memory MB] [--max-file-mb N]
  * [--max-files N]`: the web service. Resolves (0) only when the server has closed: SIGINT / SIGTERM close it
  * gracefully (the audit running is finished, queued ones stay queued on disk); a second signal exits at once.
  */
-export async function runServeCommand(args: string[]): Promise<number> {
+export async function runServeCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -25,7 +26,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
   if (positionals.length) throw new UsageError(`serve 不接受其他参数 (serve takes no arguments)：${positionals.join(' ')}`);
   const port = wholeOption('--port', values.port, 0, 65535) ?? 8080;
   const host = values.host ?? '127.0.0.1';
-  const dataDir = path.resolve(values.data ?? './recon-data');
+  const dataDir = path.resolve(io.cwd, values.data ?? './recon-data');
   const jobs = wholeOption('--jobs', values.jobs, 1, 256);
   const timeoutS = wholeOption('--timeout', values.timeout, 1, 3600);
   const memoryMb = wholeOption('--memory', values.memory, 32, 65536);
@@ -51,31 +52,31 @@ export async function runServeCommand(args: string[]): Promise<number> {
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    console.error(e.code === 'EADDRINUSE' ? `端口 ${port} 已被占用 (port in use)` : `服务无法启动 (cannot start)：${e.message}（数据目录 ${dataDir}）`);
+    io.err(e.code === 'EADDRINUSE' ? `端口 ${port} 已被占用 (port in use)` : `服务无法启动 (cannot start)：${e.message}（数据目录 ${dataDir}）`);
     return 2;
   }
   const { app, url } = started;
-  console.log(`绩效自评表审核服务已启动：${url}`);
-  console.log(`数据目录：${dataDir}（按 Ctrl+C 停止）`);
+  io.out(`绩效自评表审核服务已启动：${url}`);
+  io.out(`数据目录：${dataDir}（按 Ctrl+C 停止）`);
 
   return await new Promise<number>((resolve) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) {
-        console.error(`再次收到 ${signal}，立即退出`);
+        io.err(`再次收到 ${signal}，立即退出`);
         process.exit(1);
       }
       stopping = true;
-      console.log(`收到 ${signal}，正在停止服务（等待进行中的审核完成）……`);
+      io.out(`收到 ${signal}，正在停止服务（等待进行中的审核完成）……`);
       app.close().then(
         () => {
           process.off('SIGINT', onSignal);
           process.off('SIGTERM', onSignal);
-          console.log('服务已停止');
+          io.out('服务已停止');
           resolve(0);
         },
         (err: unknown) => {
-          console.error(err instanceof Error ? err.message : String(err));
+          io.err(err instanceof Error ? err.message : String(err));
           resolve(1);
         },
       );

@@ -21,11 +21,11 @@ export interface AppOptions {
   maxFiles?: number;
   /** One upload in all (default 512 MB). */
   maxTotalBytes?: number;
-  /** Worker threads per audit (default: the number of cores). */
+  /** Reader processes per audit (default: the number of cores). */
   jobs?: number;
   /** Per file: a parse that takes longer is stopped and reported as file.unreadable (default 60 s). */
   timeoutMs?: number;
-  /** Per worker heap in MB (default 1024). */
+  /** Per reader process: V8 heap in MB (default 1024). */
   memoryMb?: number;
   /** Audits allowed to wait in the queue before new uploads get 503 (default 50). */
   maxQueued?: number;

@@ -345,10 +345,13 @@ describe('recon audit on a bureau folder with a ledger', () => {
   describe('annotated/', () => {
     const annotatedOf = (file: string) => path.join(out, 'annotated', ...(file.endsWith('.xlsx') ? file : `${file}.xlsx`).split('/'));
 
-    it('holds a copy of each audited workbook, and only those', () => {
+    it('holds a copy of each audited workbook that has findings, and only those', () => {
+      const withFindings = new Set(doc.findings.map((f) => f.file));
       const audited = doc.inputs.filter((i) => i.status === 'audited').map((i) => i.file);
-      for (const f of audited) expect(fs.existsSync(annotatedOf(f)), f).toBe(true);
-      expect(walk(path.join(out, 'annotated'))).toHaveLength(audited.length);
+      const annotated = audited.filter((f) => withFindings.has(f));
+      expect(annotated.length).toBeGreaterThan(0);
+      for (const f of audited) expect(fs.existsSync(annotatedOf(f)), f).toBe(withFindings.has(f));
+      expect(walk(path.join(out, 'annotated'))).toHaveLength(annotated.length);
     });
 
     const books = new Map<string, XLSX.WorkBook>();

@@ -1,25 +1,19 @@
 /**
- * End-to-end helpers for `recon audit`: run the CLI as a user would (a child process, `node --import tsx`),
- * build bureau folders of workbooks in a temp folder, and read the reports back.
+ * Helpers for `recon audit`: run the CLI as a user would — its own main(), in this process, with its output
+ * captured (the reader processes it starts are real processes all the same) — build bureau folders of workbooks
+ * in a temp folder, and read the reports back. tests/e2e/cli-process.test.ts runs the built CLI as a process.
  */
-import { execFile, type ExecFileException } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import * as XLSX from 'xlsx';
+import { main } from '../../src/cli/main.js';
 import { type TableSpec, insurance, sheetOf, spec, wageTable, workbookBuffer, xueliang } from '../helpers/workbooks.js';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const mainTs = path.join(repo, 'src/cli/main.ts');
-/**
- * `--import tsx` resolves `tsx` from the working directory, and the CLI runs in a temp folder: name the loader by
- * its absolute URL instead (the same module `--import tsx` loads from the repo).
- */
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface CliResult {
   code: number | null;
@@ -27,24 +21,17 @@ export interface CliResult {
   stderr: string;
 }
 
-/** `node --import tsx src/cli/main.ts audit …args` in `cwd`; never rejects, the exit code is in the result. */
+/** `recon audit …args` in `cwd`; never rejects, the exit code is in the result. */
 export function runAudit(args: string[], cwd: string): Promise<CliResult> {
   return runCli(['audit', ...args], cwd);
 }
 
-/** `node --import tsx src/cli/main.ts …args` in `cwd`, any command. */
-export function runCli(args: string[], cwd: string): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', tsxLoader, mainTs, ...args],
-      { cwd, timeout: 60_000, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
-      (err: ExecFileException | null, stdout: string, stderr: string) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+/** `recon …args` in `cwd`, any command: main() in this process, what it says to the user captured. */
+export async function runCli(args: string[], cwd: string): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { cwd, out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`), tty: null });
+  return { code, stdout, stderr };
 }
 
 const roots: string[] = [];

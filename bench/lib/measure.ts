@@ -1,0 +1,65 @@
+/** Running a measuring script and its peak memory, process tree included. */
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+
+/** A process and all its descendants now (the audit's reader processes are its children). */
+function tree(pid: number): number[] {
+  const out: number[] = [];
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop()!;
+    try {
+      for (const t of readdirSync(`/proc/${p}/task`))
+        for (const c of readFileSync(`/proc/${p}/task/${t}/children`, 'latin1').split(' ').filter(Boolean)) stack.push(Number(c));
+      out.push(p);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * Memory of a process tree now, in bytes: resident (RSS, which counts the pages the processes share — Node's own
+ * code, mapped once — in each of them) and proportional (PSS, each shared page split between its sharers: what the
+ * tree takes from the machine).
+ */
+export function treeMemory(pid: number): { rss: number; pss: number } {
+  let rss = 0;
+  let pss = 0;
+  for (const p of tree(pid)) {
+    try {
+      const roll = readFileSync(`/proc/${p}/smaps_rollup`, 'latin1');
+      rss += Number(/^Rss:\s+(\d+)/m.exec(roll)?.[1] ?? 0) * 1024;
+      pss += Number(/^Pss:\s+(\d+)/m.exec(roll)?.[1] ?? 0) * 1024;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return { rss, pss };
+}
+
+/**
+ * Runs a measuring script (floor.mjs, audit-child.mjs) and takes its last line of JSON. Its peak memory is the
+ * largest sum over it and its child processes, sampled every 20 ms (the reader processes of an audit are processes
+ * of their own: getrusage of the script alone would leave them out, and RUSAGE_CHILDREN gives only the largest one).
+ */
+export async function measure(cwd: string, args: string[]): Promise<Record<string, number>> {
+  const proc = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  proc.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  let rss = 0;
+  let pss = 0;
+  const sampler = setInterval(() => {
+    const m = treeMemory(proc.pid!);
+    rss = Math.max(rss, m.rss);
+    pss = Math.max(pss, m.pss);
+  }, 20);
+  const status = await new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)));
+  clearInterval(sampler);
+  if (status !== 0) throw new Error(`${args.join(' ')} failed (${status}): ${err}`);
+  const o = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
+  return { ...o, treeRssMb: Math.max(rss / 1048576, o.maxRssMb ?? 0), treePssMb: pss / 1048576 };
+}
