@@ -14,6 +14,7 @@ export const fileUnreadableMeta: RuleMeta = {
     'too-large': '文件过大（{detail}），超出读取上限',
     timeout: '读取超时（超过 {detail}），文件可能异常',
     'out-of-memory': '读取时内存超限，文件可能异常',
+    crashed: '读取时进程异常退出（{detail}），文件可能异常，本文件未审核；请检查后重新报送',
     unsupported: '不支持的文件格式，无法读取',
   },
 };

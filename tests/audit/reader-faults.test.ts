@@ -56,7 +56,8 @@ describe('reader processes that die', () => {
     const file = `${HOSTILE.indexOf(name)}-b-${name}.xlsx`;
     expect(doc.inputs.find((i) => i.file === file)?.status).toBe('unreadable');
     const f = doc.findings.filter((x) => x.file === file);
-    expect(f.map((x) => [x.rule, x.severity, x.actual])).toEqual([['file.unreadable', 'error', REASON[name]]]);
+    expect(f.map((x) => [x.rule, x.severity])).toEqual([['file.unreadable', 'error']]);
+    expect(f[0]!.message).toContain(REASON[name]);
     expect(f[0]!.message).toMatch(/[\u4e00-\u9fff]/);
   });
 

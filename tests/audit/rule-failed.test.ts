@@ -99,9 +99,9 @@ describe('rule.failed end to end: a rule that throws inside the reader processes
     expect(xlsx.some((r) => r.includes(MESSAGE))).toBe(true);
   });
 
-  it('summary.xlsx counts it among the rules', () => {
-    const rows = sheetRows(path.join(out(), 'summary.xlsx'), '按规则');
-    expect(rows.find((r) => r[0] === 'rule.failed')?.slice(1)).toEqual([ruleFailedMeta.title, '错误（须整改）', 1]);
+  it('summary.xlsx counts it among the kinds of problem', () => {
+    const rows = sheetRows(path.join(out(), 'summary.xlsx'), '按问题类型');
+    expect(rows.find((r) => r[0] === ruleFailedMeta.title)?.slice(1)).toEqual(['错误（须整改）', 1]);
   });
 
   it('the annotated copy lists it in its 审核意见 sheet (it names no cell)', () => {
