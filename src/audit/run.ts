@@ -3,6 +3,7 @@ import fg from 'fast-glob';
 import os from 'node:os';
 import path from 'node:path';
 import { loadMappings, mappingSourcesWith } from '../map/index.js';
+import { normName } from '../text/index.js';
 import { ReadError, defaultReadLimits, type ReadLimits } from '../read/index.js';
 import {
   type Finding,
@@ -20,6 +21,8 @@ import {
   missingSubmission,
   ruleTitles,
   toFinding,
+  findingKey,
+  tableIdentity,
 } from '../rules/index.js';
 import {
   ANNOTATED_NONE,
@@ -33,12 +36,16 @@ import {
   writeAllCorrections,
   writeSummaryWorkbook,
   type ListContext,
+  type Comparison,
+  type DepartmentProgress,
+  compareAudits,
   listDate,
   UNKNOWN_DEPARTMENT,
 } from '../report/index.js';
 import { type Discovered, discover, kindOf } from './discover.js';
 import { clearOutputs } from './outputs.js';
 import { departmentsOfFolders } from './departments.js';
+import { readEarlierAudit } from './previous.js';
 import { ChildPool, type Failure, type PoolLimits } from './pool.js';
 import { type ChildSetup, type FileResult, unreadable } from './tasks.js';
 import { type Ledger, type LedgerWire, ledgerFromWire } from './ledger.js';
@@ -59,6 +66,8 @@ export interface AuditOptions {
   onProgress?: ((done: number, total: number) => void) | undefined;
   /** The audit's day, printed on the correction lists (default: today). */
   date?: Date | undefined;
+  /** An earlier audit's output folder: each finding is then new or still open, and the fixed ones are listed. */
+  previous?: string | undefined;
 }
 
 export interface AuditOutcome {
@@ -68,6 +77,8 @@ export interface AuditOutcome {
   findingsFile: string;
   corrections: Record<string, { xlsx: string; csv: string }>;
   missingInputs: string[];
+  /** Against an earlier audit (--previous): each department's 整改进度. */
+  progress?: DepartmentProgress[];
 }
 
 /** The 表中为 column of an unreadable file: the reason in a word (the library's own wording is English). */
@@ -94,13 +105,15 @@ function toolInfo(): { name: string; version: string } {
 
 function fileFinding(params: RulesConfig, r: FileResult, department: string | null): Finding | null {
   const where = { file: r.input.file, sheet: null, department, unit: null, project: null };
+  // A file with no table is known by its content across audits (renamed, it is the same file), else by its name.
+  const fileKey = (rule: string) => findingKey(`||file:${r.input.sha256 ?? normName(r.input.file)}`, rule, 'file');
   if (r.input.status === 'unreadable') {
     const code = r.failure?.code ?? 'corrupt';
-    return toFinding(fileUnreadableMeta, params, { messageId: code, cell: null, data: { detail: r.failure?.detail ?? '' }, expected: null, actual: null }, where);
+    return toFinding(fileUnreadableMeta, params, { messageId: code, cell: null, data: { detail: r.failure?.detail ?? '' }, expected: null, actual: null }, where, fileKey(fileUnreadableMeta.id));
   }
   if (r.input.status === 'unrecognized') {
     const sheets = r.sheetNames.join('、') || '无';
-    if (r.ledgerLike) return toFinding(fileUnrecognizedMeta, params, { messageId: 'ledgerLike', cell: null, data: { sheets } }, where);
+    if (r.ledgerLike) return toFinding(fileUnrecognizedMeta, params, { messageId: 'ledgerLike', cell: null, data: { sheets } }, where, fileKey(fileUnrecognizedMeta.id));
     const n = r.nearest;
     // The labels the nearest layout lacked, as `inspect` lists them: what to add to the sheet, or to a mapping file.
     const lacking = n ? `${n.lacking.slice(0, 8).join('、')}${n.lacking.length > 8 ? ` 等 ${n.lacking.length} 项` : ''}` : '';
@@ -109,6 +122,7 @@ function fileFinding(params: RulesConfig, r: FileResult, department: string | nu
       params,
       n ? { messageId: 'nearest', cell: null, data: { sheets, layout: n.name, sheet: n.sheet, lacking } } : { messageId: 'unrecognized', cell: null, data: { sheets } },
       where,
+      fileKey(fileUnrecognizedMeta.id),
     );
   }
   return null;
@@ -170,7 +184,7 @@ async function readLedgerApart(pool: ChildPool, file: string, mappingFile: strin
 function duplicateFindings(keys: readonly TableKey[], params: RulesConfig): Finding[] {
   if (params.disabled.includes(batchDuplicateMeta.id)) return [];
   return findDuplicates(keys).map(({ key, first }) =>
-    toFinding(batchDuplicateMeta, params, { messageId: 'duplicate', cell: key.projectCell, data: { unit: key.unit ?? '', project: key.project ?? '', first: `${first.file}（${first.sheet}）` }, expected: null, actual: null }, key),
+    toFinding(batchDuplicateMeta, params, { messageId: 'duplicate', cell: key.projectCell, data: { unit: key.unit ?? '', project: key.project ?? '', first: `${first.file}（${first.sheet}）` }, expected: null, actual: null }, key, findingKey(key.identity, batchDuplicateMeta.id, 'duplicate')),
   );
 }
 
@@ -186,7 +200,8 @@ function missingFindings(ledger: Ledger, keys: readonly TableKey[], params: Rule
     if (matched.has(ledgerRowId({ file: rows.file, sheet: rows.sheet, row: rows.rowOf(i) }))) continue;
     const row = rows.at(i)!;
     const { data, ...where } = missingSubmission(row, departmentOfRow(row));
-    out.push(toFinding(ledgerMissingSubmissionMeta, params, { messageId: 'missing', cell: null, data, expected: null, actual: '未报送' }, where));
+    const key = findingKey(tableIdentity(where.department, where.unit, where.project, row.projectCode), ledgerMissingSubmissionMeta.id, 'ledger');
+    out.push(toFinding(ledgerMissingSubmissionMeta, params, { messageId: 'missing', cell: null, data, expected: null, actual: '未报送' }, where, key));
   }
   return out;
 }
@@ -262,6 +277,8 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   // Set-up problems surface here, before any file is touched.
   const layoutNames = Object.fromEntries(loadMappings(mappingSources).map((m) => [m.id, m.name]));
   const params = o.rulesFile ? loadRulesConfig(path.resolve(cwd, o.rulesFile)) : defaultRulesConfig;
+  // Read before anything is written: --out may be the earlier audit's own folder.
+  const earlier = o.previous ? readEarlierAudit(path.resolve(cwd, o.previous), (m) => new AuditSetupError(m)) : null;
   const ledgerPath = o.ledger ? path.resolve(cwd, o.ledger) : null;
   const setup: ChildSetup = { mappingSources, rulesFile: o.rulesFile ? path.resolve(cwd, o.rulesFile) : null, limits };
   const poolLimits: PoolLimits = { jobs: Math.max(1, o.jobs ?? os.availableParallelism()), timeoutMs: o.timeoutMs ?? 60_000, memoryMb };
@@ -283,25 +300,25 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
         pool.setLedger(wire);
       } catch (err) {
         const why = err instanceof ReadError ? (err.code === 'unsupported' ? err.detail : `${FAILURE_ZH[err.code] ?? err.code}（${err.detail}）`) : err instanceof Error ? err.message : String(err);
-        throw new AuditSetupError(`台账无法读取 (ledger unreadable): ${ledgerPath}: ${why}`);
+        throw new AuditSetupError(`台账无法读取：${ledgerPath}：${why}`);
       }
     }
     // Reports written over the submissions would be audited, or hide them, next time: refuse it in words.
     for (const input of o.inputs) {
       const abs = path.resolve(cwd, input);
       if (kindOf(abs) === 'directory' && (abs === outDir || !path.relative(outDir, abs).startsWith('..')))
-        throw new AuditSetupError(`输出文件夹（--out）不能是输入文件夹本身或其上级，请另选一个文件夹 (--out must not be or contain an input folder)：${outDir}`);
+        throw new AuditSetupError(`输出文件夹（--out）不能是输入文件夹本身或其上级，请另选一个文件夹：${outDir}`);
     }
     const discovered = await listing;
     // The ledger often sits beside the submissions; it is not one of them.
     found = discovered.found.filter((d) => d.path !== ledgerPath);
     missing = discovered.missing;
-    if (!found.length) throw new AuditSetupError(`${NO_WORKBOOK} (no workbook found)：${o.inputs.join('、')}`);
+    if (!found.length) throw new AuditSetupError(`${NO_WORKBOOK}：${o.inputs.join('、')}`);
     try {
       ensureDir(outDir);
       clearOutputs(outDir);
     } catch (err) {
-      throw new AuditSetupError(`输出文件夹无法创建 (cannot create --out): ${outDir}: ${(err as Error).message}`);
+      throw new AuditSetupError(`输出文件夹无法创建：${outDir}：${(err as Error).message}`);
     }
   } catch (err) {
     await pool.close();
@@ -315,6 +332,8 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   let done = 0;
   let tables = 0;
   let copies: Record<string, string>;
+  let all: Finding[];
+  let comparison: Comparison | undefined;
   const tool = toolInfo();
   let corrections: AuditOutcome['corrections'];
   try {
@@ -347,17 +366,32 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
     sameNamePerCode(findings, keys, fileDepartments);
     findings.push(...duplicateFindings(keys, params));
     if (ledger) findings.push(...missingFindings(ledger, keys, params));
+    // Against the earlier audit: each finding new or still open, the earlier ones gone resolved — or, of a table
+    // not resubmitted, still open.
+    if (earlier) {
+      const c = compareAudits(findings, earlier, { identities: new Set(keys.map((k) => k.identity)), inputs, fileDepartments });
+      all = c.findings;
+      comparison = { previous: earlier.counts, resolved: c.resolved, progress: c.progress };
+    } else all = findings;
 
     // The report stage. The reader processes annotate while this process writes findings.json and the lists.
-    const annotating = annotateAll(pool, outDir, found, inputs, findings);
+    const annotating = annotateAll(pool, outDir, found, inputs, all);
     annotating.catch(() => {});
-    writeFileSync(insideDir(outDir, 'findings.json'), findingsDocument(tool, inputs, findings, tables));
-    corrections = writeAllCorrections(outDir, findings, ruleTitles, listContext(inputs, keys, fileDepartments, ledger, o.date));
+    writeFileSync(insideDir(outDir, 'findings.json'), findingsDocument(tool, inputs, all, tables, comparison));
+    corrections = writeAllCorrections(outDir, all, ruleTitles, { ...listContext(inputs, keys, fileDepartments, ledger, o.date), ...(comparison ? { comparison } : {}) });
     copies = await annotating;
   } finally {
     await pool.close();
   }
-  writeSummaryWorkbook(insideDir(outDir, 'summary.xlsx'), inputs, findings, ruleTitles, fileDepartments, copies, layoutNames);
-  const summary = summarize(inputs, findings, tables);
-  return { exitCode: summary.errors > 0 ? 1 : 0, summary, outDir, findingsFile: insideDir(outDir, 'findings.json'), corrections, missingInputs: missing };
+  writeSummaryWorkbook(insideDir(outDir, 'summary.xlsx'), inputs, all, ruleTitles, fileDepartments, copies, layoutNames, comparison?.progress);
+  const summary = summarize(inputs, all, tables);
+  return {
+    exitCode: summary.errors > 0 ? 1 : 0,
+    summary,
+    outDir,
+    findingsFile: insideDir(outDir, 'findings.json'),
+    corrections,
+    missingInputs: missing,
+    ...(comparison ? { progress: comparison.progress } : {}),
+  };
 }

@@ -16,6 +16,7 @@ import {
   loadRulesConfig,
   ruleTitles,
   tableDepartment,
+  tableIdentity,
   tableRules,
   tableUnit,
 } from '../rules/index.js';
@@ -116,6 +117,7 @@ export function auditFile(p: Prepared, task: { path: string; file: string }): Fi
       project: t.project.value,
       projectCell: t.project.cell,
       ledgerRow: hit ? ledgerRowId(hit) : null,
+      identity: tableIdentity(tableDepartment(t), tableUnit(t), t.project.value, t.projectCode.value),
     });
   }
   const input: InputRecord = { file: task.file, sha256: res.sha256, status: res.status, sheets: res.sheets.map(({ name, layout, project }) => ({ name, layout, project })) };

@@ -6,7 +6,7 @@ import { UsageError, wholeOption } from './errors.js';
 import type { Io } from './io.js';
 import { progressBar } from './progress.js';
 
-/** `recon audit <paths…> --out DIR [--ledger FILE] [--mapping FILE|DIR] [--rules FILE] [--jobs N] [--timeout S] [--memory MB]` */
+/** `recon audit <paths…> --out DIR [--previous EARLIER_OUT] [--ledger FILE] [--mapping FILE|DIR] [--rules FILE] [--jobs N] [--timeout S] [--memory MB]` */
 export async function runAuditCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -15,6 +15,7 @@ export async function runAuditCommand(args: string[], io: Io): Promise<number> {
       out: { type: 'string', short: 'o' },
       ledger: { type: 'string' },
       'ledger-mapping': { type: 'string' },
+      previous: { type: 'string' },
       mapping: { type: 'string', multiple: true },
       rules: { type: 'string' },
       jobs: { type: 'string', short: 'j' },
@@ -23,8 +24,8 @@ export async function runAuditCommand(args: string[], io: Io): Promise<number> {
       quiet: { type: 'boolean', short: 'q' },
     },
   });
-  if (!positionals.length) throw new UsageError('audit 需要至少一个文件、文件夹或通配符 (audit needs a file, folder or glob)');
-  if (!values.out) throw new UsageError('audit 需要 --out 输出文件夹 (audit needs --out DIR)');
+  if (!positionals.length) throw new UsageError('audit 需要至少一个文件、文件夹或通配符');
+  if (!values.out) throw new UsageError('audit 需要 --out 输出文件夹');
   const jobs = wholeOption('--jobs', values.jobs, 1, 256);
   const timeoutS = wholeOption('--timeout', values.timeout, 1, 86_400);
   const memoryMb = wholeOption('--memory', values.memory, 32, 65_536);
@@ -42,6 +43,7 @@ export async function runAuditCommand(args: string[], io: Io): Promise<number> {
       outDir: values.out,
       ledger: values.ledger,
       ledgerMappingFile: values['ledger-mapping'],
+      previous: values.previous,
       mappingSources: values.mapping,
       rulesFile: values.rules,
       jobs,
@@ -52,7 +54,7 @@ export async function runAuditCommand(args: string[], io: Io): Promise<number> {
     });
     bar?.done();
     process.off('SIGINT', onInterrupt);
-    for (const m of res.missingInputs) io.err(`提示：${m} 下没有找到工作簿 (nothing found)`);
+    for (const m of res.missingInputs) io.err(`提示：${m} 下没有找到工作簿`);
     const s = res.summary;
     const relative = path.relative(io.cwd, res.outDir) || '.';
     const rel = relative.startsWith('..') ? res.outDir : relative;
@@ -61,6 +63,11 @@ export async function runAuditCommand(args: string[], io: Io): Promise<number> {
         `共 ${s.files} 个文件（已审核 ${s.audited}，无法读取 ${s.unreadable}，无法识别 ${s.unrecognized}），${s.tables} 张表：` +
           `错误 ${s.errors}，警告 ${s.warnings}，提示 ${s.infos}，涉及 ${s.departments} 个部门`,
       );
+      if (res.progress) {
+        const t = res.progress.reduce((a, p) => ({ fixed: a.fixed + p.fixed, open: a.open + p.open, new: a.new + p.new }), { fixed: 0, open: 0, new: 0 });
+        const idle = res.progress.filter((p) => !p.resubmitted).length;
+        io.out(`与上次审核相比：已整改 ${t.fixed}，仍未整改 ${t.open}，新增 ${t.new}${idle ? `；${idle} 个部门未重新报送` : ''}（见 summary.xlsx 的“整改进度”）`);
+      }
       io.out(`报告：${rel}/findings.json、${rel}/summary.xlsx、${rel}/corrections/（${Object.keys(res.corrections).length} 份整改清单）、${rel}/annotated/`);
     }
     return res.exitCode;

@@ -9,8 +9,8 @@ import { type Io, processIo } from './io.js';
 /** Exit codes of SPEC.md: 0 no error-level finding, 1 at least one, 2 usage or fatal problem. */
 export const EXIT_USAGE = 2;
 
-const USAGE = `用法 / usage:
-  recon audit <文件、文件夹或通配符…> --out DIR [--ledger FILE] [--ledger-mapping FILE] [--mapping FILE|DIR]
+const USAGE = `用法：
+  recon audit <文件、文件夹或通配符…> --out DIR [--previous DIR] [--ledger FILE] [--ledger-mapping FILE] [--mapping FILE|DIR]
               [--rules FILE] [--jobs N] [--timeout 秒] [--memory MB] [--quiet]
   recon inspect FILE [--mapping FILE|DIR]
   recon serve [--port 8080] [--host 127.0.0.1] [--data DIR] [--jobs N] [--timeout 秒] [--memory MB]
@@ -21,6 +21,7 @@ const AUDIT_HELP = `recon audit <文件、文件夹或通配符…> --out DIR [�
   审核报送的工作簿（.xlsx、.xls、.csv），为每个主管部门生成整改清单。
 
   --out DIR            输出文件夹：findings.json、summary.xlsx、corrections/<部门>.xlsx|.csv、annotated/
+  --previous DIR       上一轮审核的输出文件夹：每个问题标出“新增”或“仍未整改”，列出已整改的问题和各部门整改进度
   --ledger FILE        预算系统台账（.csv 或工作簿），核对全年预算数、全年执行数并查漏报
   --ledger-mapping F   台账列名不同时的台账映射文件（默认 mappings/ledger.json）
   --mapping FILE|DIR   另加的表格格式映射（可重复；与内置格式同 id 的取代内置格式）
@@ -68,7 +69,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           allowPositionals: true,
           options: { mapping: { type: 'string', multiple: true } },
         });
-        if (positionals.length !== 1) throw new UsageError('inspect 需要一个文件 (inspect takes one FILE)');
+        if (positionals.length !== 1) throw new UsageError('inspect 需要一个文件');
         const { kindOf } = await import('../audit/index.js');
         if (kindOf(path.resolve(io.cwd, positionals[0]!)) !== 'file') throw new UsageError(`找不到文件：${positionals[0]}`);
         const { inspect } = await import('./inspect.js');
@@ -90,7 +91,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         io.out(USAGE);
         return command === undefined ? EXIT_USAGE : 0;
       default:
-        throw new UsageError(`没有这个命令 (unknown command)：${command}`);
+        throw new UsageError(`没有这个命令：${command}`);
     }
   } catch (err) {
     if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
@@ -102,12 +103,12 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       return EXIT_USAGE;
     }
     if (err instanceof MappingError) {
-      io.err(`映射文件有误 (mapping error)：${err.message}`);
+      io.err(`映射文件有误：${err.message}`);
       return EXIT_USAGE;
     }
     // A message, not a traceback: RECON_DEBUG=1 shows where it came from.
     const text = err instanceof Error ? (process.env.RECON_DEBUG ? (err.stack ?? err.message) : err.message) : String(err);
-    io.err(`出错 (error)：${text}`);
+    io.err(`出错：${text}`);
     return EXIT_USAGE;
   }
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Finding, Severity } from '../rules/index.js';
-import { departmentOrUnknown } from './findings-json.js';
+import { type Comparison, departmentOrUnknown } from './findings-json.js';
 import { SEVERITY_ZH } from './labels.js';
 import { insideDir, neutralize, safeFileName } from './safety.js';
 import { compareFindings, compareText } from './sort.js';
@@ -25,7 +25,19 @@ export interface ListContext {
   ledger: string | null;
   /** Files and tables each department submitted. */
   submitted: Record<string, { files: number; tables: number }>;
+  /** Against an earlier audit: the lists gain 整改情况 and a sheet 已整改. */
+  comparison?: Pick<Comparison, 'resolved' | 'progress'>;
 }
+
+/** 整改情况 of a finding against the earlier audit. */
+export function changeLabel(f: Finding): string {
+  if (f.change === 'new') return '新增';
+  return f.resubmitted === false ? '仍未整改（本表未重新报送）' : '仍未整改';
+}
+
+/** The 已整改 sheet's columns: the problem as the earlier audit found it. */
+export const RESOLVED_HEADERS = ['序号', '文件（上次审核）', '工作表', '单元格', '预算单位', '项目', '问题类型', '严重程度', '问题说明（上次审核）'] as const;
+export const RESOLVED_SHEET = '已整改';
 
 /** The Chinese name of a kind of problem; the rule id only where a rule has no title (a bug, not a user's concern). */
 export function ruleLabel(rule: string, ruleTitles: Record<string, string>): string {
@@ -54,7 +66,7 @@ function counts(findings: Finding[]): Record<Severity, number> {
 export function headingRows(department: string, findings: Finding[], ctx: ListContext): string[][] {
   const c = counts(findings);
   const s = ctx.submitted[department];
-  return [
+  const rows = [
     ['整改清单'],
     ['主管部门', neutralize(department)],
     ['审核日期', ctx.date],
@@ -62,14 +74,39 @@ export function headingRows(department: string, findings: Finding[], ctx: ListCo
     ['核对台账', ctx.ledger ? neutralize(ctx.ledger) : '未使用台账'],
     ['问题数', `错误 ${c.error} 个（须整改），警告 ${c.warning} 个（须说明），提示 ${c.info} 个（供参考）`],
   ];
+  const p = ctx.comparison?.progress.find((x) => x.department === department);
+  if (p)
+    rows.push([
+      '整改情况',
+      `上次审核：错误 ${p.earlier.errors} 个，警告 ${p.earlier.warnings} 个，提示 ${p.earlier.infos} 个；本次：已整改 ${p.fixed} 个，仍未整改 ${p.open} 个，新增 ${p.new} 个${p.resubmitted ? '' : '；本部门未重新报送'}`,
+    ]);
+  return rows;
+}
+
+/** The rows of the 已整改 sheet: what the earlier audit found and this one no longer does, in list order. */
+export function resolvedRows(resolved: Finding[], ruleTitles: Record<string, string>): string[][] {
+  return [
+    [...RESOLVED_HEADERS],
+    ...[...resolved].sort(byListOrder).map((f, i) => [
+      String(i + 1),
+      neutralize(f.file),
+      neutralize(f.sheet ?? ''),
+      neutralize(f.cell ?? ''),
+      neutralize(f.unit ?? ''),
+      neutralize(f.project ?? ''),
+      ruleLabel(f.rule, ruleTitles),
+      SEVERITY_ZH[f.severity] ?? f.severity,
+      neutralize(f.message),
+    ]),
+  ];
 }
 
 /**
  * The table of a 整改清单: the header row, then one row per finding in list order. Every text cell is neutralized
  * against formula injection; 序号 is the row number as text.
  */
-export function correctionRows(findings: Finding[], ruleTitles: Record<string, string>): string[][] {
-  const rows: string[][] = [[...CORRECTION_HEADERS]];
+export function correctionRows(findings: Finding[], ruleTitles: Record<string, string>, compared = false): string[][] {
+  const rows: string[][] = [[...CORRECTION_HEADERS, ...(compared ? ['整改情况'] : [])]];
   [...findings].sort(byListOrder).forEach((f, i) => {
     rows.push([
       String(i + 1),
@@ -83,6 +120,7 @@ export function correctionRows(findings: Finding[], ruleTitles: Record<string, s
       neutralize(f.message),
       neutralize(f.expected ?? ''),
       neutralize(f.actual ?? ''),
+      ...(compared ? [changeLabel(f)] : []),
     ]);
   });
   return rows;
@@ -100,12 +138,16 @@ export function toCsv(rows: string[][]): string {
 /** The heading, a blank row, the table: one sheet, as the CSV has them too. */
 function listRows(department: string, findings: Finding[], ruleTitles: Record<string, string>, ctx: ListContext): { rows: string[][]; headerRow: number } {
   const heading = headingRows(department, findings, ctx);
-  return { rows: [...heading, [], ...correctionRows(findings, ruleTitles)], headerRow: heading.length + 1 };
+  return { rows: [...heading, [], ...correctionRows(findings, ruleTitles, !!ctx.comparison)], headerRow: heading.length + 1 };
 }
 
 /** 序号 as a number in the workbook, so that Excel sorts and sums it as one. */
+function numbered(rows: string[][], headerRow: number): CellValue[][] {
+  return rows.map((r, i) => (i > headerRow ? [Number(r[0]), ...r.slice(1)] : r));
+}
+
 function listSheet(rows: string[][], headerRow: number): WriteSheet {
-  const cells: CellValue[][] = rows.map((r, i) => (i > headerRow ? [Number(r[0]), ...r.slice(1)] : r));
+  const cells = numbered(rows, headerRow);
   return { name: CORRECTIONS_SHEET, rows: cells, widths: fitWidths(cells.slice(headerRow)), header: true, headerRow };
 }
 
@@ -113,8 +155,20 @@ function writeFiles(outDir: string, baseName: string, department: string, findin
   const xlsxPath = insideDir(outDir, 'corrections', `${baseName}.xlsx`);
   const csvPath = insideDir(outDir, 'corrections', `${baseName}.csv`);
   const { rows, headerRow } = listRows(department, findings, ruleTitles, ctx);
-  writeXlsxFile(xlsxPath, [listSheet(rows, headerRow)]);
-  fs.writeFileSync(csvPath, toCsv(rows), 'utf8');
+  const sheets = [listSheet(rows, headerRow)];
+  let csvRows = rows;
+  if (ctx.comparison) {
+    // What the department fixed since the earlier audit: a sheet of its own, and a part of the CSV after the list.
+    const fixed = resolvedRows(
+      ctx.comparison.resolved.filter((f) => departmentOrUnknown(f) === department),
+      ruleTitles,
+    );
+    const cells = numbered(fixed, 0);
+    sheets.push({ name: RESOLVED_SHEET, rows: cells, widths: fitWidths(cells), header: true });
+    csvRows = [...rows, [], [RESOLVED_SHEET], ...fixed];
+  }
+  writeXlsxFile(xlsxPath, sheets);
+  fs.writeFileSync(csvPath, toCsv(csvRows), 'utf8');
   return { xlsx: xlsxPath, csv: csvPath };
 }
 
@@ -163,6 +217,8 @@ export function writeAllCorrections(
     if (list) list.push(f);
     else groups.set(key, [f]);
   }
+  // A department that fixed everything still gets its list: it says so, and what was fixed.
+  for (const f of ctx.comparison?.resolved ?? []) if (!groups.has(departmentOrUnknown(f))) groups.set(departmentOrUnknown(f), []);
   const names = departmentFileNames([...groups.keys()]);
   const out = Object.create(null) as Record<string, { xlsx: string; csv: string }>;
   for (const dept of Object.keys(names)) out[dept] = writeFiles(outDir, names[dept] as string, dept, groups.get(dept) ?? [], ruleTitles, ctx);

@@ -2,6 +2,7 @@ import type { Finding } from '../rules/index.js';
 import { type FileStatus, UNKNOWN_DEPARTMENT } from './labels.js';
 import { FINDINGS_SCHEMA_VERSION } from './findings-schema.js';
 import { compareText, sortFindings } from './sort.js';
+import type { DepartmentProgress } from './changes.js';
 
 export interface InputRecord {
   file: string;
@@ -109,24 +110,44 @@ function findingJson(f: Finding): Finding {
     message: f.message,
     expected: f.expected ?? null,
     actual: f.actual ?? null,
+    key: f.key,
+    ...(f.change ? { change: f.change } : {}),
+    ...(f.resubmitted === false ? { resubmitted: false as const } : {}),
   };
 }
 
+/** What findings.json says of an earlier audit it was compared with (--previous). */
+export interface Comparison {
+  /** The earlier audit's summary counts. */
+  previous: { files: number; findings: number; errors: number; warnings: number; infos: number };
+  resolved: Finding[];
+  progress: DepartmentProgress[];
+}
+
 /**
- * The text of findings.json: `{ schemaVersion, tool, inputs, findings, summary }` (findings-schema.ts), sorted, keys
- * in a fixed order, 2-space indent, trailing newline, no timestamps — byte-identical for the same inputs in any order.
+ * The text of findings.json: `{ schemaVersion, tool, inputs, findings, summary }` (findings-schema.ts), and against
+ * an earlier audit `previous`, `resolved` and `progress` too; sorted, keys in a fixed order, 2-space indent, trailing
+ * newline, no timestamps — byte-identical for the same inputs in any order.
  */
 export function findingsDocument(
   tool: { name: string; version: string },
   inputs: InputRecord[],
   findings: Finding[],
   tables: number,
+  comparison?: Comparison,
 ): string {
   const doc = {
     schemaVersion: FINDINGS_SCHEMA_VERSION,
     tool: { name: tool.name, version: tool.version },
     inputs: [...inputs].sort(compareInputs).map(inputJson),
     findings: sortFindings(findings).map(findingJson),
+    ...(comparison
+      ? {
+          previous: comparison.previous,
+          resolved: sortFindings(comparison.resolved).map(findingJson),
+          progress: comparison.progress,
+        }
+      : {}),
     summary: summarize(inputs, findings, tables),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;

@@ -5,8 +5,12 @@
  */
 import { z } from 'zod';
 
-/** 1: the document before it carried its version; 2: `schemaVersion` added, rule.failed among the rules. */
-export const FINDINGS_SCHEMA_VERSION = 2;
+/**
+ * 1: the document before it carried its version; 2: `schemaVersion` added, rule.failed among the rules; 3: each
+ * finding's `key` (its identity across audits), and against an earlier audit `change`, `resubmitted`, `previous`,
+ * `resolved` and `progress`.
+ */
+export const FINDINGS_SCHEMA_VERSION = 3;
 
 const Severity = z.enum(['error', 'warning', 'info']).describe('error = must be corrected, warning = must be explained, info');
 const A1 = /^[A-Z]{1,3}[1-9]\d{0,6}$/;
@@ -24,6 +28,12 @@ export const FindingSchema = z
     message: z.string().min(1).describe('Chinese, names the figures'),
     expected: z.string().nullable().describe('应为'),
     actual: z.string().nullable().describe('表中为'),
+    key: z
+      .string()
+      .min(1)
+      .describe('The problem\'s identity across resubmissions: department and unit codes, project, rule and what it is about (never the file name or cell)'),
+    change: z.enum(['new', 'open']).optional().describe('With --previous: found for the first time, or still there'),
+    resubmitted: z.literal(false).optional().describe('With --previous: an earlier finding of a table not resubmitted, still open'),
   })
   .describe('One problem, pinned to a file, sheet and cell');
 
@@ -59,12 +69,36 @@ export const SummarySchema = z.strictObject({
   byDepartment: z.record(z.string(), Counts),
 });
 
+const ProgressSchema = z
+  .strictObject({
+    department: z.string(),
+    earlier: Counts,
+    fixed: z.number().int().nonnegative(),
+    open: z.number().int().nonnegative(),
+    new: z.number().int().nonnegative(),
+    fixedErrorShare: z.number().min(0).max(100).nullable().describe('Percent of the earlier errors fixed'),
+    resubmitted: z.boolean().describe('false: the department sent nothing new (no file, or the same files)'),
+  })
+  .describe('整改进度 of one department against the earlier audit');
+
 export const FindingsDocumentSchema = z
   .strictObject({
     schemaVersion: z.literal(FINDINGS_SCHEMA_VERSION),
     tool: z.strictObject({ name: z.literal('perf-recon'), version: z.string() }),
     inputs: z.array(InputSchema),
     findings: z.array(FindingSchema),
+    previous: z
+      .strictObject({
+        files: z.number().int().nonnegative(),
+        findings: z.number().int().nonnegative(),
+        errors: z.number().int().nonnegative(),
+        warnings: z.number().int().nonnegative(),
+        infos: z.number().int().nonnegative(),
+      })
+      .optional()
+      .describe('With --previous: the earlier audit\'s counts'),
+    resolved: z.array(FindingSchema).optional().describe('With --previous: earlier findings no longer present (file, sheet and cell are the earlier ones)'),
+    progress: z.array(ProgressSchema).optional(),
     summary: SummarySchema,
   })
   .describe('findings.json of `recon audit`: sorted, byte-identical for the same inputs');

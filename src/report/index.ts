@@ -8,7 +8,9 @@ export {
   findingsDocument,
   departmentOrUnknown,
   compareInputs,
+  type Comparison,
 } from './findings-json.js';
+export { compareAudits, type Earlier, type DepartmentProgress, type Changes } from './changes.js';
 export {
   CORRECTION_HEADERS,
   CORRECTIONS_SHEET,

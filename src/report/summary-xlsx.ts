@@ -2,6 +2,7 @@ import { type Finding, type RuleMeta, type Severity, allRuleMetas } from '../rul
 import { compareInputs, departmentOrUnknown, type InputRecord } from './findings-json.js';
 import { ANNOTATED_NOT_AUDITED, SEVERITY_ZH, STATUS_ZH } from './labels.js';
 import { neutralize } from './safety.js';
+import type { DepartmentProgress } from './changes.js';
 import { compareText } from './sort.js';
 import { type CellValue, reportSheet, writeXlsxFile } from './xlsx-writer.js';
 
@@ -101,8 +102,30 @@ export function fileRows(
 }
 
 /**
+ * 整改进度: per department, where it stood at the earlier audit, what it fixed, what is still open and new, the share
+ * of its earlier errors fixed, and whether it resubmitted at all.
+ */
+export function progressRows(progress: readonly DepartmentProgress[]): CellValue[][] {
+  return [
+    ['部门', '上次错误', '上次警告', '上次提示', '已整改', '仍未整改', '新增', '上次错误整改率', '是否重新报送'],
+    ...progress.map((p) => [
+      neutralize(p.department),
+      p.earlier.errors,
+      p.earlier.warnings,
+      p.earlier.infos,
+      p.fixed,
+      p.open,
+      p.new,
+      p.fixedErrorShare === null ? '—' : `${p.fixedErrorShare}%`,
+      p.resubmitted ? '已重新报送' : '未重新报送',
+    ]),
+  ];
+}
+
+/**
  * `summary.xlsx`: sheets 按部门, 按问题类型, 文件 (every input file with its status, the layout that read each table,
- * if not audited why, and its annotated copy or why it has none) and 规则说明 (the rule reference).
+ * if not audited why, and its annotated copy or why it has none), against an earlier audit 整改进度, and 规则说明 (the
+ * rule reference).
  */
 export function writeSummaryWorkbook(
   file: string,
@@ -112,11 +135,13 @@ export function writeSummaryWorkbook(
   fileDepartments: Record<string, string>,
   annotated: Record<string, string> = {},
   layoutNames: Record<string, string> = {},
+  progress?: readonly DepartmentProgress[],
 ): void {
   writeXlsxFile(file, [
     reportSheet('按部门', departmentRows(findings, fileDepartments)),
     reportSheet('按问题类型', ruleRows(findings, ruleTitles)),
     reportSheet('文件', fileRows(inputs, findings, fileDepartments, annotated, layoutNames)),
+    ...(progress ? [reportSheet('整改进度', progressRows(progress))] : []),
     reportSheet('规则说明', ruleReferenceRows(allRuleMetas)),
   ]);
 }

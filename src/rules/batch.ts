@@ -14,6 +14,8 @@ export interface TableKey {
   projectCell: string | null;
   /** The ledger row the table matched, by ledgerRowId. */
   ledgerRow: string | null;
+  /** The table's identity across audits (identity.ts), as its findings' keys begin. */
+  identity: string;
 }
 
 export const batchDuplicateMeta: RuleMeta = {

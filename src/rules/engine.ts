@@ -4,6 +4,7 @@ import { fill } from './message.js';
 import { type TableRule, ruleFailedMeta } from './rule.js';
 import type { LedgerIndex } from './ledger-index.js';
 import type { Finding, Report, RuleMeta, Severity } from './types.js';
+import { cellSubjects, findingKey, placeKey, tableIdentity } from './identity.js';
 
 /** The department a table's findings are filed under: its 主管部门 as code-name, or the text as written. */
 export function tableDepartment(t: ProjectTable): string | null {
@@ -25,24 +26,31 @@ export function severityOf(meta: RuleMeta, params: RulesConfig): Severity {
 
 const figure = (v: Report['expected']): string | null => (v === undefined || v === null ? null : isDecimal(v) ? v.toFixed() : v);
 
-/** Builds a finding from a rule's report; the message template must exist, or the rule is broken. */
+/**
+ * Builds a finding from a rule's report; the message template must exist, or the rule is broken. `key` is its
+ * identity across audits (identity.ts); by default, its place and what it is about (`subject`).
+ */
 export function toFinding(
   meta: RuleMeta,
   params: RulesConfig,
   r: Report,
   where: Pick<Finding, 'file' | 'sheet' | 'department' | 'unit' | 'project'>,
+  key?: string,
+  subject = 'table',
 ): Finding {
   const template = meta.messages[r.messageId];
   if (template === undefined) throw new Error(`${meta.id}: no message "${r.messageId}"`);
+  const place = { ...where, ...r.where };
+  const about = r.about ? `${subject}|${r.about}` : subject;
   return {
     rule: meta.id,
     severity: severityOf(meta, params),
-    ...where,
-    ...r.where,
+    ...place,
     cell: r.cell,
     message: fill(template, r.data),
     expected: figure(r.expected),
     actual: figure(r.actual),
+    key: key ?? placeKey({ ...place, rule: meta.id }, about),
   };
 }
 
@@ -63,16 +71,26 @@ export function checkTable(
 ): Finding[] {
   const out: Finding[] = [];
   const place = tablePlace(table);
+  const identity = tableIdentity(place.department, place.unit, place.project, table.projectCode.value);
+  let subjects: Map<string, string> | null = null;
+  const subjectOf = (cell: string | null) => (cell ? ((subjects ??= cellSubjects(table)).get(cell) ?? `单元格|${cell}`) : 'table');
   for (const rule of rules) {
     if (params.disabled.includes(rule.meta.id)) continue;
     try {
       rule.check(table, {
         params,
         ledger,
-        report: (r) => out.push(toFinding(rule.meta, params, r, r.table ? tablePlace(r.table) : place)),
+        report: (r) => {
+          const subject = subjectOf(r.cell);
+          const about = r.about ? `${subject}|${r.about}` : subject;
+          // A batch rule's finding about another table is that table's.
+          const where = r.table ? tablePlace(r.table) : place;
+          const key = r.table ? undefined : findingKey(identity, rule.meta.id, about);
+          out.push(toFinding(rule.meta, params, r, where, key, subject));
+        },
       });
     } catch (err) {
-      out.push(ruleFailed(rule.meta, place));
+      out.push(ruleFailed(rule.meta, place, findingKey(identity, ruleFailedMeta.id, rule.meta.id)));
       // For whoever fixes the rule: the log of the reader process (RECON_DEBUG=1 shows it).
       console.error(`rule ${rule.meta.id} failed on ${table.file}#${table.sheet}: ${err instanceof Error ? err.stack : String(err)}`);
     }
@@ -81,7 +99,7 @@ export function checkTable(
 }
 
 /** The finding of a rule that threw on a table; not subject to the rules file, so that it can never pass unseen. */
-export function ruleFailed(rule: RuleMeta, where: Pick<Finding, 'file' | 'sheet' | 'department' | 'unit' | 'project'>): Finding {
+export function ruleFailed(rule: RuleMeta, where: Pick<Finding, 'file' | 'sheet' | 'department' | 'unit' | 'project'>, key: string): Finding {
   return {
     rule: ruleFailedMeta.id,
     severity: ruleFailedMeta.severity,
@@ -90,5 +108,6 @@ export function ruleFailed(rule: RuleMeta, where: Pick<Finding, 'file' | 'sheet'
     message: fill(ruleFailedMeta.messages.failed!, { rule: rule.title }),
     expected: '完成审核',
     actual: '未完成审核',
+    key,
   };
 }

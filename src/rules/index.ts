@@ -8,3 +8,4 @@ export { LedgerIndex, type LedgerRows, ledgerRowId } from './ledger-index.js';
 export { ledgerMissingSubmissionMeta, ledgerDepartments, missingSubmission } from './ledger.js';
 export { batchDuplicateMeta, findDuplicates, type TableKey } from './batch.js';
 export { fileUnrecognizedMeta } from './file.js';
+export { tableIdentity, findingKey, placeKey, projectIdentity } from './identity.js';

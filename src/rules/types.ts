@@ -17,6 +17,15 @@ export interface Finding {
   message: string;
   expected: string | null;
   actual: string | null;
+  /**
+   * The problem's identity across resubmissions (identity.ts): department and unit codes, project, rule and what
+   * it is about — not the file's name or the cell's address.
+   */
+  key: string;
+  /** Against an earlier audit (--previous): a problem found for the first time, or still there. */
+  change?: 'new' | 'open';
+  /** false: an earlier finding of a table that was not resubmitted, still open (its file, sheet and cell are the earlier ones). */
+  resubmitted?: false;
 }
 
 export interface RuleMeta {
@@ -43,4 +52,6 @@ export interface Report {
   table?: ProjectTable;
   /** For batch rules about no table at all (a ledger row without a submission). */
   where?: Partial<Pick<Finding, 'file' | 'sheet' | 'department' | 'unit' | 'project'>>;
+  /** What the finding is about beyond its cell, where one cell can hold several problems (a text's several figures). */
+  about?: string;
 }

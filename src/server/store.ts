@@ -316,7 +316,7 @@ export class AuditStore {
     const scrub = (s: string) => s.split(`${dir}${path.sep}`).join('').split(dir).join('');
     const msg = scrub(errorText(err));
     if (err instanceof AuditSetupError) {
-      if (msg.startsWith('台账')) return `台账无法读取，审核未进行：${msg.replace(/^台账无法读取\s*\(ledger unreadable\):\s*/, '')}`;
+      if (msg.startsWith('台账')) return `台账无法读取，审核未进行：${msg.replace(/^台账无法读取[：:]\s*/, '')}`;
       if (msg.startsWith(NO_WORKBOOK)) return NO_WORKBOOK;
       return `审核无法开始：${msg}`;
     }

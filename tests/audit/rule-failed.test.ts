@@ -47,6 +47,8 @@ describe('rule.failed in the engine', () => {
         message: MESSAGE,
         expected: '完成审核',
         actual: '未完成审核',
+        // its identity: the table's, and the rule that failed on it
+        key: expect.stringMatching(/\|rule\.failed\|fund\.rate$/),
       },
     ]);
     expect(out.filter((f) => f.rule !== 'rule.failed')).toEqual(clean.filter((f) => f.rule !== 'fund.rate'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findingsDocument, summarize, type InputRecord } from '../../src/report/index.js';
+import { FINDINGS_SCHEMA_VERSION, findingsDocument, summarize, type InputRecord } from '../../src/report/index.js';
 import { parseFindings } from '../helpers/findings.js';
 import { finding, shuffled } from './helpers.js';
 
@@ -61,7 +61,7 @@ describe('findingsDocument', () => {
 
   it('has the fixed shape, sorted, 2-space indented, with a trailing newline', () => {
     expect(doc.endsWith('}\n')).toBe(true);
-    expect(doc.startsWith('{\n  "schemaVersion": 2,\n  "tool": {\n    "name": "perf-recon",\n    "version": "0.1.0"\n  },\n  "inputs": [')).toBe(true);
+    expect(doc.startsWith(`{\n  "schemaVersion": ${FINDINGS_SCHEMA_VERSION},\n  "tool": {\n    "name": "perf-recon",\n    "version": "0.1.0"\n  },\n  "inputs": [`)).toBe(true);
     // valid under the published schema, and typed by it
     const parsed = parseFindings(doc);
     expect(Object.keys(parsed)).toEqual(['schemaVersion', 'tool', 'inputs', 'findings', 'summary']);

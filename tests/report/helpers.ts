@@ -16,6 +16,7 @@ export function finding(over: Partial<Finding> = {}): Finding {
     message: '执行率应为 95.64%（6.695 ÷ 7），表中为 96.54%',
     expected: '95.64%',
     actual: '96.54%',
+    key: `007|007001|网格员意外伤害保险|${over.rule ?? 'fund.rate'}|${over.cell ?? 'H7'}`,
     ...over,
   };
 }

@@ -4,7 +4,7 @@ import { type TableKey, findDuplicates } from '../../src/rules/index.js';
 /** A table as the batch rules see it: its place, unit and project. */
 function key(file: string, unitCode: string | null, unitName: string | null, project: string): TableKey {
   const unit = unitCode && unitName ? `${unitCode}-${unitName}` : (unitName ?? unitCode);
-  return { file, sheet: '表1', department: '007-政法委', unit, unitCode, unitName, project, projectCell: 'C4', ledgerRow: null };
+  return { file, sheet: '表1', department: '007-政法委', unit, unitCode, unitName, project, projectCell: 'C4', ledgerRow: null, identity: `007|${unitCode ?? unitName}|${project}` };
 }
 const dupes = (keys: TableKey[]) => findDuplicates(keys).map(({ key: k, first }) => `${k.file} ← ${first.file}`);
 
