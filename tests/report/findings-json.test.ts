@@ -74,7 +74,7 @@ describe('findingsDocument', () => {
       'c/notes.csv:null',
     ]);
     expect(Object.keys(parsed.findings[0]!)).toEqual([
-      'rule', 'severity', 'file', 'sheet', 'cell', 'department', 'unit', 'project', 'message', 'expected', 'actual',
+      'rule', 'severity', 'file', 'sheet', 'cell', 'department', 'unit', 'project', 'message', 'expected', 'actual', 'key',
     ]);
     expect(Object.keys(parsed.inputs[0]!)).toEqual(['file', 'sha256', 'status', 'sheets']);
     expect(parsed.summary.findings).toBe(5);
