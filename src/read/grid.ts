@@ -2,6 +2,7 @@
  * The reader's output: every sheet as a grid of cells, whatever the file format was.
  * Later stages never see SheetJS or CSV objects, only these types.
  */
+import { indexMerges } from './merge-index.js';
 
 export interface Cell {
   /** Zero-based row and column. */
@@ -108,27 +109,21 @@ export function makeSheet(
     rowCount = Math.max(rowCount, Math.min(m.e.r + 1, rows.length));
     colCount = Math.max(colCount, m.e.c + 1);
   }
-  // Index merges by every covered cell; merges in forms are few and small.
-  const cover = new Map<number, Range>();
-  const key = (r: number, c: number) => r * 16384 + c;
-  for (const m of merges) {
-    for (let r = m.s.r; r <= m.e.r && r < rowCount; r++)
-      for (let c = m.s.c; c <= m.e.c && c < colCount; c++) cover.set(key(r, c), m);
-  }
+  const index = indexMerges(merges, rowCount, colCount);
   const own = (r: number, c: number) => rows[r]?.[c];
   return {
     name,
     rowCount,
     colCount,
-    merges,
+    merges: index.kept,
     ...(widths?.length ? { widths } : {}),
     ...(hidden ? { hidden } : {}),
     ...(concealed?.rows.size ? { hiddenRows: concealed.rows } : {}),
     ...(concealed?.cols.size ? { hiddenCols: concealed.cols } : {}),
     own,
-    mergeAt: (r, c) => cover.get(key(r, c)),
+    mergeAt: (r, c) => index.at(r, c),
     at(r, c) {
-      const m = cover.get(key(r, c));
+      const m = index.at(r, c);
       return m ? own(m.s.r, m.s.c) : own(r, c);
     },
   };

@@ -4,6 +4,7 @@ import { ReadError } from './errors.js';
 import type { ReadLimits } from './limits.js';
 import { ZipTooLarge } from '../ooxml/index.js';
 import { readOoxml, uncachedByName } from './ooxml.js';
+import { checkInflatedSize } from './zip-budget.js';
 
 /** How SheetJS is asked to parse a workbook (the benchmark's floor uses the same). */
 export const SHEETJS_READ_OPTIONS: XLSX.ParsingOptions = {
@@ -100,6 +101,8 @@ export function readSpreadsheet(buf: Buffer, limits: ReadLimits, container: 'zip
       // else not a file the fast path reads exactly as SheetJS does (or not readable at all): SheetJS decides
     }
   }
+  // SheetJS inflates every part at once and uncapped: measure them first (a declined ZIP bomb stops here).
+  if (container === 'zip') checkInflatedSize(buf, limits.maxInflatedBytes, limits.maxInflatedBytes);
   const sheets = readWithSheetJS(buf, limits, container);
   if (container !== 'zip') return sheets;
   const uncached = uncachedByName(buf, limits);

@@ -16,26 +16,53 @@ export function neutralize(text: string): string {
   return `'${text}`;
 }
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-const FORBIDDEN = /[/\\:*?"<>|]/g;
+const FORBIDDEN = new Set(['/', '\\', ':', '*', '?', '"', '<', '>', '|']);
 const RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
 const MAX_CODE_POINTS = 80;
-
-function trimDotsAndSpaces(s: string): string {
-  return s.replace(/^[\s.]+/u, '').replace(/[\s.]+$/u, '');
-}
+/** Bytes a name may take in UTF-8: a file system allows 255, and `_12` and `.xlsx` still go after it. */
+const MAX_BYTES = 200;
 
 /**
- * A department name (or any submission text) made safe as one file-name segment: no control characters, no path
- * separators or characters Windows forbids, no `..`, no leading/trailing dots or spaces, at most 80 code points,
- * never a Windows reserved device name. Empty results become `fallback`.
+ * Characters no file name should carry: controls, and the invisible ones that reorder or hide text (bidi overrides
+ * and isolates, zero-width marks), which make `报告\u202Excod.exe` look like another name than it is.
+ */
+function invisible(cp: number): boolean {
+  return (
+    cp < 0x20 ||
+    (cp >= 0x7f && cp <= 0x9f) ||
+    cp === 0x061c ||
+    (cp >= 0x200b && cp <= 0x200f) ||
+    (cp >= 0x202a && cp <= 0x202e) ||
+    (cp >= 0x2060 && cp <= 0x2069) ||
+    cp === 0xfeff
+  );
+}
+
+const isSpaceOrDot = (ch: string) => ch === '.' || /\s/.test(ch);
+
+/**
+ * A department name (or any submission text) made safe as one file-name segment: no control or invisible
+ * characters, no path separators or characters Windows forbids, no `..`, no leading/trailing dots or spaces, at
+ * most 80 code points and 200 UTF-8 bytes, never a Windows reserved device name. Empty results become `fallback`.
+ * One pass over the text, stopping once enough is kept: a name of 200,000 spaces costs no more than a short one.
  */
 export function safeFileName(name: string, fallback = '未知部门'): string {
-  let s = name.replace(CONTROL, '').replace(FORBIDDEN, '_');
-  while (s.includes('..')) s = s.replace(/\.{2,}/g, '.');
-  s = trimDotsAndSpaces(s);
-  const points = Array.from(s);
-  if (points.length > MAX_CODE_POINTS) s = trimDotsAndSpaces(points.slice(0, MAX_CODE_POINTS).join(''));
+  const kept: string[] = [];
+  let bytes = 0;
+  for (const ch of name) {
+    const cp = ch.codePointAt(0)!;
+    if (invisible(cp)) continue;
+    const c = FORBIDDEN.has(ch) ? '_' : ch;
+    // nothing leading but dots and spaces; no `..`
+    if (kept.length === 0 && isSpaceOrDot(c)) continue;
+    if (c === '.' && kept[kept.length - 1] === '.') continue;
+    const size = Buffer.byteLength(c, 'utf8');
+    if (kept.length >= MAX_CODE_POINTS || bytes + size > MAX_BYTES) break;
+    kept.push(c);
+    bytes += size;
+  }
+  while (kept.length && isSpaceOrDot(kept[kept.length - 1]!)) kept.pop();
+  let s = kept.join('');
   if (s === '') return fallback;
   const m = RESERVED.exec(s);
   if (m) s = `${m[1]}_${m[2] ?? ''}`;

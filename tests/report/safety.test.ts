@@ -45,11 +45,24 @@ describe('safeFileName', () => {
     expect(safeFileName('..', 'x')).toBe('x');
   });
 
-  it('caps at 80 code points without splitting a surrogate pair', () => {
-    const long = '𠀀'.repeat(100);
-    const out = safeFileName(long);
-    expect(Array.from(out)).toHaveLength(80);
-    expect(out).toBe('𠀀'.repeat(80));
+  it('caps at 80 code points and 200 UTF-8 bytes without splitting a surrogate pair', () => {
+    expect(safeFileName('a'.repeat(100))).toBe('a'.repeat(80));
+    const out = safeFileName('𠀀'.repeat(100));
+    expect(Buffer.byteLength(out, 'utf8')).toBeLessThanOrEqual(200);
+    expect(out).toBe('𠀀'.repeat(50));
+    expect(safeFileName('部'.repeat(100))).toBe('部'.repeat(66));
+  });
+
+  it('drops bidi overrides and zero-width characters that disguise a name', () => {
+    expect(safeFileName('报告\u202Excod.exe')).toBe('报告xcod.exe');
+    expect(safeFileName('财\u200B政\uFEFF局\u2066')).toBe('财政局');
+    expect(safeFileName('\u202E\u200B')).toBe('未知部门');
+  });
+
+  it('handles a name of 200,000 spaces or dots in one pass', () => {
+    expect(safeFileName(' '.repeat(200_000))).toBe('未知部门');
+    expect(safeFileName('.'.repeat(200_000))).toBe('未知部门');
+    expect(safeFileName(`a${' '.repeat(200_000)}b`)).toBe('a');
   });
 });
 
