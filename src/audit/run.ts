@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import fg from 'fast-glob';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,11 @@ import {
   type Finding,
   type RulesConfig,
   type TableKey,
+  MAX_FINDINGS_PER_FILE,
+  MAX_REPORT_FINDINGS,
   batchDuplicateMeta,
+  capFindings,
+  fairCap,
   defaultRulesConfig,
   fileUnreadableMeta,
   fileUnrecognizedMeta,
@@ -30,7 +34,7 @@ import {
   type Summary,
   ensureDir,
   annotatedPaths,
-  findingsDocument,
+  writeFindingsDocument,
   insideDir,
   summarize,
   writeAllCorrections,
@@ -160,6 +164,23 @@ function sameNamePerCode(findings: Finding[], keys: TableKey[], fileDepartments:
 }
 
 /** A file the pool has no answer for: unreadable, with the reason its reader process gave out. */
+/**
+ * Every file's findings within MAX_FINDINGS_PER_FILE, and all of them within MAX_REPORT_FINDINGS (shared alike by
+ * the files with many); each file with findings left out gets one file.too-many-findings that counts them.
+ */
+function reportCapped(findings: Finding[], omittedBefore: ReadonlyMap<string, number>, params: RulesConfig): Finding[] {
+  const perFile = new Map<string, number>();
+  for (const f of findings) perFile.set(f.file, (perFile.get(f.file) ?? 0) + 1);
+  const cap = Math.min(MAX_FINDINGS_PER_FILE, fairCap([...perFile.values()], MAX_REPORT_FINDINGS));
+  if (omittedBefore.size === 0 && [...perFile.values()].every((n) => n <= cap)) return findings;
+  return capFindings(findings, cap, params, omittedBefore);
+}
+
+/** push(...items) without spreading: a ledger's hundred thousand missing rows would overflow the call stack. */
+function append<T>(to: T[], items: readonly T[]): void {
+  for (const x of items) to.push(x);
+}
+
 function lostFile(file: string, code: Failure, detail: string): FileResult {
   // A task that threw is a bug or a set-up that failed, not the file's doing; it still becomes the file's finding.
   return unreadable(file, { code: code === 'failed' ? 'corrupt' : code, detail });
@@ -329,6 +350,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   const findings: Finding[] = [];
   const keys: TableKey[] = [];
   const fileDepartments: Record<string, string> = {};
+  const omitted = new Map<string, number>();
   let done = 0;
   let tables = 0;
   let copies: Record<string, string>;
@@ -348,6 +370,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
         for (const f of r.findings) f.department ??= department;
         for (const k of r.keys) k.department ??= department;
         findings.push(...r.findings);
+        if (r.omitted) omitted.set(r.input.file, r.omitted);
         keys.push(...r.keys);
         tables += r.keys.length;
         if (department) fileDepartments[d.file] = department;
@@ -364,8 +387,13 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
       if (d) fileDepartments[i.file] = d;
     }
     sameNamePerCode(findings, keys, fileDepartments);
-    findings.push(...duplicateFindings(keys, params));
-    if (ledger) findings.push(...missingFindings(ledger, keys, params));
+    const capped = reportCapped(findings, omitted, params);
+    if (capped !== findings) {
+      findings.length = 0;
+      for (const f of capped) findings.push(f);
+    }
+    append(findings, duplicateFindings(keys, params));
+    if (ledger) append(findings, missingFindings(ledger, keys, params));
     // Against the earlier audit: each finding new or still open, the earlier ones gone resolved — or, of a table
     // not resubmitted, still open.
     if (earlier) {
@@ -377,7 +405,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
     // The report stage. The reader processes annotate while this process writes findings.json and the lists.
     const annotating = annotateAll(pool, outDir, found, inputs, all);
     annotating.catch(() => {});
-    writeFileSync(insideDir(outDir, 'findings.json'), findingsDocument(tool, inputs, all, tables, comparison));
+    writeFindingsDocument(insideDir(outDir, 'findings.json'), tool, inputs, all, tables, comparison);
     corrections = writeAllCorrections(outDir, all, ruleTitles, { ...listContext(inputs, keys, fileDepartments, ledger, o.date), ...(comparison ? { comparison } : {}) });
     copies = await annotating;
   } finally {

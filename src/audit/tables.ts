@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { type ReadLimits, ReadError, type Workbook, defaultReadLimits, readBuffer } from '../read/index.js';
+import { type ReadLimits, ReadError, type Workbook, defaultReadLimits, fileTooLarge, readBuffer } from '../read/index.js';
 import { type LedgerMapping, type Mapping, type Miss, type RawTable, explainMiss, loadLedgerMapping, mapLedger, mapSheet } from '../map/index.js';
 import { type ProjectTable, normalize } from '../model/index.js';
 
@@ -43,7 +43,7 @@ export async function loadTables(
   let buf: Buffer;
   try {
     const info = await stat(path);
-    if (info.size > limits.maxBytes) throw new ReadError('too-large', `${info.size} bytes`);
+    if (info.size > limits.maxBytes) throw fileTooLarge(info.size, limits.maxBytes);
     buf = await readFile(path);
   } catch (err) {
     const e = err instanceof ReadError ? err : new ReadError('corrupt', err instanceof Error ? err.message : String(err));

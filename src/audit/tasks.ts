@@ -5,12 +5,14 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { type Mapping, loadMappings } from '../map/index.js';
-import { type ReadFailure, type ReadLimits, ReadError } from '../read/index.js';
+import { type ReadFailure, type ReadLimits, ReadError, fileTooLarge } from '../read/index.js';
 import {
   type Finding,
   type RulesConfig,
   type TableKey,
+  MAX_FINDINGS_PER_FILE,
   checkTable,
+  keepMostSevere,
   defaultRulesConfig,
   ledgerRowId,
   loadRulesConfig,
@@ -41,6 +43,8 @@ export interface FileResult {
   keys: TableKey[];
   failure?: { code: FileFailure; detail: string };
   sheetNames: string[];
+  /** Findings left out under MAX_FINDINGS_PER_FILE (the most severe are sent). */
+  omitted?: number;
   ledgerLike?: boolean;
   /** No table: the layout the file came nearest to, and the labels it lacked (file.unrecognized says them). */
   nearest?: FileTables['nearest'];
@@ -84,7 +88,7 @@ function readSubmission(p: Prepared, path: string): Buffer | ReadError {
   // Synchronous on purpose: a reader process does one file at a time.
   try {
     const info = statSync(path);
-    if (info.size > p.setup.limits.maxBytes) throw new ReadError('too-large', `${(info.size / 1048576).toFixed(1)} MB`);
+    if (info.size > p.setup.limits.maxBytes) throw fileTooLarge(info.size, p.setup.limits.maxBytes);
     return readFileSync(path);
   } catch (err) {
     return err instanceof ReadError ? err : new ReadError('corrupt', String(err));
@@ -121,9 +125,12 @@ export function auditFile(p: Prepared, task: { path: string; file: string }): Fi
     });
   }
   const input: InputRecord = { file: task.file, sha256: res.sha256, status: res.status, sheets: res.sheets.map(({ name, layout, project }) => ({ name, layout, project })) };
+  // Capped here already, so that a hostile file's thousands of findings never cross to the main process.
+  const { kept, omitted } = keepMostSevere(findings, MAX_FINDINGS_PER_FILE);
   return {
     input,
-    findings,
+    findings: kept,
+    ...(omitted ? { omitted } : {}),
     keys,
     sheetNames: res.sheets.map((s) => s.name),
     ...(res.failure ? { failure: res.failure } : {}),

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Workbook } from './grid.js';
-import { ReadError } from './errors.js';
+import { ReadError, fileTooLarge } from './errors.js';
 import { type ReadLimits, defaultReadLimits } from './limits.js';
 import { readSpreadsheet } from './xlsx.js';
 import { readCsv } from './csv.js';
@@ -42,7 +42,7 @@ function looksLikeMarkup(buf: Buffer): boolean {
 /** Reads a buffer into grids. `file` is only used for naming and format hints. */
 export function readBuffer(buf: Buffer, file: string, limits: ReadLimits = defaultReadLimits): Workbook {
   if (buf.length === 0) throw new ReadError('empty', 'file is empty');
-  if (buf.length > limits.maxBytes) throw new ReadError('too-large', `${buf.length} bytes`);
+  if (buf.length > limits.maxBytes) throw fileTooLarge(buf.length, limits.maxBytes);
   const format = sniffFormat(buf, file);
   const container = startsWith(buf, ZIP) ? 'zip' : startsWith(buf, CFB) ? 'cfb' : 'other';
   // An .xlsx is a ZIP, or a CFB when password-protected; anything else under that name is not a workbook.
@@ -54,6 +54,6 @@ export function readBuffer(buf: Buffer, file: string, limits: ReadLimits = defau
 
 export async function readWorkbook(file: string, limits: ReadLimits = defaultReadLimits): Promise<Workbook> {
   const info = await stat(file);
-  if (info.size > limits.maxBytes) throw new ReadError('too-large', `${info.size} bytes`);
+  if (info.size > limits.maxBytes) throw fileTooLarge(info.size, limits.maxBytes);
   return readBuffer(await readFile(file), file, limits);
 }

@@ -1,6 +1,6 @@
 import * as XLSX from 'xlsx';
 import { type Cell, type Range, type Sheet, a1, makeSheet } from './grid.js';
-import { ReadError } from './errors.js';
+import { ReadError, inflatesTooLarge } from './errors.js';
 import type { ReadLimits } from './limits.js';
 import { ZipTooLarge } from '../ooxml/index.js';
 import { readOoxml, uncachedByName } from './ooxml.js';
@@ -97,7 +97,7 @@ export function readSpreadsheet(buf: Buffer, limits: ReadLimits, container: 'zip
       return readOoxml(buf, limits);
     } catch (err) {
       // A ZIP bomb is an answer, not a reason to let SheetJS inflate it all over again.
-      if (err instanceof ZipTooLarge) throw new ReadError('too-large', err.message);
+      if (err instanceof ZipTooLarge) throw inflatesTooLarge(limits.maxInflatedBytes);
       // else not a file the fast path reads exactly as SheetJS does (or not readable at all): SheetJS decides
     }
   }

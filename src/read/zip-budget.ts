@@ -7,7 +7,7 @@
  * refused): every entry SheetJS might inflate must be measured, including the ones the fast reader would not read.
  */
 import zlib from 'node:zlib';
-import { ReadError } from './errors.js';
+import { ReadError, inflatesTooLarge } from './errors.js';
 
 interface Listed {
   name: string;
@@ -108,10 +108,10 @@ export function checkInflatedSize(buf: Buffer, maxPart: number, maxTotal: number
   const entries = listEntries(buf);
   let declared = 0;
   for (const e of entries) {
-    if (e.size > maxPart) throw new ReadError('too-large', `${e.name} declares ${e.size} bytes`);
+    if (e.size > maxPart) throw inflatesTooLarge(maxPart);
     declared += e.size;
   }
-  if (declared > maxTotal) throw new ReadError('too-large', `parts declare ${declared} bytes in all`);
+  if (declared > maxTotal) throw inflatesTooLarge(maxTotal);
   let total = 0;
   for (const e of entries) {
     const raw = storedBytes(buf, e);
@@ -122,11 +122,11 @@ export function checkInflatedSize(buf: Buffer, maxPart: number, maxTotal: number
       try {
         size = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, cap) }).length;
       } catch (err) {
-        if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new ReadError('too-large', `${e.name} inflates beyond ${cap} bytes`);
+        if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw inflatesTooLarge(cap === maxPart ? maxPart : maxTotal);
         continue; // a damaged stream: SheetJS will say so in its own words
       }
     } else size = e.method === 0 ? raw.length : e.size;
     total += size;
-    if (total > maxTotal) throw new ReadError('too-large', `parts inflate beyond ${maxTotal} bytes in all`);
+    if (total > maxTotal) throw inflatesTooLarge(maxTotal);
   }
 }

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import type { Finding } from '../rules/index.js';
 import { type FileStatus, UNKNOWN_DEPARTMENT } from './labels.js';
 import { FINDINGS_SCHEMA_VERSION } from './findings-schema.js';
@@ -136,19 +138,88 @@ export function findingsDocument(
   tables: number,
   comparison?: Comparison,
 ): string {
+  return [...findingsDocumentChunks(tool, inputs, findings, tables, comparison)].join('');
+}
+
+/**
+ * findingsDocument written piece by piece, one finding at a time: the whole text of a big audit would pass the
+ * longest string V8 can make (`Invalid string length`), and nobody would get a report.
+ */
+export function writeFindingsDocument(
+  file: string,
+  tool: { name: string; version: string },
+  inputs: InputRecord[],
+  findings: Finding[],
+  tables: number,
+  comparison?: Comparison,
+): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    let buffered: string[] = [];
+    let size = 0;
+    const flush = () => {
+      fs.writeSync(fd, buffered.join(''));
+      buffered = [];
+      size = 0;
+    };
+    for (const chunk of findingsDocumentChunks(tool, inputs, findings, tables, comparison)) {
+      buffered.push(chunk);
+      size += chunk.length;
+      if (size > 1 << 20) flush();
+    }
+    flush();
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+
+/** An array as JSON.stringify(…, null, 2) writes it as the value of a top-level key, element by element. */
+function* arrayChunks<T>(items: readonly T[], json: (x: T) => unknown): Generator<string> {
+  if (items.length === 0) {
+    yield '[]';
+    return;
+  }
+  yield '[\n';
+  for (let i = 0; i < items.length; i++) {
+    yield `    ${JSON.stringify(json(items[i]!), null, 2).replace(/\n/g, '\n    ')}${i + 1 < items.length ? ',\n' : '\n'}`;
+  }
+  yield '  ]';
+}
+
+function* findingsDocumentChunks(
+  tool: { name: string; version: string },
+  inputs: InputRecord[],
+  findings: Finding[],
+  tables: number,
+  comparison?: Comparison,
+): Generator<string> {
+  // A marker no submission can contain (its department names end up in the skeleton too)
+  const ARRAY = `\u0000array-${randomUUID()}\u0000`;
+  const arrays: (() => Generator<string>)[] = [];
+  const later = (f: () => Generator<string>) => {
+    arrays.push(f);
+    return ARRAY;
+  };
   const doc = {
     schemaVersion: FINDINGS_SCHEMA_VERSION,
     tool: { name: tool.name, version: tool.version },
-    inputs: [...inputs].sort(compareInputs).map(inputJson),
-    findings: sortFindings(findings).map(findingJson),
+    inputs: later(() => arrayChunks([...inputs].sort(compareInputs), inputJson)),
+    findings: later(() => arrayChunks(sortFindings(findings), findingJson)),
     ...(comparison
       ? {
           previous: comparison.previous,
-          resolved: sortFindings(comparison.resolved).map(findingJson),
+          resolved: later(() => arrayChunks(sortFindings(comparison.resolved), findingJson)),
           progress: comparison.progress,
         }
       : {}),
     summary: summarize(inputs, findings, tables),
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  // The skeleton is small; the arrays go where their markers stand, in order.
+  const parts = JSON.stringify(doc, null, 2).split(JSON.stringify(ARRAY));
+  for (let i = 0; i < parts.length; i++) {
+    yield parts[i]!;
+    if (i < arrays.length) yield* arrays[i]!();
+  }
+  yield '\n';
 }

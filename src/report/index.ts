@@ -6,6 +6,7 @@ export {
   type Summary,
   summarize,
   findingsDocument,
+  writeFindingsDocument,
   departmentOrUnknown,
   compareInputs,
   type Comparison,

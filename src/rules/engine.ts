@@ -1,6 +1,7 @@
 import { type ProjectTable, isDecimal } from '../model/index.js';
 import { type RulesConfig, defaultRulesConfig } from './config.js';
 import { fill } from './message.js';
+import { clip } from '../text/index.js';
 import { type TableRule, ruleFailedMeta } from './rule.js';
 import type { LedgerIndex } from './ledger-index.js';
 import type { Finding, Report, RuleMeta, Severity } from './types.js';
@@ -24,7 +25,8 @@ export function severityOf(meta: RuleMeta, params: RulesConfig): Severity {
   return params.severity[meta.id] ?? meta.severity;
 }
 
-const figure = (v: Report['expected']): string | null => (v === undefined || v === null ? null : isDecimal(v) ? v.toFixed() : v);
+const figure = (v: Report['expected']): string | null => (v === undefined || v === null ? null : isDecimal(v) ? v.toFixed() : clip(v));
+const clipped = (v: string | null) => (v === null ? null : clip(v));
 
 /**
  * Builds a finding from a rule's report; the message template must exist, or the rule is broken. `key` is its
@@ -40,7 +42,9 @@ export function toFinding(
 ): Finding {
   const template = meta.messages[r.messageId];
   if (template === undefined) throw new Error(`${meta.id}: no message "${r.messageId}"`);
-  const place = { ...where, ...r.where };
+  const at = { ...where, ...r.where };
+  // what a finding names of its place is copied from cells too: clipped like the rest
+  const place = { ...at, sheet: clipped(at.sheet), department: clipped(at.department), unit: clipped(at.unit), project: clipped(at.project) };
   const about = r.about ? `${subject}|${r.about}` : subject;
   return {
     rule: meta.id,
@@ -50,7 +54,7 @@ export function toFinding(
     message: fill(template, r.data),
     expected: figure(r.expected),
     actual: figure(r.actual),
-    key: key ?? placeKey({ ...place, rule: meta.id }, about),
+    key: key ?? placeKey({ ...at, rule: meta.id }, about),
   };
 }
 

@@ -32,3 +32,14 @@ export const fileUnrecognizedMeta: RuleMeta = {
     ledgerLike: '文件可以打开，但不是绩效自评表：它像是预算执行台账（工作表：{sheets}）；若是，请作为台账指定（命令行 --ledger，网页上的“预算执行台账”）',
   },
 };
+
+export const fileTooManyFindingsMeta: RuleMeta = {
+  id: 'file.too-many-findings',
+  severity: 'warning',
+  title: '问题过多未全部列出',
+  description: '一个文件的问题超过上限时，只列出其中最严重的一部分，其余的条数在这一条里写明',
+  docs: 'A file with more findings than the cap: the most severe are listed, this one counts the rest.',
+  messages: {
+    capped: '本文件发现的问题过多（共 {total} 条），只列出其中最严重的 {kept} 条，其余 {omitted} 条未列出；请先改正已列出的问题，重新报送后再审核',
+  },
+};

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { FUND_COLUMN_NAMES, type FundColumn, type ProjectTable, normCode, normName } from '../model/index.js';
 import type { Finding } from './types.js';
 
@@ -27,8 +28,12 @@ export function tableIdentity(department: string | null, unit: string | null, pr
 
 /** A finding's identity: its table's, the rule, and what it is about. */
 export function findingKey(table: string, rule: string, subject: string): string {
-  return `${table}|${rule}|${subject}`;
+  const key = `${table}|${rule}|${subject}`;
+  // Names in a key are as long as the cells they came from: a long key keeps its start and a digest of the rest.
+  return key.length <= MAX_KEY ? key : `${key.slice(0, MAX_KEY - 65)}#${createHash('sha256').update(key).digest('hex')}`;
 }
+
+const MAX_KEY = 400;
 
 /** The identity of a finding whose place is all there is to know of its table (file and batch findings). */
 export function placeKey(f: Pick<Finding, 'department' | 'unit' | 'project' | 'rule'>, subject: string): string {

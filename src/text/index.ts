@@ -51,3 +51,13 @@ export function normCode(s: string): string {
 export function normName(s: string): string {
   return normLabel(s).replace(/["'“”‘’「」『』《》〈〉]/g, '');
 }
+
+/** The most a finding copies of any one text from a workbook: a cell can hold 32,767 characters, a message cannot. */
+export const CLIP_LENGTH = 200;
+
+/** `s` cut to `max` UTF-16 units with `…` after it, never splitting a surrogate pair; linear in `max`, not `s`. */
+export function clip(s: string, max = CLIP_LENGTH): string {
+  if (s.length <= max) return s;
+  const end = s.charCodeAt(max - 1) >= 0xd800 && s.charCodeAt(max - 1) <= 0xdbff ? max - 1 : max;
+  return `${s.slice(0, end)}…`;
+}
