@@ -1,5 +1,6 @@
 /** What an audit writes into --out, and what it recognises there of an earlier audit. */
-import { closeSync, openSync, readSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { insideDir } from '../report/index.js';
 
@@ -19,12 +20,88 @@ export function isOutputFolder(dir: string): boolean {
   }
 }
 
-/** What an earlier run into the same --out left: removed, so that no old correction list passes for a new one. */
-const OUTPUTS = ['findings.json', 'summary.xlsx', 'corrections', 'annotated'];
+/** What an audit writes into --out; findings.json last of all, so that a folder holding it holds a whole report. */
+const OUTPUTS = ['summary.xlsx', 'corrections', 'annotated', 'findings.json'];
 
-export function clearOutputs(outDir: string): void {
-  // Only a folder an earlier run wrote into: a findings.json of ours says so. Anything else there is not ours to remove.
-  if (!isOutputFolder(outDir)) return;
-  for (const name of OUTPUTS) rmSync(insideDir(outDir, name), { recursive: true, force: true });
+const STAGE_PREFIX = '.正在写出-';
+const OLD_PREFIX = '.上次的报告-';
+
+/** A name no other run picks: this process's id, and a few random characters. */
+const unique = (prefix: string) => `${prefix}${process.pid}-${randomBytes(4).toString('hex')}`;
+
+/** Whether process `pid` is still running (a stage of a live audit is not debris to clear). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
+/**
+ * A report written aside and moved into --out when complete (issue 17): a run killed or failing midway leaves the
+ * previous report as it was, never half a new one beside it. The stage is a folder inside --out (the same file
+ * system, so that moving is a rename); a stage left by a run that died is cleared by the next run.
+ */
+export class StagedOutput {
+  readonly dir: string;
+
+  constructor(readonly outDir: string) {
+    for (const name of readdirSync(outDir)) {
+      const m = /^\.(?:正在写出|上次的报告)-(\d+)-[0-9a-f]+$/.exec(name);
+      if (m && !alive(Number(m[1]))) rmSync(path.join(outDir, name), { recursive: true, force: true });
+    }
+    this.dir = path.join(outDir, unique(STAGE_PREFIX));
+    mkdirSync(this.dir);
+  }
+
+  /** Where a path of the stage ends up once committed. */
+  final(p: string): string {
+    return path.join(this.outDir, path.relative(this.dir, p));
+  }
+
+  /**
+   * Moves the new report into --out. An earlier report of ours goes aside first (findings.json first), then the new
+   * one comes in (findings.json last), and the earlier one is removed. What is not ours and has one of our names
+   * (a file someone put there) is kept aside, not removed. A move that fails puts everything back and throws.
+   */
+  commit(): void {
+    const ours = isOutputFolder(this.outDir);
+    const aside = path.join(this.outDir, unique(OLD_PREFIX));
+    const movedAside: string[] = [];
+    const movedIn: string[] = [];
+    try {
+      for (const name of ['findings.json', ...OUTPUTS.filter((n) => n !== 'findings.json')]) {
+        if (!existsSync(insideDir(this.outDir, name))) continue;
+        if (!movedAside.length) mkdirSync(aside);
+        renameSync(insideDir(this.outDir, name), path.join(aside, name));
+        movedAside.push(name);
+      }
+      for (const name of OUTPUTS) {
+        if (!existsSync(path.join(this.dir, name))) continue;
+        renameSync(path.join(this.dir, name), insideDir(this.outDir, name));
+        movedIn.push(name);
+      }
+    } catch (err) {
+      for (const name of movedIn) renameSync(insideDir(this.outDir, name), path.join(this.dir, name));
+      for (const name of movedAside) renameSync(path.join(aside, name), insideDir(this.outDir, name));
+      rmSync(aside, { recursive: true, force: true });
+      throw err;
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+    if (!movedAside.length) return;
+    if (ours) rmSync(aside, { recursive: true, force: true });
+    // someone's own files under our names: kept, where the next run's clearing does not reach
+    else renameSync(aside, path.join(this.outDir, `原有文件-${randomBytes(3).toString('hex')}`));
+  }
+
+  /** The new report abandoned: the stage removed, --out as it was. */
+  abandon(): void {
+    try {
+      rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
+    } catch {
+      // left for the next run to clear (its name says it is unfinished); the reason the report failed matters more
+    }
+  }
+}

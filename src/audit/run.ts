@@ -47,7 +47,7 @@ import {
   UNKNOWN_DEPARTMENT,
 } from '../report/index.js';
 import { type Discovered, discover, kindOf } from './discover.js';
-import { clearOutputs } from './outputs.js';
+import { StagedOutput, isOutputFolder } from './outputs.js';
 import { departmentsOfFolders } from './departments.js';
 import { readEarlierAudit } from './previous.js';
 import { ChildPool, type Failure, type PoolLimits } from './pool.js';
@@ -247,6 +247,45 @@ function copyFailure(code: Failure | 'changed' | 'unreadable', detail: string): 
  * audited workbook that has findings, each read once more. A clean workbook gets none. Resolves with what the
  * summary's file list says of each audited file's copy.
  */
+/** A failure of the disk, in words: why, and what to do about it. */
+function diskTrouble(err: unknown): { reason: string; fix: string } {
+  const code = (err as NodeJS.ErrnoException)?.code ?? /\b(E[A-Z]{3,})\b/.exec(String((err as Error)?.message ?? err))?.[1];
+  switch (code) {
+    case 'ENOSPC':
+      return { reason: '磁盘空间不足', fix: '腾出磁盘空间' };
+    case 'EDQUOT':
+      return { reason: '磁盘配额已用完', fix: '腾出磁盘空间' };
+    case 'EACCES':
+    case 'EPERM':
+      return { reason: '没有写入权限', fix: '换一个有写入权限的输出文件夹' };
+    case 'EROFS':
+      return { reason: '磁盘是只读的', fix: '换一个可写的输出文件夹' };
+    case 'EIO':
+      return { reason: '磁盘读写出错', fix: '检查磁盘' };
+    case 'ENAMETOOLONG':
+      return { reason: '路径过长', fix: '换一个路径较短的输出文件夹' };
+    case 'EMFILE':
+    case 'ENFILE':
+      return { reason: '同时打开的文件过多', fix: '稍后' };
+    default:
+      return { reason: `系统错误（${code ?? (err instanceof Error ? err.message : String(err))}）`, fix: '检查输出文件夹' };
+  }
+}
+
+/** Why the report was not written, what was not, and that the earlier one (if any) stands. */
+function notWritten(err: unknown, writing: string, hadReport: boolean, outDir: string): string {
+  const { reason, fix } = diskTrouble(err);
+  const left = hadReport ? '输出文件夹里原有的报告保持不变' : '输出文件夹里没有留下不完整的报告';
+  return `报告未能写出：写${writing}时${reason}。本次的 findings.json、整改清单、汇总表和批注副本都没有保存，${left}（${outDir}）。请${fix}后重新审核。`;
+}
+
+/** An annotated copy that could not be written for the disk's sake: the whole report fails, not just that copy. */
+class CopyNotWritten extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+
 async function annotateAll(pool: ChildPool, outDir: string, found: readonly Discovered[], inputs: readonly InputRecord[], findings: readonly Finding[]): Promise<Record<string, string>> {
   const audited = new Map(inputs.filter((i) => i.status === 'audited').map((i) => [i.file, i]));
   const byFile = new Map<string, Finding[]>();
@@ -254,6 +293,7 @@ async function annotateAll(pool: ChildPool, outDir: string, found: readonly Disc
   const copies = annotatedPaths(outDir, found.map((d) => d.file));
   const notes: Record<string, string> = Object.create(null) as Record<string, string>;
   const annotatedDir = insideDir(outDir, 'annotated');
+  let diskFailure: CopyNotWritten | null = null;
   await Promise.all(
     found.map(async (d) => {
       const input = audited.get(d.file);
@@ -265,6 +305,8 @@ async function annotateAll(pool: ChildPool, outDir: string, found: readonly Disc
       }
       const to = copies.get(d.file)!;
       const o = await pool.run({ kind: 'annotate', path: d.path, sha256: input.sha256, to, findings: mine });
+      const disk = !o.ok && /\b(ENOSPC|EDQUOT|EROFS|EIO|EACCES|EPERM)\b/.exec(o.detail);
+      if (disk) diskFailure ??= new CopyNotWritten(disk[1]!);
       notes[d.file] = !o.ok
         ? copyFailure(o.code, o.detail)
         : o.result.written
@@ -272,6 +314,7 @@ async function annotateAll(pool: ChildPool, outDir: string, found: readonly Disc
           : copyFailure(o.result.why, o.result.detail);
     }),
   );
+  if (diskFailure) throw diskFailure;
   return notes;
 }
 
@@ -307,6 +350,8 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   // process lists files.
   const pool = new ChildPool(setup, poolLimits);
   let ledger: Ledger | null = null;
+  let stage: StagedOutput;
+  let hadReport = false;
   let found: Discovered[];
   let missing: string[];
   const ledgerRead = ledgerPath ? readLedgerApart(pool, ledgerPath, o.ledgerMappingFile ? path.resolve(cwd, o.ledgerMappingFile) : null) : null;
@@ -337,9 +382,10 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
     if (!found.length) throw new AuditSetupError(`${NO_WORKBOOK}：${o.inputs.join('、')}`);
     try {
       ensureDir(outDir);
-      clearOutputs(outDir);
+      hadReport = isOutputFolder(outDir);
+      stage = new StagedOutput(outDir);
     } catch (err) {
-      throw new AuditSetupError(`输出文件夹无法创建：${outDir}：${(err as Error).message}`);
+      throw new AuditSetupError(`输出文件夹无法创建：${outDir}：${diskTrouble(err).reason}`);
     }
   } catch (err) {
     await pool.close();
@@ -358,6 +404,16 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
   let comparison: Comparison | undefined;
   const tool = toolInfo();
   let corrections: AuditOutcome['corrections'];
+  // What was being written when the disk failed, for the message that says so.
+  let writing: string | null = null;
+  let annotating: Promise<unknown> | null = null;
+  const failed = async (err: unknown): Promise<never> => {
+    // the reader processes may still be writing copies into the stage: let them finish before it goes
+    await annotating?.catch(() => {});
+    stage.abandon();
+    if (writing === null) throw err;
+    throw new AuditSetupError(notWritten(err, writing, hadReport, outDir));
+  };
   try {
     // Every file is handed to the pool at once: a task is a path, and each answer is taken in as it comes.
     await Promise.all(
@@ -402,23 +458,38 @@ export async function runAudit(o: AuditOptions): Promise<AuditOutcome> {
       comparison = { previous: earlier.counts, resolved: c.resolved, progress: c.progress };
     } else all = findings;
 
-    // The report stage. The reader processes annotate while this process writes findings.json and the lists.
-    const annotating = annotateAll(pool, outDir, found, inputs, all);
-    annotating.catch(() => {});
-    writeFindingsDocument(insideDir(outDir, 'findings.json'), tool, inputs, all, tables, comparison);
-    corrections = writeAllCorrections(outDir, all, ruleTitles, { ...listContext(inputs, keys, fileDepartments, ledger, o.date), ...(comparison ? { comparison } : {}) });
-    copies = await annotating;
+    // The report stage, into the stage folder. The reader processes annotate while this process writes findings.json
+    // and the lists.
+    const copying = annotateAll(pool, stage.dir, found, inputs, all);
+    annotating = copying;
+    copying.catch(() => {});
+    writing = 'findings.json';
+    writeFindingsDocument(insideDir(stage.dir, 'findings.json'), tool, inputs, all, tables, comparison);
+    writing = '整改清单';
+    corrections = writeAllCorrections(stage.dir, all, ruleTitles, { ...listContext(inputs, keys, fileDepartments, ledger, o.date), ...(comparison ? { comparison } : {}) });
+    writing = '批注副本';
+    copies = await copying;
+  } catch (err) {
+    await failed(err);
   } finally {
     await pool.close();
   }
-  writeSummaryWorkbook(insideDir(outDir, 'summary.xlsx'), inputs, all, ruleTitles, fileDepartments, copies, layoutNames, comparison?.progress);
-  const summary = summarize(inputs, all, tables);
+  try {
+    writing = '汇总表 summary.xlsx';
+    writeSummaryWorkbook(insideDir(stage.dir, 'summary.xlsx'), inputs, all!, ruleTitles, fileDepartments, copies!, layoutNames, comparison?.progress);
+    writing = '输出文件夹';
+    stage.commit();
+  } catch (err) {
+    await failed(err);
+  }
+  const summary = summarize(inputs, all!, tables);
+  const final = (p: string) => stage.final(p);
   return {
     exitCode: summary.errors > 0 ? 1 : 0,
     summary,
     outDir,
     findingsFile: insideDir(outDir, 'findings.json'),
-    corrections,
+    corrections: Object.fromEntries(Object.entries(corrections!).map(([d, c]) => [d, { xlsx: final(c.xlsx), csv: final(c.csv) }])),
     missingInputs: missing,
     ...(comparison ? { progress: comparison.progress } : {}),
   };

@@ -9,6 +9,7 @@ import { readCsv } from './csv.js';
 export * from './grid.js';
 export * from './errors.js';
 export * from './limits.js';
+export { checkInflatedSize } from './zip-budget.js';
 export { decodeText } from './csv.js';
 
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
