@@ -1,7 +1,8 @@
 /**
  * A reader process of the pool (pool.ts): set up once from the first message, then one task at a time, in the order
- * they come, each answered on the IPC channel. It exits when the channel closes. A set-up that fails is the answer to
- * every task it is given.
+ * they come, each answered on the IPC channel in that order (a task that ends in a write is answered once the write
+ * is done, while the next one runs). It exits when the channel closes. A set-up that fails is the answer to every
+ * task it is given.
  */
 import type { FromChild, ToChild } from './pool.js';
 import { ledgerFromWire } from './ledger.js';
@@ -9,6 +10,8 @@ import { type Prepared, prepare, runTask } from './tasks.js';
 
 let prepared: Prepared | null = null;
 let failed: string | null = null;
+/** The answers not yet sent, in the order of their tasks. */
+let answered: Promise<void> = Promise.resolve();
 
 const messageOf = (err: unknown) => (err instanceof Error ? (process.env.RECON_DEBUG ? (err.stack ?? err.message) : err.message) : String(err));
 
@@ -29,13 +32,20 @@ process.on('message', (m: ToChild) => {
     case 'ledger':
       if (prepared) prepared.ledger = ledgerFromWire(m.ledger);
       return;
-    case 'task':
+    case 'task': {
+      let result: Promise<unknown>;
       try {
         if (!prepared) throw new Error(failed ?? 'reader process not set up');
-        answer({ type: 'done', id: m.id, result: runTask(prepared, m.task) });
+        result = Promise.resolve(runTask(prepared, m.task));
       } catch (err) {
-        answer({ type: 'failed', id: m.id, error: messageOf(err) });
+        result = Promise.reject(err);
       }
+      const reply = result.then(
+        (r): FromChild => ({ type: 'done', id: m.id, result: r }),
+        (err: unknown): FromChild => ({ type: 'failed', id: m.id, error: messageOf(err) }),
+      );
+      answered = answered.then(() => reply).then(answer);
+    }
   }
 });
 
