@@ -11,8 +11,8 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { LEDGER_FILE, SUBMISSIONS } from './lib/corpus.js';
-import { measure } from './lib/measure.js';
+import { SUBMISSIONS } from './lib/corpus.js';
+import { measure, measureAudit } from './lib/measure.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,22 +36,7 @@ const median = (xs: number[]) => {
 };
 
 async function audit(dir: string, jobs: number, out: string): Promise<{ ms: number; cpu: number; rss: number; pss: number }> {
-  const o = await measure(ROOT, [
-    path.join(dir, 'bench/audit-child.mjs'),
-    path.join(dir, 'dist/cli/main.js'),
-    path.join(corpus, SUBMISSIONS),
-    '--ledger',
-    path.join(corpus, LEDGER_FILE),
-    '--mapping',
-    path.join(ROOT, 'mappings'),
-    '--mapping',
-    path.join(ROOT, 'tests/fixtures/mappings/central-2020.json'),
-    '--out',
-    out,
-    '--jobs',
-    String(jobs),
-  ]);
-  if (o.exitCode !== 1) throw new Error(`${dir} --jobs ${jobs} exited ${o.exitCode}`);
+  const o = await measureAudit(ROOT, { harness: dir, main: path.join(dir, 'dist/cli/main.js'), corpus, out, jobs });
   return { ms: o.ms!, cpu: o.cpuMs!, rss: o.treeRssMb!, pss: o.treePssMb! };
 }
 

@@ -1,6 +1,8 @@
 /** Running a measuring script and its peak memory, process tree included. */
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { LEDGER_FILE, SUBMISSIONS } from './corpus.js';
 
 /** A process and all its descendants now (the audit's reader processes are its children). */
 function tree(pid: number): number[] {
@@ -67,4 +69,30 @@ export async function measure(cwd: string, args: string[]): Promise<Record<strin
   const cpu = /cpu-seconds ([\d.]+) ([\d.]+)/.exec(err);
   const cpuMs = cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : Number.NaN;
   return { ...o, cpuMs, treeRssMb: Math.max(rss / 1048576, o.maxRssMb ?? 0), treePssMb: pss / 1048576 };
+}
+
+/**
+ * One `recon audit` of a corpus as the bench runs it (bench/audit-child.mjs of `harness`, the built tool at `main`),
+ * with the mappings of both layouts and the ledger, every report written to `out`; the corpus has errors, so the
+ * audit must end with 1.
+ */
+export async function measureAudit(root: string, o: { harness: string; main: string; corpus: string; out: string; jobs: number }): Promise<Record<string, number>> {
+  rmSync(o.out, { recursive: true, force: true });
+  const r = await measure(root, [
+    path.join(o.harness, 'bench/audit-child.mjs'),
+    o.main,
+    path.join(o.corpus, SUBMISSIONS),
+    '--ledger',
+    path.join(o.corpus, LEDGER_FILE),
+    '--mapping',
+    path.join(root, 'mappings'),
+    '--mapping',
+    path.join(root, 'tests/fixtures/mappings/central-2020.json'),
+    '--out',
+    o.out,
+    '--jobs',
+    String(o.jobs),
+  ]);
+  if (r.exitCode !== 1) throw new Error(`${o.main} --jobs ${o.jobs} exited ${r.exitCode}, expected 1 (the corpus has errors)`);
+  return r;
 }
