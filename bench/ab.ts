@@ -11,8 +11,8 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { LEDGER_FILE, SUBMISSIONS } from './lib/corpus.js';
-import { measure } from './lib/measure.js';
+import { SUBMISSIONS } from './lib/corpus.js';
+import { measure, measureAudit } from './lib/measure.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,48 +35,36 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-async function audit(dir: string, jobs: number, out: string): Promise<{ ms: number; rss: number; pss: number }> {
-  const o = await measure(ROOT, [
-    path.join(dir, 'bench/audit-child.mjs'),
-    path.join(dir, 'dist/cli/main.js'),
-    path.join(corpus, SUBMISSIONS),
-    '--ledger',
-    path.join(corpus, LEDGER_FILE),
-    '--mapping',
-    path.join(ROOT, 'mappings'),
-    '--mapping',
-    path.join(ROOT, 'tests/fixtures/mappings/central-2020.json'),
-    '--out',
-    out,
-    '--jobs',
-    String(jobs),
-  ]);
-  if (o.exitCode !== 1) throw new Error(`${dir} --jobs ${jobs} exited ${o.exitCode}`);
-  return { ms: o.ms!, rss: o.treeRssMb!, pss: o.treePssMb! };
+async function audit(dir: string, jobs: number, out: string): Promise<{ ms: number; cpu: number; rss: number; pss: number }> {
+  const o = await measureAudit(ROOT, { harness: dir, main: path.join(dir, 'dist/cli/main.js'), corpus, out, jobs });
+  return { ms: o.ms!, cpu: o.cpuMs!, rss: o.treeRssMb!, pss: o.treePssMb! };
 }
 
 const floorMs: number[] = [];
-const runs = new Map<string, { ms: number[]; rss: number[]; pss: number[] }>();
+const floorCpu: number[] = [];
+const runs = new Map<string, { ms: number[]; cpu: number[]; rss: number[]; pss: number[] }>();
 const key = (which: 'a' | 'b', jobs: number) => `${which} --jobs ${jobs}`;
 for (let r = 0; r < rounds; r++) {
   const f = await measure(ROOT, [path.join(ROOT, 'bench/floor.mjs'), path.join(dirs.b, 'dist/read/xlsx.js'), path.join(corpus, SUBMISSIONS)]);
   floorMs.push(f.ms!);
+  floorCpu.push(f.cpuMs!);
   const line = [`floor ${f.ms!.toFixed(0)}`];
   for (const jobs of jobsList)
     for (const which of (r % 2 ? ['b', 'a'] : ['a', 'b']) as ('a' | 'b')[]) {
       const x = await audit(dirs[which], jobs, path.join(ROOT, '.bench', `ab-out-${which}`));
       const k = key(which, jobs);
-      if (!runs.has(k)) runs.set(k, { ms: [], rss: [], pss: [] });
+      if (!runs.has(k)) runs.set(k, { ms: [], cpu: [], rss: [], pss: [] });
       runs.get(k)!.ms.push(x.ms);
+      runs.get(k)!.cpu.push(x.cpu);
       runs.get(k)!.rss.push(x.rss);
       runs.get(k)!.pss.push(x.pss);
-      line.push(`${k} ${x.ms.toFixed(0)}`);
+      line.push(`${k} ${x.ms.toFixed(0)} (cpu ${x.cpu.toFixed(0)})`);
     }
   console.error(`round ${r + 1}/${rounds}: ${line.join(', ')}`);
 }
 const floor = median(floorMs);
-console.log(`floor (SheetJS read only): median ${floor.toFixed(0)} ms of ${floorMs.map((x) => x.toFixed(0)).join(' / ')}`);
+console.log(`floor (SheetJS read only): median ${floor.toFixed(0)} ms of ${floorMs.map((x) => x.toFixed(0)).join(' / ')}; CPU ${median(floorCpu).toFixed(0)} ms`);
 for (const [k, v] of runs)
   console.log(
-    `${k.padEnd(12)} median ${median(v.ms).toFixed(0).padStart(6)} ms  ÷ floor ${(median(v.ms) / floor).toFixed(2)}  peak RSS / PSS (tree) ${Math.max(...v.rss).toFixed(0)} / ${Math.max(...v.pss).toFixed(0)} MB   runs ${v.ms.map((x) => x.toFixed(0)).join(' / ')}`,
+    `${k.padEnd(12)} median ${median(v.ms).toFixed(0).padStart(6)} ms  ÷ floor ${(median(v.ms) / floor).toFixed(2)}  CPU ${median(v.cpu).toFixed(0)} ms (÷ floor's ${(median(v.cpu) / median(floorCpu)).toFixed(2)})  peak RSS / PSS (tree) ${Math.max(...v.rss).toFixed(0)} / ${Math.max(...v.pss).toFixed(0)} MB   runs ${v.ms.map((x) => x.toFixed(0)).join(' / ')}`,
   );

@@ -14,9 +14,9 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Truth, generateCorpus, LEDGER_FILE, SUBMISSIONS } from './lib/corpus.js';
+import { type Truth, generateCorpus, SUBMISSIONS } from './lib/corpus.js';
 import { type ActualFinding, detect } from './lib/detection.js';
-import { measure } from './lib/measure.js';
+import { measure, measureAudit } from './lib/measure.js';
 import { verifyReader } from './verify-reader.js';
 import { verifyAnnotated } from './verify-annotated.js';
 
@@ -76,19 +76,7 @@ async function parallelCeiling(dir: string, oneMs: number): Promise<number> {
 }
 
 async function audit(dir: string, jobs: number, out: string): Promise<Run> {
-  rmSync(out, { recursive: true, force: true });
-  const o = await measure(ROOT, [
-    path.join(ROOT, 'bench/audit-child.mjs'),
-    path.join(BUILD, 'dist/cli/main.js'),
-    path.join(dir, SUBMISSIONS),
-    '--ledger',
-    path.join(dir, LEDGER_FILE),
-    '--out',
-    out,
-    '--jobs',
-    String(jobs),
-  ]);
-  if (o.exitCode !== 1) throw new Error(`audit --jobs ${jobs} exited ${o.exitCode}, expected 1 (the corpus has errors)`);
+  const o = await measureAudit(ROOT, { harness: ROOT, main: path.join(BUILD, 'dist/cli/main.js'), corpus: dir, out, jobs });
   return { ms: o.ms!, maxRssMb: o.treeRssMb!, pssMb: o.treePssMb! };
 }
 

@@ -1,6 +1,8 @@
 /** Running a measuring script and its peak memory, process tree included. */
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { LEDGER_FILE, SUBMISSIONS } from './corpus.js';
 
 /** A process and all its descendants now (the audit's reader processes are its children). */
 function tree(pid: number): number[] {
@@ -40,12 +42,15 @@ export function treeMemory(pid: number): { rss: number; pss: number } {
 }
 
 /**
- * Runs a measuring script (floor.mjs, audit-child.mjs) and takes its last line of JSON. Its peak memory is the
+ * Runs a measuring script (floor.mjs, audit-child.mjs) and takes its last line of JSON, with the CPU time of the
+ * script and its children (cpuMs, user + system, from GNU time). Its peak memory is the
  * largest sum over it and its child processes, sampled every 20 ms (the reader processes of an audit are processes
  * of their own: getrusage of the script alone would leave them out, and RUSAGE_CHILDREN gives only the largest one).
  */
 export async function measure(cwd: string, args: string[]): Promise<Record<string, number>> {
-  const proc = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  // GNU time reports the CPU of the script and of every process it waited for (the readers): the work done, which
+  // a shared machine's drift touches far less than the wall time.
+  const proc = spawn('/usr/bin/time', ['-f', 'cpu-seconds %U %S', process.execPath, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -61,5 +66,33 @@ export async function measure(cwd: string, args: string[]): Promise<Record<strin
   clearInterval(sampler);
   if (status !== 0) throw new Error(`${args.join(' ')} failed (${status}): ${err}`);
   const o = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
-  return { ...o, treeRssMb: Math.max(rss / 1048576, o.maxRssMb ?? 0), treePssMb: pss / 1048576 };
+  const cpu = /cpu-seconds ([\d.]+) ([\d.]+)/.exec(err);
+  const cpuMs = cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : Number.NaN;
+  return { ...o, cpuMs, treeRssMb: Math.max(rss / 1048576, o.maxRssMb ?? 0), treePssMb: pss / 1048576 };
+}
+
+/**
+ * One `recon audit` of a corpus as the bench runs it (bench/audit-child.mjs of `harness`, the built tool at `main`),
+ * with the mappings of both layouts and the ledger, every report written to `out`; the corpus has errors, so the
+ * audit must end with 1.
+ */
+export async function measureAudit(root: string, o: { harness: string; main: string; corpus: string; out: string; jobs: number }): Promise<Record<string, number>> {
+  rmSync(o.out, { recursive: true, force: true });
+  const r = await measure(root, [
+    path.join(o.harness, 'bench/audit-child.mjs'),
+    o.main,
+    path.join(o.corpus, SUBMISSIONS),
+    '--ledger',
+    path.join(o.corpus, LEDGER_FILE),
+    '--mapping',
+    path.join(root, 'mappings'),
+    '--mapping',
+    path.join(root, 'tests/fixtures/mappings/central-2020.json'),
+    '--out',
+    o.out,
+    '--jobs',
+    String(o.jobs),
+  ]);
+  if (r.exitCode !== 1) throw new Error(`${o.main} --jobs ${o.jobs} exited ${r.exitCode}, expected 1 (the corpus has errors)`);
+  return r;
 }

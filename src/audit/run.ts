@@ -133,10 +133,10 @@ function fileFinding(params: RulesConfig, r: FileResult, department: string | nu
 }
 
 /**
- * The read limits a worker with `memoryMb` of heap can keep: V8 stops a worker at its heap limit only when it gets
- * the chance, and a single part parsed in one go past it takes the whole process down (a 225 MB sheet under
- * `--memory 128`). Parsing takes a few times a part's size, so a part or file may be at most a quarter of the heap:
- * anything larger is reported too large before it is parsed.
+ * The read limits a reader with `memoryMb` of heap can keep. A part parsed in one go past the heap limit ends the
+ * reader (V8 aborts: a 225 MB sheet under `--memory 128`), which the pool survives but reports only as 内存超限.
+ * Parsing takes a few times a part's size, so a part or file may be at most a quarter of the heap: anything larger is
+ * reported too large (文件过大, the more precise reason) before it is parsed.
  */
 export function withinMemory(limits: ReadLimits, memoryMb: number): ReadLimits {
   const quarter = Math.floor((memoryMb * 1024 * 1024) / 4);

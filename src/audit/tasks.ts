@@ -139,11 +139,13 @@ export function auditFile(p: Prepared, task: { path: string; file: string }): Fi
   };
 }
 
-/** The report stage's annotated copy of one submission, written where the main process said. */
-export function annotate(p: Prepared, task: Extract<Task, { kind: 'annotate' }>): AnnotateResult {
+/**
+ * The report stage's annotated copy of one submission, written where the main process said. Made at once; the
+ * answer comes when the copy is on disk, while this process goes on with its next task.
+ */
+export function annotate(p: Prepared, task: Extract<Task, { kind: 'annotate' }>): AnnotateResult | Promise<AnnotateResult> {
   try {
-    annotateSubmission(task.path, task.sha256, task.to, task.findings, ruleTitles, p.setup.limits);
-    return { written: true };
+    return annotateSubmission(task.path, task.sha256, task.to, task.findings, ruleTitles, p.setup.limits).then(() => ({ written: true }) as const);
   } catch (err) {
     if (err instanceof SubmissionChanged) return { written: false, why: 'changed', detail: err.message };
     if (err instanceof ReadError) return { written: false, why: 'unreadable', detail: err.code };
@@ -160,8 +162,8 @@ function readLedgerTask(p: Prepared, task: Extract<Task, { kind: 'ledger' }>): L
   }
 }
 
-/** Runs one task in this process. */
-export function runTask(p: Prepared, task: Task): TaskResults[Task['kind']] {
+/** Runs one task in this process: its answer, or a promise of it for a task that ends in a write. */
+export function runTask(p: Prepared, task: Task): TaskResults[Task['kind']] | Promise<TaskResults[Task['kind']]> {
   switch (task.kind) {
     case 'audit':
       return auditFile(p, task);

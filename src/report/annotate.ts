@@ -172,7 +172,8 @@ export class SubmissionChanged extends Error {}
 
 /**
  * The report stage's annotation of one submission: the file read once more, checked to be the one audited
- * (`sha256`), its annotated copy written to `outFile`.
+ * (`sha256`), its annotated copy made, and written to `outFile` on libuv's threads (creating a file costs more than
+ * making most copies here: the caller goes on with its next file meanwhile).
  */
 export function annotateSubmission(
   file: string,
@@ -181,10 +182,12 @@ export function annotateSubmission(
   findings: Finding[],
   ruleTitles: Record<string, string>,
   limits: ReadLimits = defaultReadLimits,
-): void {
+): Promise<void> {
   const buf = fs.readFileSync(file);
   if (sha256 !== null && createHash('sha256').update(buf).digest('hex') !== sha256) throw new SubmissionChanged(`${file} changed after its audit`);
-  annotateWorkbook(buf, outFile, findings, ruleTitles, limits);
+  const bytes = annotatedCopy(buf, findings, ruleTitles, limits);
+  ensureDir(path.dirname(outFile));
+  return fs.promises.writeFile(outFile, bytes);
 }
 
 /**

@@ -17,7 +17,7 @@ fs.readFileSync = function readFileSync(file, ...rest) {
   // memory outside V8's heap, which its heap limit never sees
   if (name.includes('balloon-me')) {
     const held = [];
-    for (;;) held.push(Buffer.alloc(32 << 20, 1));
+    for (;;) held.push(Buffer.alloc(64 << 20, 1));
   }
   // V8's own heap limit
   if (name.includes('heap-me')) {

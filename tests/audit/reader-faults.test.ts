@@ -41,7 +41,8 @@ beforeAll(async () => {
   process.env.RECON_READER_FLAGS = `--import ${FAULTS}`;
   const t0 = performance.now();
   try {
-    const res = await runAudit({ inputs: ['b'], outDir: 'out', cwd: root, jobs: 2, timeoutMs: 3000, memoryMb: 64 });
+    // A time limit that a good file meets even on a loaded machine, which the hanging one cannot.
+    const res = await runAudit({ inputs: ['b'], outDir: 'out', cwd: root, jobs: 2, timeoutMs: 8000, memoryMb: 64 });
     exitCode = res.exitCode;
   } finally {
     if (before === undefined) delete process.env.RECON_READER_FLAGS;
@@ -71,6 +72,6 @@ describe('reader processes that die', () => {
   });
 
   it('within the limits: the hanging file is stopped at its time limit, not after', () => {
-    expect(ms).toBeLessThan(30_000);
+    expect(ms).toBeLessThan(40_000);
   });
 });
