@@ -195,3 +195,18 @@ export function writeZip(parts: ZipOut[], level = 6): Buffer {
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...chunks, ...central, end]);
 }
+
+/**
+ * Whether an entry's name can be a part of an OOXML package (OPC part names: relative, `/`-separated, no empty, `.`
+ * or `..` segments) and holds nothing that hides or reorders text. A copy of a submission keeps only such entries:
+ * a hostile `../../x` or a name with a right-to-left override is no part Excel reads, and no name to pass on.
+ */
+export function isSafePartName(name: string): boolean {
+  if (name.length === 0 || name.length > 1024 || name.startsWith('/') || name.endsWith('/')) return false;
+  for (const seg of name.split('/')) if (seg === '' || seg === '.' || seg === '..') return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x5c || c === 0x3a || c === 0x061c || (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2060 && c <= 0x2069) || c === 0xfeff) return false;
+  }
+  return true;
+}

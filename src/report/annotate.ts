@@ -20,6 +20,7 @@ import {
   vmlXml,
   workbookRelationships,
   workbookSheets,
+  isSafePartName,
   writeZip,
 } from '../ooxml/index.js';
 import { type Range, type ReadLimits, type Workbook, defaultReadLimits, parseA1, rangeRef, readBuffer } from '../read/index.js';
@@ -418,6 +419,7 @@ function commentInPlace(
 
   const parts: ZipOut[] = [];
   for (const e of zip.entries.values()) {
+    if (!isSafePartName(e.name)) continue;
     const data = replaced.get(e.name);
     parts.push(data ? { name: e.name, data } : { name: e.name, from: zip, entry: e });
     replaced.delete(e.name);

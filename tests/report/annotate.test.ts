@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
 import { annotatedPath, annotateWorkbook } from '../../src/report/index.js';
+import { ZipArchive, writeZip } from '../../src/ooxml/index.js';
 import { finding, tmpDir, TITLES } from './helpers.js';
 
 function sourceWorkbook(bookType: XLSX.BookType): Buffer {
@@ -74,6 +75,18 @@ describe('annotateWorkbook', () => {
     // the value and its number format stay
     expect(ws?.['B3']?.v).toBe(6.695);
     expect(fill('A1')).toBeUndefined();
+  });
+
+  it('leaves out of the copy the package entries no part can be named (../, absolute, backslash, bidi override)', () => {
+    const src = new ZipArchive(sourceWorkbook('xlsx'));
+    const hostile = ['../../evil.txt', '/abs.xml', 'xl\\back.xml', 'xl/\u202Egpj.exe', 'xl/./dot.xml', 'customXml/ok.xml'];
+    const pkg = writeZip([...[...src.entries.values()].map((e) => ({ name: e.name, from: src, entry: e })), ...hostile.map((name) => ({ name, data: Buffer.from('x') }))]);
+    const out = path.join(tmpDir(), 'hostile.xlsx');
+    annotateWorkbook(pkg, out, [rate], TITLES);
+    const names = [...new ZipArchive(fs.readFileSync(out)).entries.keys()];
+    expect(names).toContain('customXml/ok.xml');
+    for (const bad of hostile.slice(0, 5)) expect(names).not.toContain(bad);
+    expect(commentText(XLSX.read(fs.readFileSync(out)).Sheets['网格员'], 'B4')).toContain('执行率应为');
   });
 
   it('neutralizes text in the 审核意见 sheet', () => {
