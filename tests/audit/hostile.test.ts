@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FindingsDoc, ZFW, ZFW_UNIT_NAME, readFindings, removeTempRoots, runAudit, tableXlsx, tempRoot, walk, write } from '../cli/helpers.js';
-import { departmentNamed, duplicateEntryBomb, hugeSheetName, ledgerWithMerges, longTexts, manyMerges } from '../fixtures/hostile.js';
+import { departmentNamed, duplicateEntryBomb, hugeSheetName, ledgerWithMerges, longTexts, manyMerges, textEverywhere } from '../fixtures/hostile.js';
 import { insurance, xueliang } from '../helpers/workbooks.js';
 
 afterAll(removeTempRoots);
@@ -33,6 +33,9 @@ const FILES = {
   longText: '戊/长文本.xlsx',
   // 11: 20,000 overlapping whole-sheet merges over a 5,000-row sheet
   merges: '己/合并单元格.xlsx',
+  // 2 again, everywhere: 200,000 characters of spaces, digits and dots in every free-text cell (analysis, goals,
+  // indicator names and values), the shapes a backtracking pattern would choke on
+  textEverywhere: '庚/满表长文本.xlsx',
 };
 
 let root: string;
@@ -54,6 +57,7 @@ beforeAll(async () => {
   put(FILES.fourByte, departmentNamed(FOUR_BYTE_DEPARTMENT));
   put(FILES.longText, longTexts('长'.repeat(100_000)));
   put(FILES.merges, manyMerges(20_000));
+  put(FILES.textEverywhere, textEverywhere(`${' 1 .'.repeat(50_000)}万元`));
   for (const rel of Object.values(FILES)) expect(fs.statSync(path.join(bureau, rel)).size).toBeLessThan(400_000);
   out = path.join(root, 'out');
   const run = await runAudit([bureau, '--out', out, '--memory', '256', '--timeout', '20', '--jobs', '2'], root);
@@ -124,6 +128,11 @@ describe('a batch with every hostile file in it', () => {
     // the table itself reads as it did before the merges were added: the insurance table's findings
     const honest = of(FILES.honest).map((f) => [f.rule, f.cell]);
     expect(of(FILES.merges).map((f) => [f.rule, f.cell])).toEqual(honest);
+  });
+
+  it('2: 200,000 characters in every free-text cell are read and checked like any text', () => {
+    expect(status(FILES.textEverywhere)).toBe('audited');
+    for (const f of of(FILES.textEverywhere)) expect(f.message.length).toBeLessThan(1000);
   });
 
   it('the honest department is filed as usual', () => {
