@@ -247,29 +247,25 @@ function copyFailure(code: Failure | 'changed' | 'unreadable', detail: string): 
  * audited workbook that has findings, each read once more. A clean workbook gets none. Resolves with what the
  * summary's file list says of each audited file's copy.
  */
+const FREE_SPACE = '腾出磁盘空间';
+const OTHER_FOLDER = '换一个有写入权限的输出文件夹';
+/** What a failing disk's error codes mean to a clerk: why, and what to do about it. */
+const DISK_TROUBLE: Record<string, { reason: string; fix: string }> = {
+  ENOSPC: { reason: '磁盘空间不足', fix: FREE_SPACE },
+  EDQUOT: { reason: '磁盘配额已用完', fix: FREE_SPACE },
+  EACCES: { reason: '没有写入权限', fix: OTHER_FOLDER },
+  EPERM: { reason: '没有写入权限', fix: OTHER_FOLDER },
+  EROFS: { reason: '磁盘是只读的', fix: '换一个可写的输出文件夹' },
+  EIO: { reason: '磁盘读写出错', fix: '检查磁盘' },
+  ENAMETOOLONG: { reason: '路径过长', fix: '换一个路径较短的输出文件夹' },
+  EMFILE: { reason: '同时打开的文件过多', fix: '稍后' },
+  ENFILE: { reason: '同时打开的文件过多', fix: '稍后' },
+};
+
 /** A failure of the disk, in words: why, and what to do about it. */
 function diskTrouble(err: unknown): { reason: string; fix: string } {
   const code = (err as NodeJS.ErrnoException)?.code ?? /\b(E[A-Z]{3,})\b/.exec(String((err as Error)?.message ?? err))?.[1];
-  switch (code) {
-    case 'ENOSPC':
-      return { reason: '磁盘空间不足', fix: '腾出磁盘空间' };
-    case 'EDQUOT':
-      return { reason: '磁盘配额已用完', fix: '腾出磁盘空间' };
-    case 'EACCES':
-    case 'EPERM':
-      return { reason: '没有写入权限', fix: '换一个有写入权限的输出文件夹' };
-    case 'EROFS':
-      return { reason: '磁盘是只读的', fix: '换一个可写的输出文件夹' };
-    case 'EIO':
-      return { reason: '磁盘读写出错', fix: '检查磁盘' };
-    case 'ENAMETOOLONG':
-      return { reason: '路径过长', fix: '换一个路径较短的输出文件夹' };
-    case 'EMFILE':
-    case 'ENFILE':
-      return { reason: '同时打开的文件过多', fix: '稍后' };
-    default:
-      return { reason: `系统错误（${code ?? (err instanceof Error ? err.message : String(err))}）`, fix: '检查输出文件夹' };
-  }
+  return (code && DISK_TROUBLE[code]) || { reason: `系统错误（${code ?? (err instanceof Error ? err.message : String(err))}）`, fix: '检查输出文件夹' };
 }
 
 /** Why the report was not written, what was not, and that the earlier one (if any) stands. */

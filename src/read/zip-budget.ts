@@ -7,15 +7,10 @@
  * refused): every entry SheetJS might inflate must be measured, including the ones the fast reader would not read.
  */
 import zlib from 'node:zlib';
+import type { ZipEntry } from '../ooxml/index.js';
 import { ReadError, inflatesTooLarge } from './errors.js';
 
-interface Listed {
-  name: string;
-  method: number;
-  compressedSize: number;
-  size: number;
-  localOffset: number;
-}
+type Listed = Pick<ZipEntry, 'name' | 'method' | 'compressedSize' | 'size' | 'localOffset'>;
 
 const EOCD = 0x06054b50;
 const EOCD64_LOCATOR = 0x07064b50;
