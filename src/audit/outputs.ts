@@ -1,7 +1,8 @@
 /** What an audit writes into --out, and what it recognises there of an earlier audit. */
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { insideDir } from '../report/index.js';
+import { ensureDir, insideDir } from '../report/index.js';
 
 /** A folder an audit wrote: it holds a findings.json whose tool is perf-recon. */
 export function isOutputFolder(dir: string): boolean {
@@ -16,6 +17,45 @@ export function isOutputFolder(dir: string): boolean {
     return false;
   } finally {
     if (fd !== null) closeSync(fd);
+  }
+}
+
+/** Why a file could not be written, for the user. */
+function writeFailure(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return '磁盘空间不足';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return '没有写入权限';
+  if (code === 'ENAMETOOLONG') return '文件名过长';
+  return `写入失败（${code ?? '未知原因'}）`;
+}
+
+/**
+ * Writes the annotated copies the reader processes make, on libuv's threads, while they make the next ones: creating
+ * a file costs more here than making most copies. At most `limit` writes wait for the disk at once: on a slow disk
+ * the readers wait, rather than every copy made being held in memory.
+ */
+export class CopyWriter {
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly dirs = new Set<string>();
+
+  constructor(private readonly limit = 16) {}
+
+  /** Resolves with null once the copy is on disk, or with why it is not, in words (磁盘空间不足). */
+  async write(to: string, bytes: Uint8Array): Promise<string | null> {
+    while (this.inFlight.size >= this.limit) await Promise.race(this.inFlight);
+    const dir = path.dirname(to);
+    try {
+      if (!this.dirs.has(dir)) {
+        ensureDir(dir);
+        this.dirs.add(dir);
+      }
+    } catch (err) {
+      return writeFailure(err);
+    }
+    const written = writeFile(to, bytes).then(() => null, writeFailure);
+    this.inFlight.add(written);
+    void written.then(() => this.inFlight.delete(written));
+    return written;
   }
 }
 

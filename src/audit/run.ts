@@ -34,7 +34,7 @@ import {
   writeSummaryWorkbook,
 } from '../report/index.js';
 import { type Discovered, discover, kindOf } from './discover.js';
-import { clearOutputs } from './outputs.js';
+import { CopyWriter, clearOutputs } from './outputs.js';
 import { ChildPool, type Failure, type PoolLimits } from './pool.js';
 import { type ChildSetup, type FileResult, unreadable } from './tasks.js';
 import { type Ledger, type LedgerWire, ledgerFromWire } from './ledger.js';
@@ -183,8 +183,9 @@ function copyFailure(code: Failure | 'changed' | 'unreadable', detail: string): 
 
 /**
  * The report stage's annotated copies, made by the reader processes once the batch rules have spoken: of every
- * audited workbook that has findings, each read once more. A clean workbook gets none. Resolves with what the
- * summary's file list says of each audited file's copy.
+ * audited workbook that has findings, each read once more. A clean workbook gets none. This process writes each
+ * copy as it comes, on libuv's threads, while the readers make the next. Resolves with what the summary's file list
+ * says of each audited file's copy.
  */
 async function annotateAll(pool: ChildPool, outDir: string, found: readonly Discovered[], inputs: readonly InputRecord[], findings: readonly Finding[]): Promise<Record<string, string>> {
   const audited = new Map(inputs.filter((i) => i.status === 'audited').map((i) => [i.file, i]));
@@ -193,6 +194,7 @@ async function annotateAll(pool: ChildPool, outDir: string, found: readonly Disc
   const copies = annotatedPaths(outDir, found.map((d) => d.file));
   const notes: Record<string, string> = Object.create(null) as Record<string, string>;
   const annotatedDir = insideDir(outDir, 'annotated');
+  const writes = new CopyWriter();
   await Promise.all(
     found.map(async (d) => {
       const input = audited.get(d.file);
@@ -203,12 +205,13 @@ async function annotateAll(pool: ChildPool, outDir: string, found: readonly Disc
         return;
       }
       const to = copies.get(d.file)!;
-      const o = await pool.run({ kind: 'annotate', path: d.path, sha256: input.sha256, to, findings: mine });
-      notes[d.file] = !o.ok
-        ? copyFailure(o.code, o.detail)
-        : o.result.written
-          ? `annotated/${path.relative(annotatedDir, to).split(path.sep).join('/')}`
-          : copyFailure(o.result.why, o.result.detail);
+      const o = await pool.run({ kind: 'annotate', path: d.path, sha256: input.sha256, findings: mine });
+      if (!o.ok) notes[d.file] = copyFailure(o.code, o.detail);
+      else if (o.result.bytes === null) notes[d.file] = copyFailure(o.result.why, o.result.detail);
+      else {
+        const written = await writes.write(to, o.result.bytes);
+        notes[d.file] = written === null ? `annotated/${path.relative(annotatedDir, to).split(path.sep).join('/')}` : `批注副本未能写入：${written}`;
+      }
     }),
   );
   return notes;
