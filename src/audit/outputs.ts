@@ -1,8 +1,9 @@
 /** What an audit writes into --out, and what it recognises there of an earlier audit. */
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { insideDir } from '../report/index.js';
+import { ensureDir, insideDir } from '../report/index.js';
 
 /** A folder an audit wrote: it holds a findings.json whose tool is perf-recon. */
 export function isOutputFolder(dir: string): boolean {
@@ -17,6 +18,60 @@ export function isOutputFolder(dir: string): boolean {
     return false;
   } finally {
     if (fd !== null) closeSync(fd);
+  }
+}
+
+const FREE_SPACE = '腾出磁盘空间';
+const OTHER_FOLDER = '换一个有写入权限的输出文件夹';
+/** What a failing disk's error codes mean to a clerk: why, and what to do about it. */
+const DISK_TROUBLE: Record<string, { reason: string; fix: string }> = {
+  ENOSPC: { reason: '磁盘空间不足', fix: FREE_SPACE },
+  EDQUOT: { reason: '磁盘配额已用完', fix: FREE_SPACE },
+  EACCES: { reason: '没有写入权限', fix: OTHER_FOLDER },
+  EPERM: { reason: '没有写入权限', fix: OTHER_FOLDER },
+  EROFS: { reason: '磁盘是只读的', fix: '换一个可写的输出文件夹' },
+  EIO: { reason: '磁盘读写出错', fix: '检查磁盘' },
+  ENAMETOOLONG: { reason: '路径过长', fix: '换一个路径较短的输出文件夹' },
+  EMFILE: { reason: '同时打开的文件过多', fix: '稍后' },
+  ENFILE: { reason: '同时打开的文件过多', fix: '稍后' },
+};
+
+/** A failure of the disk, in words: why, and what to do about it. */
+export function diskTrouble(err: unknown): { reason: string; fix: string } {
+  const code = (err as NodeJS.ErrnoException)?.code ?? /\b(E[A-Z]{3,})\b/.exec(String((err as Error)?.message ?? err))?.[1];
+  return (code && DISK_TROUBLE[code]) || { reason: `系统错误（${code ?? (err instanceof Error ? err.message : String(err))}）`, fix: '检查输出文件夹' };
+}
+
+/**
+ * Writes the annotated copies the reader processes make, on libuv's threads, while they make the next ones: creating
+ * a file costs more here than making most copies. At most `limit` writes wait for the disk at once: on a slow disk
+ * the readers wait, rather than every copy made being held in memory.
+ */
+export class CopyWriter {
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly dirs = new Set<string>();
+
+  constructor(private readonly limit = 16) {}
+
+  /** Resolves with null once the copy is on disk, or with the error that kept it off (diskTrouble says it in words). */
+  async write(to: string, bytes: Uint8Array): Promise<unknown> {
+    while (this.inFlight.size >= this.limit) await Promise.race(this.inFlight);
+    const dir = path.dirname(to);
+    try {
+      if (!this.dirs.has(dir)) {
+        ensureDir(dir);
+        this.dirs.add(dir);
+      }
+    } catch (err) {
+      return err;
+    }
+    const written = writeFile(to, bytes).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    this.inFlight.add(written);
+    void written.then(() => this.inFlight.delete(written));
+    return written;
   }
 }
 

@@ -47,7 +47,7 @@ import {
   UNKNOWN_DEPARTMENT,
 } from '../report/index.js';
 import { type Discovered, discover, kindOf } from './discover.js';
-import { StagedOutput, isOutputFolder } from './outputs.js';
+import { CopyWriter, StagedOutput, diskTrouble, isOutputFolder } from './outputs.js';
 import { departmentsOfFolders } from './departments.js';
 import { readEarlierAudit } from './previous.js';
 import { ChildPool, type Failure, type PoolLimits } from './pool.js';
@@ -242,32 +242,6 @@ function copyFailure(code: Failure | 'changed' | 'unreadable', detail: string): 
   return `批注副本未能生成：${FAILURE_ZH[code === 'unreadable' ? detail : code] ?? FAILURE_ZH.corrupt}`;
 }
 
-/**
- * The report stage's annotated copies, made by the reader processes once the batch rules have spoken: of every
- * audited workbook that has findings, each read once more. A clean workbook gets none. Resolves with what the
- * summary's file list says of each audited file's copy.
- */
-const FREE_SPACE = '腾出磁盘空间';
-const OTHER_FOLDER = '换一个有写入权限的输出文件夹';
-/** What a failing disk's error codes mean to a clerk: why, and what to do about it. */
-const DISK_TROUBLE: Record<string, { reason: string; fix: string }> = {
-  ENOSPC: { reason: '磁盘空间不足', fix: FREE_SPACE },
-  EDQUOT: { reason: '磁盘配额已用完', fix: FREE_SPACE },
-  EACCES: { reason: '没有写入权限', fix: OTHER_FOLDER },
-  EPERM: { reason: '没有写入权限', fix: OTHER_FOLDER },
-  EROFS: { reason: '磁盘是只读的', fix: '换一个可写的输出文件夹' },
-  EIO: { reason: '磁盘读写出错', fix: '检查磁盘' },
-  ENAMETOOLONG: { reason: '路径过长', fix: '换一个路径较短的输出文件夹' },
-  EMFILE: { reason: '同时打开的文件过多', fix: '稍后' },
-  ENFILE: { reason: '同时打开的文件过多', fix: '稍后' },
-};
-
-/** A failure of the disk, in words: why, and what to do about it. */
-function diskTrouble(err: unknown): { reason: string; fix: string } {
-  const code = (err as NodeJS.ErrnoException)?.code ?? /\b(E[A-Z]{3,})\b/.exec(String((err as Error)?.message ?? err))?.[1];
-  return (code && DISK_TROUBLE[code]) || { reason: `系统错误（${code ?? (err instanceof Error ? err.message : String(err))}）`, fix: '检查输出文件夹' };
-}
-
 /** Why the report was not written, what was not, and that the earlier one (if any) stands. */
 function notWritten(err: unknown, writing: string, hadReport: boolean, outDir: string): string {
   const { reason, fix } = diskTrouble(err);
@@ -275,13 +249,12 @@ function notWritten(err: unknown, writing: string, hadReport: boolean, outDir: s
   return `报告未能写出：写${writing}时${reason}。本次的 findings.json、整改清单、汇总表和批注副本都没有保存，${left}（${outDir}）。请${fix}后重新审核。`;
 }
 
-/** An annotated copy that could not be written for the disk's sake: the whole report fails, not just that copy. */
-class CopyNotWritten extends Error {
-  constructor(readonly code: string) {
-    super(code);
-  }
-}
-
+/**
+ * The report stage's annotated copies, made by the reader processes once the batch rules have spoken: of every
+ * audited workbook that has findings, each read once more. A clean workbook gets none. This process writes each
+ * copy as it comes, on libuv's threads, while the readers make the next. Resolves with what the summary's file list
+ * says of each audited file's copy.
+ */
 async function annotateAll(pool: ChildPool, outDir: string, found: readonly Discovered[], inputs: readonly InputRecord[], findings: readonly Finding[]): Promise<Record<string, string>> {
   const audited = new Map(inputs.filter((i) => i.status === 'audited').map((i) => [i.file, i]));
   const byFile = new Map<string, Finding[]>();
@@ -289,7 +262,9 @@ async function annotateAll(pool: ChildPool, outDir: string, found: readonly Disc
   const copies = annotatedPaths(outDir, found.map((d) => d.file));
   const notes: Record<string, string> = Object.create(null) as Record<string, string>;
   const annotatedDir = insideDir(outDir, 'annotated');
-  let diskFailure: CopyNotWritten | null = null;
+  const writes = new CopyWriter();
+  // A copy the disk refused fails the whole report (it would fail the next write anyway), said in words.
+  let diskFailure: unknown = null;
   await Promise.all(
     found.map(async (d) => {
       const input = audited.get(d.file);
@@ -300,14 +275,14 @@ async function annotateAll(pool: ChildPool, outDir: string, found: readonly Disc
         return;
       }
       const to = copies.get(d.file)!;
-      const o = await pool.run({ kind: 'annotate', path: d.path, sha256: input.sha256, to, findings: mine });
-      const disk = !o.ok && /\b(ENOSPC|EDQUOT|EROFS|EIO|EACCES|EPERM)\b/.exec(o.detail);
-      if (disk) diskFailure ??= new CopyNotWritten(disk[1]!);
-      notes[d.file] = !o.ok
-        ? copyFailure(o.code, o.detail)
-        : o.result.written
-          ? `annotated/${path.relative(annotatedDir, to).split(path.sep).join('/')}`
-          : copyFailure(o.result.why, o.result.detail);
+      const o = await pool.run({ kind: 'annotate', path: d.path, sha256: input.sha256, findings: mine });
+      if (!o.ok) notes[d.file] = copyFailure(o.code, o.detail);
+      else if (o.result.bytes === null) notes[d.file] = copyFailure(o.result.why, o.result.detail);
+      else {
+        const failed = await writes.write(to, o.result.bytes);
+        if (failed !== null) diskFailure ??= failed;
+        notes[d.file] = failed === null ? `annotated/${path.relative(annotatedDir, to).split(path.sep).join('/')}` : `批注副本未能写入：${diskTrouble(failed).reason}`;
+      }
     }),
   );
   if (diskFailure) throw diskFailure;

@@ -53,11 +53,11 @@ export interface FileResult {
 /** The tasks of a reader process, and what each answers. */
 export type Task =
   | { kind: 'audit'; path: string; file: string }
-  | { kind: 'annotate'; path: string; sha256: string | null; to: string; findings: Finding[] }
+  | { kind: 'annotate'; path: string; sha256: string | null; findings: Finding[] }
   | { kind: 'ledger'; file: string; mappingFile: string | null };
 
-/** An annotated copy written, or why not: the file changed since its audit, or cannot be read again. */
-export type AnnotateResult = { written: true } | { written: false; why: 'changed' | 'unreadable'; detail: string };
+/** An annotated copy's bytes, or why there are none: the file changed since its audit, or cannot be read again. */
+export type AnnotateResult = { bytes: Uint8Array } | { bytes: null; why: 'changed' | 'unreadable'; detail: string };
 /** The ledger packed for the main process, or why it cannot be read (the audit then stops: exit 2). */
 export type LedgerResult = { ok: true; ledger: LedgerWire } | { ok: false; code: ReadFailure; detail: string };
 
@@ -140,15 +140,15 @@ export function auditFile(p: Prepared, task: { path: string; file: string }): Fi
 }
 
 /**
- * The report stage's annotated copy of one submission, written where the main process said. Made at once; the
- * answer comes when the copy is on disk, while this process goes on with its next task.
+ * The report stage's annotated copy of one submission, made here and written by the main process on libuv's threads
+ * (creating a file costs more on this kind of machine than making most copies: the reader goes on meanwhile).
  */
-export function annotate(p: Prepared, task: Extract<Task, { kind: 'annotate' }>): AnnotateResult | Promise<AnnotateResult> {
+export function annotate(p: Prepared, task: Extract<Task, { kind: 'annotate' }>): AnnotateResult {
   try {
-    return annotateSubmission(task.path, task.sha256, task.to, task.findings, ruleTitles, p.setup.limits).then(() => ({ written: true }) as const);
+    return { bytes: annotateSubmission(task.path, task.sha256, task.findings, ruleTitles, p.setup.limits) };
   } catch (err) {
-    if (err instanceof SubmissionChanged) return { written: false, why: 'changed', detail: err.message };
-    if (err instanceof ReadError) return { written: false, why: 'unreadable', detail: err.code };
+    if (err instanceof SubmissionChanged) return { bytes: null, why: 'changed', detail: err.message };
+    if (err instanceof ReadError) return { bytes: null, why: 'unreadable', detail: err.code };
     throw err;
   }
 }
@@ -162,8 +162,8 @@ function readLedgerTask(p: Prepared, task: Extract<Task, { kind: 'ledger' }>): L
   }
 }
 
-/** Runs one task in this process: its answer, or a promise of it for a task that ends in a write. */
-export function runTask(p: Prepared, task: Task): TaskResults[Task['kind']] | Promise<TaskResults[Task['kind']]> {
+/** Runs one task in this process. */
+export function runTask(p: Prepared, task: Task): TaskResults[Task['kind']] {
   switch (task.kind) {
     case 'audit':
       return auditFile(p, task);

@@ -173,22 +173,12 @@ export class SubmissionChanged extends Error {}
 
 /**
  * The report stage's annotation of one submission: the file read once more, checked to be the one audited
- * (`sha256`), its annotated copy made, and written to `outFile` on libuv's threads (creating a file costs more than
- * making most copies here: the caller goes on with its next file meanwhile).
+ * (`sha256`), and its annotated copy made (the caller writes it).
  */
-export function annotateSubmission(
-  file: string,
-  sha256: string | null,
-  outFile: string,
-  findings: Finding[],
-  ruleTitles: Record<string, string>,
-  limits: ReadLimits = defaultReadLimits,
-): Promise<void> {
+export function annotateSubmission(file: string, sha256: string | null, findings: Finding[], ruleTitles: Record<string, string>, limits: ReadLimits = defaultReadLimits): Buffer {
   const buf = fs.readFileSync(file);
   if (sha256 !== null && createHash('sha256').update(buf).digest('hex') !== sha256) throw new SubmissionChanged(`${file} changed after its audit`);
-  const bytes = annotatedCopy(buf, findings, ruleTitles, limits);
-  ensureDir(path.dirname(outFile));
-  return fs.promises.writeFile(outFile, bytes);
+  return annotatedCopy(buf, findings, ruleTitles, limits);
 }
 
 /**
