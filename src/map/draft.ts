@@ -1,5 +1,5 @@
 import type { Cell, Sheet } from '../read/index.js';
-import { normLabel } from '../text/index.js';
+import { normLabel, withoutTrailingNotes } from '../text/index.js';
 import { LabelIndex } from './labels.js';
 import type { Field, FundKey, IndicatorKey, Mapping } from './schema.js';
 
@@ -30,7 +30,7 @@ const LOOKS_LIKE: Partial<Record<FundKey | IndicatorKey | 'project' | 'departmen
 
 /** The label a cell writes, as a mapping names it: no spaces, no trailing notes in brackets. */
 function asLabel(cell: Cell): string {
-  return normLabel(cell.text).replace(/(?:\([^()]*\))+$/, '');
+  return withoutTrailingNotes(normLabel(cell.text));
 }
 
 export function draftMapping(sheet: Sheet, generic: Mapping): Mapping {

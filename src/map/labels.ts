@@ -1,10 +1,7 @@
 import type { Cell, Sheet } from '../read/index.js';
-import { fold, normLabel } from '../text/index.js';
+import { fold, normLabel, withoutTrailingNotes } from '../text/index.js';
 
 export type MatchMode = 'exact' | 'prefix' | 'contains';
-
-/** Notes after a header: a unit or a column's letter in brackets, several of them, or a bare percent sign. */
-const TRAILING_NOTES = /(?:\([^()]*\))+$|%$/;
 
 /**
  * A normalised label, and the same without its trailing notes (`全年预算数(万元)` → `全年预算数`,
@@ -17,7 +14,7 @@ interface Norm {
 
 function toNorm(text: string): Norm {
   const norm = normLabel(text);
-  return { norm, bare: norm.replace(TRAILING_NOTES, '') };
+  return { norm, bare: withoutTrailingNotes(norm) };
 }
 
 function matchesNorm(cell: Norm, want: string, mode: MatchMode): boolean {
@@ -33,6 +30,14 @@ export function labelMatches(cellText: string, label: string, mode: MatchMode = 
 
 interface Entry extends Norm {
   cell: Cell;
+  /** The text folded, once: a label is looked for inline in every cell with a colon, and a cell may be 200,000 characters. */
+  folded?: string;
+}
+
+/** A cell's text as inline labels are looked for in it: folded, or null when it has no colon (no label:value there). */
+function inlineText(e: Entry): string | null {
+  if (e.folded === undefined) e.folded = /[:：]/.test(e.cell.text) ? fold(e.cell.text) : '';
+  return e.folded === '' ? null : e.folded;
 }
 
 const inlinePatterns = new Map<string, RegExp>();
@@ -123,8 +128,9 @@ export class LabelIndex {
     for (const label of labels) {
       const pattern = inlinePattern(label);
       for (const e of this.entries) {
-        if (!/[:：]/.test(e.cell.text) || (where && !where(e.cell))) continue;
-        const m = pattern.exec(fold(e.cell.text));
+        const text = inlineText(e);
+        if (text === null || (where && !where(e.cell))) continue;
+        const m = pattern.exec(text);
         if (m && m[1]!.trim() !== '') return { cell: e.cell, value: m[1]!.trim() };
       }
     }
@@ -136,15 +142,18 @@ export class LabelIndex {
     const want = normLabel(label);
     const pattern = inlinePattern(label);
     const rows = new Set<number>();
-    for (const e of this.entries) if (e.norm === want || e.bare === want || (/[:：]/.test(e.cell.text) && pattern.test(fold(e.cell.text)))) rows.add(e.cell.r);
+    for (const e of this.entries) {
+      const text = e.norm === want || e.bare === want ? null : inlineText(e);
+      if (text === null ? e.norm === want || e.bare === want : pattern.test(text)) rows.add(e.cell.r);
+    }
     return [...rows].sort((a, b) => a - b);
   }
 
   /** Whether a cell's text begins with one of the labels and a colon: `审核人：李四`, `总分：94.85`. */
   startsWithLabel(cell: Cell, labels: readonly string[]): boolean {
-    if (!/[:：]/.test(cell.text)) return false;
-    const text = fold(cell.text);
-    return labels.some((l) => inlinePattern(l).test(text));
+    const e = this.byCell.get(cell);
+    const text = e ? inlineText(e) : /[:：]/.test(cell.text) ? fold(cell.text) : null;
+    return text !== null && labels.some((l) => inlinePattern(l).test(text));
   }
 
   /** Whether a cell's text is one of the labels (used to stop a value scan at the next label). */

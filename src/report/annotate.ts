@@ -25,6 +25,7 @@ import {
 } from '../ooxml/index.js';
 import { type Range, type ReadLimits, type Workbook, defaultReadLimits, parseA1, rangeRef, readBuffer } from '../read/index.js';
 import type { Finding } from '../rules/index.js';
+import { trimEnd } from '../text/index.js';
 import { ruleLabel } from './corrections.js';
 import { HighlightStyles, highlightCells, worstSeverity } from './highlight.js';
 import { SEVERITY_ZH } from './labels.js';
@@ -90,7 +91,8 @@ function uniqueName(base: string, taken: Set<string>): string {
 
 /** A sheet name Excel accepts, made from one that may not be (a CSV's file name). */
 function excelSheetName(name: string, taken: Set<string>): string {
-  const cleaned = validSheetName(name) ? name : name.replace(/[[\]:*?/\\]/g, '_').replace(/^'+|'+$/g, '').slice(0, 31) || 'Sheet1';
+  // cut first: a hostile sheet name can be megabytes, and /'+$/ is tried from every quote of it
+  const cleaned = validSheetName(name) ? name : trimEnd(name.slice(0, 64).replace(/[[\]:*?/\\]/g, '_').replace(/^'+/, ''), "'").slice(0, 31).replace(/[\ud800-\udbff]$/, '') || 'Sheet1';
   return uniqueName(validSheetName(cleaned) ? cleaned : 'Sheet1', taken);
 }
 

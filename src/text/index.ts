@@ -27,16 +27,43 @@ export function memo<T>(f: (s: string) => T, max = 4_096, longest = 48): (s: str
 export const fold: (s: string) => string = memo((s) => s.normalize('NFKC').replace(/\u2212/g, '-'));
 
 /** Labels compare without any white space, line breaks or a trailing colon: `总     分`, `项\n目`, `资金总额：`. */
-export const normLabel: (s: string) => string = memo((s) =>
-  fold(s)
-    // white space, zero-width characters pasted with the text, a required-field mark in front, a trailing colon
+export const normLabel: (s: string) => string = memo((s) => {
+  // white space, zero-width characters pasted with the text, a required-field mark in front
+  const t = fold(s)
     .replace(/[\s\u3000\u00a0\u200b-\u200d\u2060\ufeff]+/g, '')
-    .replace(/^[*※★☆]+/, '')
-    .replace(/[:：]+$/, '')
-    // a required-field mark after the label too (`预算单位*`, `预算单位 *：`)
-    .replace(/[*※★☆]+$/, '')
-    .replace(/[:：]+$/, ''),
-);
+    .replace(/^[*※★☆]+/, '');
+  // a trailing colon, and a required-field mark after the label too (`预算单位*`, `预算单位 *：`)
+  return trimEnd(trimEnd(trimEnd(t, COLONS), MARKS), COLONS);
+});
+
+const COLONS = ':：';
+const MARKS = '*※★☆';
+
+/**
+ * `s` without the characters of `set` at its end. A pattern like /[:：]+$/ is tried from every position of the
+ * text and runs to the end of each run of colons: a cell of 50,000 colons took a minute. This looks once, from the end.
+ */
+export function trimEnd(s: string, set: string): string {
+  let end = s.length;
+  while (end > 0 && set.includes(s[end - 1]!)) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+/**
+ * A normalised header without the notes after it: bracketed units or letters, several of them, or a bare percent
+ * sign (`全年预算数(万元)` → `全年预算数`, `执行率(B/A)` → `执行率`, `执行率%` → `执行率`). From the end, once; the
+ * pattern it replaces, /(?:\([^()]*\))+$/, was quadratic on `()()()…`.
+ */
+export function withoutTrailingNotes(s: string): string {
+  let end = s.length;
+  while (end > 0 && s[end - 1] === ')') {
+    const open = s.lastIndexOf('(', end - 2);
+    if (open < 0 || s.lastIndexOf(')', end - 2) > open) break;
+    end = open;
+  }
+  if (end < s.length) return s.slice(0, end);
+  return s.endsWith('%') ? s.slice(0, -1) : s;
+}
 
 /**
  * A code as two systems may write it: `007001`, `７００１`, ` 7001 ` (a ledger cell that lost its leading zeros

@@ -36,6 +36,8 @@ const FILES = {
   // 2 again, everywhere: 200,000 characters of spaces, digits and dots in every free-text cell (analysis, goals,
   // indicator names and values), the shapes a backtracking pattern would choke on
   textEverywhere: '庚/满表长文本.xlsx',
+  // and ()()() and ：：： (a minute each for 50,000 characters, through label matching, before)
+  brackets: '庚/括号冒号.xlsx',
 };
 
 let root: string;
@@ -58,6 +60,7 @@ beforeAll(async () => {
   put(FILES.longText, longTexts('长'.repeat(100_000)));
   put(FILES.merges, manyMerges(20_000));
   put(FILES.textEverywhere, textEverywhere(`${' 1 .'.repeat(50_000)}万元`));
+  put(FILES.brackets, textEverywhere(`${'()'.repeat(50_000)}${'：'.repeat(100_000)}x`));
   for (const rel of Object.values(FILES)) expect(fs.statSync(path.join(bureau, rel)).size).toBeLessThan(400_000);
   out = path.join(root, 'out');
   const run = await runAudit([bureau, '--out', out, '--memory', '256', '--timeout', '20', '--jobs', '2'], root);
@@ -132,6 +135,7 @@ describe('a batch with every hostile file in it', () => {
 
   it('2: 200,000 characters in every free-text cell are read and checked like any text', () => {
     expect(status(FILES.textEverywhere)).toBe('audited');
+    expect(status(FILES.brackets)).toBe('audited');
     for (const f of of(FILES.textEverywhere)) expect(f.message.length).toBeLessThan(1000);
   });
 
