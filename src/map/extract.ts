@@ -22,6 +22,7 @@ const OPTIONAL = '（可选）';
 const CODE_NAME_FIELDS = new Set(['department', 'unit']);
 /** Columns that hold an indicator's figures: a row with none of them and no name is a spacer or a group's label. */
 const FIGURE_KEYS: IndicatorKey[] = ['weight', 'score', 'target', 'targetValue', 'targetInitial', 'targetAdjusted', 'actual'];
+const ZERO = /^\s*0+(?:\.0+)?\s*$/;
 /** A template's unfilled row: `指标1：`, `指标2:`, `……`, `...`. */
 const PLACEHOLDER = /^(?:指标\d+[:：]?|[…⋯.。·]+)$/;
 
@@ -418,6 +419,8 @@ class Extractor {
       if (!filled('level3') && !figures) continue;
       // A template's row left as it came (`指标2：` with nothing in it) is no indicator.
       if (!figures && PLACEHOLDER.test(normLabel(values.level3!.cell!.text))) continue;
+      // A category the unit did not use: its 二级 label and a 0 under 得分, no indicator, no value, no 分值 (霍邱县 2022).
+      if (!filled('level3') && FIGURE_KEYS.every((k) => k === 'score' || !filled(k)) && ZERO.test(values.score?.cell?.text ?? '')) continue;
       // The header again, over a second block of targets (`年度绩效目标2(40分) | 一级指标 | … | 得分`).
       if (filled('level3') && this.idx.isLabel(values.level3!.cell!, t.columns.level3!)) continue;
       // A row of units under the header (（分） under 分值 and 得分) is part of the header.

@@ -165,11 +165,17 @@ export const fundBalance = defineRule({
  */
 function fractionAgrees(rate: Decimal, reported: NumberField, tolerance: Decimal): boolean {
   const v = usable(reported);
-  if (!v || !v.gt(0) || !v.lte(1.5) || /%/.test(fold(reported.text))) return false;
+  if (!v || !writtenAsFraction(reported)) return false;
   // Compared as the fraction it is, at the decimals it shows: `0.9564` is 95.64%, and `0.1` is 14.46% to one decimal of
   // the fraction. A whole `1` is 100%, not any rate from 50% up: nobody rounds a rate to the whole fraction.
   if (reported.decimals === 0) return agrees(rate, { ...reported, value: v.times(100) }, tolerance);
   return agrees(rate.div(100), reported, tolerance.div(100));
+}
+
+/** A rate cell that shows a fraction of one (`0.958`, `1`), not a percentage: no % sign, and no more than 1.5. */
+function writtenAsFraction(reported: NumberField): boolean {
+  const v = usable(reported);
+  return !!v && v.gt(0) && v.lte(1.5) && !/%/.test(fold(reported.text));
 }
 
 export const fundRate = defineRule({
@@ -181,6 +187,7 @@ export const fundRate = defineRule({
     docs: '执行率 = 全年执行数 ÷ 全年预算数 × 100, per row (no rate when 全年预算数 is 0).',
     messages: {
       rate: '{row}的执行率应为 {expected}%（{executed} ÷ {budget} × 100），表中为 {actual}%',
+      fraction: '{row}的执行率应为 {expected}（{executed} ÷ {budget}，即 {percent}%），表中为 {actual}',
       blank: '{row}的执行率未填写，应为 {expected}%（{executed} ÷ {budget} × 100）',
     },
   },
@@ -191,16 +198,23 @@ export const fundRate = defineRule({
       const rate = computedRate(row);
       if (!reported || !rate) continue;
       if (fractionAgrees(rate, reported, ctx.params.tolerance)) continue;
-      checkFigure(ctx, {
-        messageId: 'rate',
-        reported,
-        computed: rate,
+      // A rate the table writes as a fraction (0.958) is told as a fraction, at its decimals, not as "0.958%".
+      // A whole `1` is 100%, and said so.
+      const whole = writtenAsFraction(reported) && reported.decimals === 0;
+      const fraction = writtenAsFraction(reported) && !whole;
+      const scale = fraction ? new Decimal(100) : new Decimal(1);
+      const at = fraction ? { params: { tolerance: ctx.params.tolerance.div(100) }, report: ctx.report.bind(ctx) } : ctx;
+      checkFigure(at, {
+        messageId: fraction ? 'fraction' : 'rate',
+        reported: whole ? { ...reported, value: usable(reported)!.times(100) } : reported,
+        computed: rate.div(scale),
         alternatives: () => {
           const implied = impliedAmounts(t, row, ctx);
-          return [implied ? rateOf(implied.budget, implied.executed) : null];
+          const r = implied ? rateOf(implied.budget, implied.executed) : null;
+          return [r ? r.div(scale) : null];
         },
-        data: { row: rowName(row), executed: plain(usable(row.values.executed)!), budget: plain(usable(row.values.budget)!) },
-        suffix: '%',
+        data: { row: rowName(row), executed: plain(usable(row.values.executed)!), budget: plain(usable(row.values.budget)!), percent: shown(rate, 2) },
+        suffix: fraction ? '' : '%',
         // Only the row that stands for the project must carry a rate: templates leave it blank under 其中.
         ...(row === main ? { blank: { messageId: 'blank', exact: false } } : {}),
       });

@@ -41,6 +41,18 @@ function toBase(c: Comparison): { value: Decimal; unit: string } {
 }
 
 /**
+ * Target and actual in one unit: a bare figure is read in the unit the other one names (`≥5万元` achieved `5` is
+ * 5万元, not 5元). A bare fraction against a percentage (`0.95` for `≥95%`) could be either: not compared.
+ */
+function inOneUnit(target: Comparison, actual: Comparison): [Comparison, Comparison] | null {
+  if (target.unit === actual.unit || (target.unit !== '' && actual.unit !== '')) return [target, actual];
+  const [bare, named] = target.unit === '' ? [target, actual] : [actual, target];
+  if (named.unit === '%' && bare.value.lte(1) && named.value.gt(1)) return null;
+  const read = { ...bare, unit: named.unit };
+  return target.unit === '' ? [read, actual] : [target, read];
+}
+
+/**
  * Whether the actual value meets the target, and how the target was read: by the sign it was written with, or —
  * a bare figure (`90%`) — by the indicator's direction (direction.ts). null when they cannot be compared
  * (qualitative, other units) or a bare target's direction cannot be told.
@@ -49,9 +61,11 @@ export function targetMet(ind: Indicator, t: ProjectTable, params: RulesConfig):
   const target = ind.target.comparison;
   const actual = ind.actual.comparison;
   if (!target || !actual) return null;
-  const tv = toBase(target);
-  const a = toBase(actual);
-  if (tv.unit !== a.unit && tv.unit !== '' && a.unit !== '') return null;
+  const pair = inOneUnit(target, actual);
+  if (!pair) return null;
+  const tv = toBase(pair[0]);
+  const a = toBase(pair[1]);
+  if (tv.unit !== a.unit) return null;
   let op = target.op;
   let basis = '';
   if (op === null) {

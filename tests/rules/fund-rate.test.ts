@@ -24,12 +24,13 @@ ruleTester(fundRate, {
     {
       name: 'a fraction 1 is 100% to the whole percent, not 95.64%',
       table: spec(insurance, (t) => void (t.funds[0]!.rate = 1)),
-      errors: [{ cell: 'H8', message: '资金总额的执行率应为 95.64%（6.695 ÷ 7 × 100），表中为 1%' }],
+      errors: [{ cell: 'H8', message: '资金总额的执行率应为 95.64%（6.695 ÷ 7 × 100），表中为 100%', expected: '95.64%', actual: '100%' }],
     },
     {
       name: 'a fraction that is the wrong rate all the same: 0.9654',
       table: spec(insurance, (t) => void (t.funds[0]!.rate = 0.9654)),
-      errors: [{ cell: 'H8', message: '资金总额的执行率应为 95.6429%（6.695 ÷ 7 × 100），表中为 0.9654%' }],
+      // told as the fraction it is written as (裕安区 2022, tests/fixtures/real/anhui-2022-yuan-wenwu-baohu.ts), not as 0.9654%
+      errors: [{ cell: 'H8', message: '资金总额的执行率应为 0.9564（6.695 ÷ 7，即 95.64%），表中为 0.9654', expected: '0.9564', actual: '0.9654' }],
     },
     {
       name: 'total row rate mistyped as 96.54',

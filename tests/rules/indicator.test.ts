@@ -73,8 +73,17 @@ ruleTester(indicatorTargetNotMet, {
       table: spec(insurance, (t) => void Object.assign(t.indicators[3]!, { ...premium('≤340元', '350元'), score: 8, reason: '保费上涨' })),
     },
     { name: 'full-width text: ≤３４０元 / ３２５元', table: withPremium('≤３４０元', '３２５元') },
+    // 霍邱县 2022 (tests/fixtures/real/anhui-2022-huoqiu-keji-tepaiyuan.ts): a bare actual is in the target's unit
+    { name: 'a bare actual in the target’s unit: 5 against ≥5万元 is 5万元', table: withPremium('≥5万元', '5') },
+    { name: 'a bare target in the actual’s unit: ≤340 against 325元', table: withPremium('≤340', '325元') },
+    { name: 'a bare fraction against a percentage is not compared: 0.9 against ≥95%', table: withPremium('≥95%', '0.9') },
   ],
   invalid: [
+    {
+      name: 'a bare actual in the target’s unit, not met: 4 against ≥5万元',
+      table: withPremium('≥5万元', '4'),
+      errors: [{ cell: 'G17', message: '“每名网格员年保费”指标值为 ≥5万元，实际完成值 4 未达到，却得满分 10' }],
+    },
     {
       name: '≤340元 against ≤0.05万元 (500元), full score',
       table: withPremium('≤340元', '≤0.05万元'),
