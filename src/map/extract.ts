@@ -23,6 +23,10 @@ const CODE_NAME_FIELDS = new Set(['department', 'unit']);
 /** Columns that hold an indicator's figures: a row with none of them and no name is a spacer or a group's label. */
 const FIGURE_KEYS: IndicatorKey[] = ['weight', 'score', 'target', 'targetValue', 'targetInitial', 'targetAdjusted', 'actual'];
 const ZERO = /^\s*0+(?:\.0+)?\s*$/;
+/** Words and a colon where an amount belongs: `按支出性质分:`, `其中:基本支出:1768.16万元`. */
+const WORDED = /[\u4e00-\u9fff][^:：\d]{0,30}[:：]/;
+/** A label that carries its own amount: `其他资金:2880万元`. */
+const AMOUNT_IN_LABEL = /[:：]\s*\d[\d,]*(?:\.\d+)?\s*(?:万元|元)?\s*$/;
 /** A template's unfilled row: `指标1：`, `指标2:`, `……`, `...`. */
 const PLACEHOLDER = /^(?:指标\d+[:：]?|[…⋯.。·]+)$/;
 
@@ -347,6 +351,11 @@ class Extractor {
         continue;
       }
       const kind = label.cell && this.idx.isLabel(label.cell, f.totalRow) ? 'total' : 'source';
+      // A breakdown written out in words (`按支出性质分:` / `其中:基本支出:1768.16万元` where amounts belong, or
+      // `其他资金:2880万元` as the label of an empty row): notes on the total, not a source row with amounts (永州市零陵区 2021).
+      if (kind === 'source' && (keys.some((k) => WORDED.test(values[k]?.cell?.text ?? '')) || (!anyValue && AMOUNT_IN_LABEL.test(fold(label.cell?.text ?? ''))))) continue;
+      // and its headings, a label and a colon over nothing (`政府性基金拨款:`)
+      if (kind === 'source' && !anyValue && /[:：]\s*$/.test(label.cell?.text ?? '')) continue;
       rows.push({ kind, label, values });
     }
     const executedHeader = found.executed === undefined ? '' : (this.sheet.own(top, found.executed)?.text ?? '');

@@ -15,7 +15,7 @@ function matchProblems(m: Mapping, idx: LabelIndex): { missing: string[]; proble
   const missing: string[] = [];
   const problems: string[] = [];
   for (const l of m.match.all) if (!present(idx, l)) missing.push(l);
-  if (m.match.any.length && !m.match.any.some((l) => present(idx, l))) missing.push(m.match.any.join('或'));
+  if (m.match.any.length && !m.match.any.some((l) => present(idx, l))) missing.push(m.match.any.length > 3 ? `${m.match.any.slice(0, 3).join('或')}等` : m.match.any.join('或'));
   for (const l of m.match.none) if (idx.find([l])) problems.push(`有排除标签“${l}”`);
   return { missing, problems };
 }

@@ -69,6 +69,15 @@ function derivedFit(row: FundRow, amounts: Record<AmountKey, Decimal>, tolerance
   return checks.length > 0 && checks.every(Boolean);
 }
 
+/**
+ * A total row nobody filled in: every amount it has zero or blank, while its sources carry money (贵池区棠溪镇 2022:
+ * 0 0 0 over 90 / 89.974 / 89.974). Its cells are the ones to fill, not every source's.
+ */
+function leftAtZero(total: FundRow): boolean {
+  const amounts = (['initial', 'budget', 'executed'] as const).map((k) => total.values[k]).filter((f) => f !== undefined);
+  return amounts.length > 0 && amounts.every((f) => f.state === 'empty' || usable(f)?.isZero());
+}
+
 function own(row: FundRow): Record<AmountKey, Decimal> | null {
   const budget = usable(row.values.budget);
   const executed = usable(row.values.executed);
@@ -137,7 +146,7 @@ function findBlame(t: ProjectTable, k: AmountKey, ev: Evidence): Blame | null {
   // The ledger is the bureau's own record: where it speaks, it decides between the total and the sum.
   const outside = ledgerSaysTotal || (!ledgerSaysSum && textStates(t, k, whole));
   const forTotal = !ledgerSaysSum && (outside || (fitsOwn && !fitsSum));
-  const forSum = ledgerSaysSum || (!ledgerSaysTotal && ((fitsSum && !fitsOwn) || textStates(t, k, sum)));
+  const forSum = ledgerSaysSum || (!ledgerSaysTotal && ((fitsSum && !fitsOwn) || textStates(t, k, sum) || leftAtZero(total)));
   if (forSum && !forTotal) return { kind: 'cell', row: total, expected: sum, terms: values, total: null, ledger: ledgerSaysSum ? ledger : null, derivedFollow: false };
 
   const strong: Extract<Blame, { kind: 'cell' }>[] = [];

@@ -40,6 +40,7 @@ export const fundSum = defineRule({
     });
     // …and a balance total that differs because a budget or executed amount does says nothing new either.
     const amountsAdd = !blameFor(t, 'budget', ctx) && !blameFor(t, 'executed', ctx);
+    const totalBlamed = [blamedCell(t, 'budget', ctx), blamedCell(t, 'executed', ctx)].some((b) => b?.row === total);
     const unit = ` ${t.amountUnit}`;
     for (const col of AMOUNT_COLUMNS) {
       if (col === 'balance' && !(balancesHold && amountsAdd)) continue;
@@ -53,7 +54,8 @@ export const fundSum = defineRule({
       const data = { row: rowName(total), column: FUND_COLUMN_NAMES[col], terms: summed.values.map(plain).join(' + ') };
       // A balance total is budget − executed, known once those add up: that one is the total's. Of the others nothing
       // tells whether the total or a source is wrong.
-      if (col === 'balance') {
+      // So is the 年初预算数 of a total the evidence already blames for its 全年预算数 or 全年执行数.
+      if (col === 'balance' || totalBlamed) {
         checkFigure(ctx, { messageId: 'sum', reported, computed: summed.sum, exact: true, data, suffix: unit });
         continue;
       }

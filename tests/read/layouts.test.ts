@@ -23,7 +23,46 @@ const real: RealTable[] = await Promise.all(
  * What the audit must say of each published table: its errors and warnings as `rule cell`, nothing else of those
  * severities. Mostly the faults its fixture lists; where this differs, the comment says why.
  */
-const expected: Record<string, { layout: string; findings: string[] }> = {
+const expected: Record<string, { layout: string; findings: string[] } | { unrecognized: true }> = {
+  // Tables whose stored copy ends before the 满意度 rows and 总分 (their notes say where): the missing 总分 and the
+  // weights that fall short of 100 are the cut's, every other finding the table's own.
+  'anhui-2022-guichi-tangxi-weituo': {
+    layout: 'central-2020',
+    // the total row left at 0 0 0 over the source that carries the money: the total's cells are the ones to fill
+    findings: ['form.required null', 'fund.sum E7', 'fund.sum F7', 'fund.sum G7', 'score.weights-total G13'],
+  },
+  'anhui-2022-yuan-wenwu-baohu': {
+    layout: 'central-2019',
+    // the rate written as a fraction and cut, not rounded (0.958 for 0.9586), and its score cut too (8 for 8.63)
+    findings: [
+      'form.required null',
+      'fund.rate I5',
+      'fund.rate I6',
+      'fund.rate-score J5',
+      'fund.rate-score J6',
+      'score.weights-total G11',
+      'score.level-weights B20',
+      'score.level-weights H5',
+      'indicator.reason-missing I15',
+      'indicator.reason-missing I18',
+    ],
+  },
+  'hunan-2021-lingling-linye-zhengti': {
+    layout: 'department-2020',
+    // 执行率 100% printed for 3824.26 of 4753.66 (80.45%), and its score with it; the worded breakdown under the total is no source row
+    findings: ['form.required null', 'fund.rate G5', 'fund.rate-score H5', 'score.weights-total F13', 'indicator.reason-missing H23', 'indicator.reason-missing H24'],
+  },
+  'yunnan-2023-linxiang-shourongsuo': {
+    layout: 'central-2020',
+    findings: ['form.required null', 'fund.rate I6', 'fund.rate I7', 'fund.rate-score J6', 'fund.rate-score J7', 'score.weights-total G10'],
+  },
+  'yunnan-2022-changning-shengzhu': { layout: 'generic', findings: ['form.required null'] },
+  // Complete, and right: `≥5万元` achieved `5` is met, and the unused 生态效益指标 row with its 0 is no indicator.
+  'anhui-2022-huoqiu-keji-tepaiyuan': { layout: 'central-2020', findings: [] },
+  // Not self-evaluations: a 绩效评价指标表 of targets and weights only (no actual values, no scores), and a 2023
+  // transfer-payment table whose stored copy ends before its indicators.
+  'hebei-2019-ningjin-gaozhong-zhuxuejin': { unrecognized: true },
+  'anhui-2023-xuancheng-dongwu-fangyi': { unrecognized: true },
   'anhui-2022-tianchang-shuihan': { layout: 'central-2019', findings: ['form.required B4', 'fund.rate G6'] },
   // The 产出 85 and 满意度 15 weights differ from the central guidance's 50/30/10/10: warnings to be explained.
   'hubei-2019-ezhou-disanfang': {
@@ -73,6 +112,14 @@ describe('published tables, read with no mapping', () => {
   for (const t of real) {
     const want = expected[t.id];
     if (!want) continue;
+    if ('unrecognized' in want) {
+      it(`${t.id} (${t.region}, ${t.template}) is not read as a self-evaluation table`, () => {
+        const { res } = audit(t);
+        expect(res.status).toBe('unrecognized');
+        expect(res.nearest).toBeDefined();
+      });
+      continue;
+    }
     it(`${t.id} (${t.region}, ${t.template})`, () => {
       const { res, tables, findings } = audit(t);
       expect(res.status).toBe('audited');

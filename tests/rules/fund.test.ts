@@ -102,6 +102,21 @@ ruleTester(fundSum, {
       render: { offsetRows: 3, offsetCols: 2 },
       errors: [{ cell: 'E11', message: '资金总额的目标申报数 7 与各来源行之和 6（6）不符，请核对资金总额与各来源行，无法判断哪一格有误' }],
     },
+    {
+      // 贵池区棠溪镇 2022 (tests/fixtures/real/anhui-2022-guichi-tangxi-weituo.ts): a total row nobody filled in. Its
+      // cells are the ones to fill, every one of them, whatever else the table says or does not.
+      name: 'the total row left at zero over a source that carries the money',
+      table: spec(insurance, (t) => {
+        Object.assign(t.funds[0]!, { declared: 0, initial: 0, budget: 0, executed: 0, balance: null, rate: null, score: null });
+        setText(t, '项目按计划实施。');
+      }),
+      errors: [
+        { cell: 'C8', message: '资金总额的目标申报数应为 7（7），表中为 0', expected: '7 万元', actual: '0 万元' },
+        { cell: 'D8', message: '资金总额的年初预算数应为 7（7），表中为 0' },
+        { cell: 'E8', message: '资金总额的全年预算数应为 7（7），表中为 0' },
+        { cell: 'F8', message: '资金总额的全年执行数应为 6.695（6.695），表中为 0' },
+      ],
+    },
   ],
 });
 
