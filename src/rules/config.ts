@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { Decimal } from '../model/index.js';
 import { allRuleMetas } from './registry.js';
+import { ruleFailedMeta } from './rule.js';
 
 const decimalText = z
   .union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/)])
@@ -73,6 +74,9 @@ export function parseRulesConfig(json: unknown, source = 'rules'): RulesConfig {
   const unknown = [...r.data.disabled, ...Object.keys(r.data.severity)].filter((id) => !known.has(id));
   if (unknown.length)
     throw new RulesConfigError(`${where}没有这些规则：${[...new Set(unknown)].join('、')}（规则编号见说明文档的规则表）`);
+  // A table a rule could not finish is never a lesser matter: said at once, not silently ignored.
+  if (r.data.disabled.includes(ruleFailedMeta.id) || Object.hasOwn(r.data.severity, ruleFailedMeta.id))
+    throw new RulesConfigError(`${where}不能关闭“${ruleFailedMeta.id}”或改变它的严重程度：规则运行出错的表没有审核完，始终是错误`);
   return r.data;
 }
 

@@ -55,7 +55,10 @@ describe('rule.failed in the engine', () => {
   });
 
   it('a rules file can neither switch it off nor lower it', () => {
-    const params = parseRulesConfig({ disabled: ['rule.failed'], severity: { 'rule.failed': 'info' } });
+    expect(() => parseRulesConfig({ disabled: ['rule.failed'] })).toThrow('不能关闭“rule.failed”或改变它的严重程度');
+    expect(() => parseRulesConfig({ severity: { 'rule.failed': 'info' } })).toThrow('不能关闭“rule.failed”或改变它的严重程度');
+    // and the engine holds to it whatever configuration it is handed
+    const params = { ...parseRulesConfig({}), disabled: ['rule.failed'], severity: { 'rule.failed': 'info' as const } };
     const out = checkTable(table, [broken], params);
     expect(out.map((f) => [f.rule, f.severity])).toEqual([['rule.failed', 'error']]);
   });
