@@ -18,7 +18,7 @@ function leftBehind(id: string, status: Partial<AuditState>): string {
   const dir = path.join(data, 'audits', id);
   mkdirSync(path.join(dir, 'input'), { recursive: true });
   copyFileSync(path.join(ROOT, 'samples', '政法委', '网格员意外伤害保险.xlsx'), path.join(dir, 'input', '网格员意外伤害保险.xlsx'));
-  const state: AuditState = { id, status: 'running', done: 0, total: 1, summary: null, error: null, createdAt: '2026-12-01T00:00:00.000Z', startedAt: '2026-12-01T00:00:01.000Z', finishedAt: null, ...status };
+  const state: AuditState = { id, status: 'running', done: 0, total: 1, summary: null, error: null, createdAt: '2026-12-01T00:00:00.000Z', startedAt: '2026-12-01T00:00:01.000Z', finishedAt: null, name: '2026年度 2026-12-01', previous: null, ...status };
   writeFileSync(path.join(dir, 'status.json'), JSON.stringify(state));
   return data;
 }
