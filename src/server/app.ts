@@ -105,7 +105,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   const maxQueued = opts.maxQueued ?? DEFAULT_LIMITS.maxQueued;
   const uploadIdleMs = opts.uploadIdleMs ?? DEFAULT_LIMITS.uploadIdleMs;
   const uploadTimeoutMs = opts.uploadTimeoutMs ?? DEFAULT_LIMITS.uploadTimeoutMs;
-  const app = Fastify({ logger: opts.logger ?? false, forceCloseConnections: 'idle' });
+  // A department's list name may take 200 bytes of 4-byte characters: 600 characters once percent-encoded in a URL.
+  const app = Fastify({ logger: opts.logger ?? false, forceCloseConnections: 'idle', routerOptions: { maxParamLength: 4096 } });
   const store = new AuditStore(
     path.resolve(opts.dataDir),
     { jobs: opts.jobs, timeoutMs: opts.timeoutMs, memoryMb: opts.memoryMb, auditTimeoutMs: opts.auditTimeoutMs },
