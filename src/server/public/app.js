@@ -574,6 +574,11 @@
       if ((xhr.status === 200 || xhr.status === 202) && body?.id) {
         // The earlier results stay on screen until the upload is taken; from here they are the new audit's.
         show('results', false);
+        // What was chosen has been sent: the next round starts from an empty selection.
+        sel = noSelection();
+        ledgerInput.value = '';
+        rulesInput.value = '';
+        renderSelection();
         input('audit-name').value = '';
         previousChosen = false;
         setProgress(0, '上传完成，等待审核……');
@@ -1101,7 +1106,9 @@
     setText('detail-project', x.project);
     setText('detail-department', x.department || UNKNOWN);
     setText('detail-unit', x.unit);
-    setText('detail-change', compared() ? changeLabel(x, resolved) : null);
+    setText('detail-change', changeLabel(x, resolved));
+    show('detail-change-label', compared());
+    show('detail-change', compared());
     const ann = resolved ? undefined : result.annotated[x.file];
     const link = anchor('detail-annotated');
     if (ann) {
