@@ -13,7 +13,8 @@ import { POLICE, type UploadFile, roundOne, roundTwo } from '../server/loop-fixt
  * The 整改 loop on the page, in Debian's Chromium, as a clerk goes through it: round 1 uploaded under a name; the
  * resubmission uploaded with round 1 offered (and kept) as the audit to compare with; the 整改进度 chart and table;
  * findings filtered by 整改情况 and found by the search box, a page at a time; the print view with every finding;
- * the history list (open, rename, delete with confirmation); a department's 整改材料 downloaded as one ZIP.
+ * the history list (open, rename, delete with confirmation); a department's 整改材料 downloaded as one ZIP; and the
+ * login page of a server with an access password.
  * Screenshots of the history, the progress and the print view are taken on every run; with
  * RECON_UPDATE_SCREENSHOTS=1 they go to docs/ (the README's, small PNGs; a CJK font such as fonts-wqy-zenhei must be
  * installed for the Chinese to show), else to a temp folder, so that a test run leaves the checkout as it was.
@@ -216,5 +217,33 @@ describe.skipIf(!haveBrowser)('the 整改 loop on the page, in a real browser', 
     await expect(second.getByTestId('history-name').innerText()).resolves.toContain('与一次已删除的审核比较');
     expect((await fetch(`${server.url}api/audits/${firstId}`)).status).toBe(404);
     await fresh.close();
+  });
+
+  it('with an access password: the Chinese login page, a session the page’s script cannot read, logout', async () => {
+    const guardedDir = mkdtempSync(path.join(os.tmpdir(), 'recon-e2e-'));
+    const guarded = await startServer({ dataDir: guardedDir, port: 0, host: '127.0.0.1', access: { secret: 'correct horse battery' } });
+    const ctx = await browser.newContext({ locale: 'zh-CN' });
+    const p = await ctx.newPage();
+    try {
+      await p.goto(guarded.url);
+      expect(new URL(p.url()).pathname).toBe('/login');
+      await p.getByTestId('login-password').fill('wrong password');
+      await p.getByTestId('login-submit').click();
+      await expect(p.getByTestId('login-error').innerText()).resolves.toBe('访问密码不对，请重新输入');
+      await p.getByTestId('login-password').fill('correct horse battery');
+      await p.getByTestId('login-submit').click();
+      await p.getByTestId('history').waitFor();
+      const [cookie] = await ctx.cookies();
+      expect(cookie).toMatchObject({ name: 'recon_session', httpOnly: true, sameSite: 'Strict' });
+      await expect(p.evaluate(() => document.cookie)).resolves.toBe('');
+      await p.getByTestId('logout').click();
+      await p.waitForURL(/\/login$/);
+      await p.goto(guarded.url);
+      expect(new URL(p.url()).pathname).toBe('/login');
+    } finally {
+      await ctx.close();
+      await guarded.app.close();
+      rmSync(guardedDir, { recursive: true, force: true });
+    }
   });
 });
