@@ -3,13 +3,12 @@ import { createReadStream, existsSync, readFileSync, readdirSync, rmSync, statSy
 import path from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { type DepartmentProgress, annotatedPaths, compareText, departmentFileNames, departmentOrUnknown, ensureDir, insideDir, safeFileName } from '../report/index.js';
-import type { Finding } from '../rules/index.js';
+import { annotatedPaths, compareText, ensureDir, insideDir, safeFileName } from '../report/index.js';
 import { allRuleMetas } from '../rules/index.js';
 import { type AccessOptions, registerAccess } from './access.js';
 import { HttpError, contentDisposition, drainRequest, formatBytes, watchBody } from './http-util.js';
 import { PAGE_CSP, pageAssets } from './page.js';
+import { type ResultIndex, indexOf, readIndex } from './results.js';
 import { type AuditState, type CorruptRecord, isAuditId, localDate } from './records.js';
 import { AuditStore } from './store.js';
 import { type UploadLimits, multipartError, partsAllowed, receiveUpload, storageError } from './upload.js';
@@ -56,26 +55,6 @@ export const DEFAULT_LIMITS = {
 /** A department's bundle larger than this is refused (it would be a download of hours, and a disk's worth). */
 const MAX_BUNDLE_BYTES = 2 * 1024 * 1024 * 1024;
 
-/**
- * What the server reads of an audit's findings.json, checked when it is read back (a hand-edited or cut-short file is
- * reported as damaged, never a crash). Loose: audits of earlier versions of the tool in the same data folder open too.
- */
-const FindingsDocRead = z.looseObject({
-  inputs: z.array(z.looseObject({ file: z.string(), status: z.string(), sheets: z.array(z.unknown()) })),
-  findings: z.array(z.looseObject({ file: z.string(), department: z.string().nullable(), severity: z.enum(['error', 'warning', 'info']) })),
-  resolved: z.array(z.looseObject({ department: z.string().nullable() })).optional(),
-  progress: z.array(z.looseObject({ department: z.string() })).optional(),
-  summary: z.looseObject({ byDepartment: z.record(z.string(), z.looseObject({ errors: z.number(), warnings: z.number(), infos: z.number() })) }),
-});
-
-interface FindingsDoc {
-  inputs: { file: string; status: string; sheets: unknown[] }[];
-  findings: Pick<Finding, 'file' | 'department' | 'severity'>[];
-  resolved?: Pick<Finding, 'department'>[];
-  progress?: DepartmentProgress[];
-  summary: { byDepartment: Record<string, { errors: number; warnings: number; infos: number }> };
-}
-
 const MIME: Record<string, string> = {
   '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   '.csv': 'text/csv; charset=utf-8',
@@ -113,7 +92,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     (msg, err) => (err === undefined ? app.log.warn(msg) : app.log.error({ err }, msg)),
   );
   const sseStreams = new Set<() => void>();
-  const docCache = new Map<string, FindingsDoc>();
+  const indexCache = new Map<string, ResultIndex>();
   let closing: Promise<void> | null = null;
 
   // A body that stalls or drags is cut off, whatever the route: an upload, a login form, a rename.
@@ -181,33 +160,26 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     return s;
   }
 
-  function findingsDoc(id: string): FindingsDoc {
-    const cached = docCache.get(id);
+  /**
+   * The index of an audit's report: the one its process wrote beside it, else (an audit of an earlier version) made
+   * here from findings.json, once. A report that cannot be read is said to be damaged, never a crash.
+   */
+  function resultIndex(id: string): ResultIndex {
+    const cached = indexCache.get(id);
     if (cached) return cached;
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(insideDir(store.outDir(id), 'findings.json'), 'utf8'));
-    } catch (err) {
-      app.log.warn({ err }, `findings.json of ${id} unreadable`);
-      throw new HttpError(422, '该审核的结果文件已损坏或缺失，无法打开：请删除后重新审核');
+    const out = store.outDir(id);
+    let index = readIndex(out);
+    if (!index) {
+      try {
+        index = indexOf(JSON.parse(readFileSync(insideDir(out, 'findings.json'), 'utf8')));
+      } catch (err) {
+        app.log.warn({ err }, `findings.json of ${id} unreadable`);
+        throw new HttpError(422, '该审核的结果文件已损坏或缺失，无法打开：请删除后重新审核');
+      }
     }
-    const r = FindingsDocRead.safeParse(json);
-    if (!r.success) {
-      app.log.warn(`findings.json of ${id} does not pass: ${r.error.issues[0]?.path.join('.')} ${r.error.issues[0]?.message}`);
-      throw new HttpError(422, '该审核的结果文件已损坏，无法打开：请删除后重新审核');
-    }
-    const doc = r.data as unknown as FindingsDoc;
-    docCache.set(id, doc);
-    if (docCache.size > 16) docCache.delete(docCache.keys().next().value as string);
-    return doc;
-  }
-
-  /** Each department with a list, as writeAllCorrections named them (the same set: findings and fixed ones). */
-  function listNames(doc: FindingsDoc): Record<string, string> {
-    const departments = new Set(Object.keys(doc.summary.byDepartment));
-    for (const f of doc.findings) departments.add(departmentOrUnknown(f));
-    for (const f of doc.resolved ?? []) departments.add(departmentOrUnknown(f));
-    return departmentFileNames([...departments]);
+    indexCache.set(id, index);
+    if (indexCache.size > 64) indexCache.delete(indexCache.keys().next().value as string);
+    return index;
   }
 
   /** `2026年度 2026-12-06`, as a file name. */
@@ -310,9 +282,9 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     const s = audit(req);
     if (s.status === 'queued' || s.status === 'running') return reply.code(202).send(view(s));
     if (s.status === 'failed') return reply.code(422).send({ ...view(s), error: s.error ?? '审核失败' });
-    findingsDoc(s.id);
     const file = insideDir(store.outDir(s.id), 'findings.json');
-    return reply.type('application/json; charset=utf-8').header('cache-control', 'no-store').send(readFileSync(file));
+    if (!existsSync(file)) throw new HttpError(422, '该审核的结果文件已损坏或缺失，无法打开：请删除后重新审核');
+    return reply.type('application/json; charset=utf-8').header('cache-control', 'no-store').send(createReadStream(file));
   });
 
   app.get<{ Params: IdParams }>('/api/audits/:id/status', async (req) => view(audit(req)));
@@ -331,7 +303,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     const r = store.remove(req.params.id);
     if (r === 'unknown') throw new HttpError(404, '没有这个审核（编号不存在或已删除）');
     if (r === 'running') throw new HttpError(409, '审核正在进行，完成后才能删除');
-    docCache.delete(req.params.id);
+    indexCache.delete(req.params.id);
     return reply.code(204).send();
   });
 
@@ -374,28 +346,17 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   // ---- results ------------------------------------------------------------------------------------------------------
   app.get<{ Params: IdParams }>('/api/audits/:id/departments', async (req) => {
     const s = finished(req);
-    const doc = findingsDoc(s.id);
-    const byDept = doc.summary.byDepartment;
-    const names = listNames(doc);
     const corrDir = insideDir(store.outDir(s.id), 'corrections');
-    const counts = new Map<string, number>();
-    for (const f of doc.findings) counts.set(departmentOrUnknown(f), (counts.get(departmentOrUnknown(f)) ?? 0) + 1);
-    const progress = new Map((doc.progress ?? []).map((p) => [p.department, p]));
-    return Object.keys(names)
-      .map((department) => {
-        const file = names[department] ?? null;
-        const have = file !== null && existsSync(insideDir(corrDir, `${file}.xlsx`));
-        const c = byDept[department] ?? { errors: 0, warnings: 0, infos: 0 };
-        return {
-          department,
-          file: have ? file : null,
-          errors: c.errors,
-          warnings: c.warnings,
-          infos: c.infos,
-          findings: counts.get(department) ?? 0,
-          progress: progress.get(department) ?? null,
-        };
-      })
+    return resultIndex(s.id)
+      .departments.map((d) => ({
+        department: d.department,
+        file: existsSync(insideDir(corrDir, `${d.list}.xlsx`)) ? d.list : null,
+        errors: d.counts.errors,
+        warnings: d.counts.warnings,
+        infos: d.counts.infos,
+        findings: d.findings,
+        progress: d.progress,
+      }))
       .sort((a, b) => b.errors - a.errors || b.warnings - a.warnings || b.infos - a.infos || compareText(a.department, b.department));
   });
 
@@ -403,7 +364,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     const s = finished(req);
     const out = store.outDir(s.id);
     const annotatedDir = insideDir(out, 'annotated');
-    const inputs = findingsDoc(s.id).inputs;
+    const inputs = resultIndex(s.id).inputs;
     const copies = annotatedPaths(out, inputs.map((i) => i.file));
     return inputs.map((i) => {
       const p = copies.get(i.file)!;
@@ -460,20 +421,16 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   app.get<{ Params: IdParams & { name: string } }>('/api/audits/:id/bundles/:name', async (req, reply) => {
     const s = finished(req);
     const requested = req.params.name.replace(/\.zip$/i, '');
-    const doc = findingsDoc(s.id);
-    const names = listNames(doc);
-    const department = Object.keys(names).find((d) => names[d] === requested);
-    if (department === undefined) throw new HttpError(404, '没有这个部门的整改材料');
+    const entry = resultIndex(s.id).departments.find((d) => d.list === requested);
+    if (!entry) throw new HttpError(404, '没有这个部门的整改材料');
     const out = store.outDir(s.id);
     const sources: ZipSource[] = [];
     for (const ext of ['xlsx', 'csv']) {
       const file = insideDir(out, 'corrections', `${requested}.${ext}`);
       if (existsSync(file)) sources.push({ name: `${requested}-整改清单.${ext}`, file });
     }
-    const files = new Set(doc.findings.filter((f) => departmentOrUnknown(f) === department).map((f) => f.file));
     const annotatedDir = insideDir(out, 'annotated');
-    const copies = annotatedPaths(out, [...files].sort(compareText));
-    for (const [, copy] of copies)
+    for (const [, copy] of annotatedPaths(out, entry.files))
       if (existsSync(copy)) sources.push({ name: `带批注的原工作簿/${path.relative(annotatedDir, copy).split(path.sep).join('/')}`, file: copy });
     if (!sources.length) throw new HttpError(404, '没有这个部门的整改材料');
     return sendZip(reply, sources, `${requested}-整改材料-${localDate(new Date(s.createdAt))}.zip`);

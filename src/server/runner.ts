@@ -10,6 +10,7 @@ import path from 'node:path';
 import { AuditSetupError, NO_WORKBOOK, runAudit } from '../audit/index.js';
 import type { Summary } from '../report/index.js';
 import { RulesConfigError } from '../rules/index.js';
+import { writeIndex } from './results.js';
 
 /** What the store asks: runAudit's options (paths absolute), and the audit folder to keep out of messages. */
 export interface RunRequest {
@@ -86,6 +87,13 @@ async function run(r: RunRequest): Promise<void> {
         void send({ type: 'progress', done, total });
       },
     });
+    // The server's index of the report, made here so that the server never parses a large findings.json itself;
+    // without it (a disk that filled up just now) the server indexes the report on first use.
+    try {
+      writeIndex(outcome.outDir);
+    } catch {
+      // said by its absence
+    }
     await send({ type: 'done', summary: outcome.summary });
   } catch (err) {
     await send({ type: 'failed', error: failureText(r.auditDir, err) });

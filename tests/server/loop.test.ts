@@ -4,7 +4,7 @@
  * chosen to compare with; asserted finding by finding. Then the history list (names, renames, a restart, records
  * that are damaged), and each department's 整改材料 as one ZIP with safe names.
  */
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipArchive } from '../../src/ooxml/index.js';
@@ -160,6 +160,22 @@ describe('the history list', () => {
     expect(existsSync(path.join(s.dataDir, 'audits', broken))).toBe(false);
     // results still served
     expect((await fetch(`${s.base}/api/audits/${second.id}`)).status).toBe(200);
+  });
+
+  it('indexes each report in the audit’s own process; without the index, from findings.json; a damaged report is said so', async () => {
+    const out = (id: string) => path.join(s.dataDir, 'audits', id, 'out');
+    expect(JSON.parse(readFileSync(path.join(out(second.id), 'web-index.json'), 'utf8'))).toMatchObject({ version: 1, inputs: expect.any(Array) });
+    const before = (await getJson(s, `/api/audits/${second.id}/departments`)).body;
+    // the server's cache of it is gone with the restart above; the index goes too
+    await stop(s);
+    rmSync(path.join(out(second.id), 'web-index.json'));
+    writeFileSync(path.join(out(first.id), 'findings.json'), '{"schemaVersion": 3, "findings": [');
+    rmSync(path.join(out(first.id), 'web-index.json'));
+    s = await start({}, s.dataDir);
+    expect((await getJson(s, `/api/audits/${second.id}/departments`)).body).toEqual(before);
+    const damaged = await getJson(s, `/api/audits/${first.id}/departments`);
+    expect(damaged.status).toBe(422);
+    expect(damaged.body.error).toMatch(/结果文件已损坏/);
   });
 
   it('deletes an audit; the one compared with it keeps its results and says the earlier one is gone', async () => {
