@@ -13,8 +13,9 @@ const USAGE = `用法：
   recon audit <文件、文件夹或通配符…> --out DIR [--previous DIR] [--ledger FILE] [--ledger-mapping FILE] [--mapping FILE|DIR]
               [--rules FILE] [--jobs N] [--timeout 秒] [--memory MB] [--quiet]
   recon inspect FILE [--mapping FILE|DIR]
-  recon serve [--port 8080] [--host 127.0.0.1] [--data DIR] [--jobs N] [--timeout 秒] [--memory MB]
-              [--max-file-mb N] [--max-files N]
+  recon serve [--port 8080] [--host 127.0.0.1] [--data DIR] [--password-file FILE | --token] [--allowed-host NAME]
+              [--jobs N] [--timeout 秒] [--memory MB] [--audit-timeout 分钟] [--upload-timeout 分钟]
+              [--max-file-mb N] [--max-files N] [--secure-cookie]
   recon --version`;
 
 const AUDIT_HELP = `recon audit <文件、文件夹或通配符…> --out DIR [选项]
@@ -37,10 +38,16 @@ const INSPECT_HELP = `recon inspect FILE [--mapping FILE|DIR]
   显示每个工作表匹配到哪个格式、每个字段从哪个单元格读到什么、哪些标签没找到：编写新格式的映射文件时用。`;
 
 const SERVE_HELP = `recon serve [--port 8080] [--host 127.0.0.1] [--data DIR] [选项]
-  启动网页服务：在浏览器中上传报送材料、查看问题、下载整改清单。
-  --data DIR  上传和结果保存的文件夹（默认 ./recon-data）
+  启动网页服务：在浏览器中上传报送材料、查看问题、与上一轮比较整改情况、下载整改清单。
+  --data DIR             上传和结果保存的文件夹（默认 ./recon-data）
+  --host 地址            默认 127.0.0.1（只有本机能访问，不需要密码）；其他地址（如 0.0.0.0）必须设置访问密码：
+  --password-file 文件   从文件读取访问密码（至少 8 个字符）；也可用环境变量 RECON_PASSWORD
+  --token                启动时生成随机访问令牌并显示，在登录页面输入
+  --allowed-host 域名    经代理或域名访问时允许的地址（可重复）；--secure-cookie  经 https 访问时加上
   --jobs N、--timeout 秒、--memory MB  同 audit
-  --max-file-mb N  单个文件大小上限；--max-files N  一次上传的工作簿数上限`;
+  --audit-timeout 分钟   一次审核的总时限（默认 30），超时的审核停止并记为失败
+  --upload-timeout 分钟  一次上传的总时限（默认 60）；30 秒收不到数据的上传也会断开，已收到的部分不保留
+  --max-file-mb N        单个文件大小上限；--max-files N  一次上传的工作簿数上限`;
 
 function version(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;

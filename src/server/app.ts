@@ -3,34 +3,44 @@ import { createReadStream, existsSync, readFileSync, readdirSync, rmSync, statSy
 import path from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { writeZip } from '../ooxml/index.js';
-import { type InputRecord, type Summary, annotatedPaths, compareText, departmentFileNames, ensureDir, insideDir } from '../report/index.js';
-import type { Finding } from '../rules/index.js';
+import { annotatedPaths, compareText, ensureDir, insideDir, safeFileName } from '../report/index.js';
 import { allRuleMetas } from '../rules/index.js';
-import { HttpError, contentDisposition, drainRequest } from './http-util.js';
+import { type AccessOptions, registerAccess } from './access.js';
+import { HttpError, contentDisposition, drainRequest, formatBytes, watchBody } from './http-util.js';
 import { PAGE_CSP, pageAssets } from './page.js';
-import { type AuditState, AuditStore, isAuditId } from './store.js';
-import { type UploadLimits, multipartError, partsAllowed, receiveUpload } from './upload.js';
+import { type ResultIndex, indexOf, readIndex } from './results.js';
+import { type AuditState, type CorruptRecord, isAuditId, localDate } from './records.js';
+import { AuditStore } from './store.js';
+import { type UploadLimits, multipartError, partsAllowed, receiveUpload, storageError } from './upload.js';
+import { type ZipSource, totalSize, zipStream } from './zip-out.js';
 
 export interface AppOptions {
   /** Uploads and results: `dataDir/audits/<id>/{input,ledger,rules.json,out,status.json}`. */
   dataDir: string;
   /** Per uploaded file (default 20 MB). */
-  maxFileBytes?: number;
+  maxFileBytes?: number | undefined;
   /** Workbooks per audit (default 1000). */
-  maxFiles?: number;
+  maxFiles?: number | undefined;
   /** One upload in all (default 512 MB). */
-  maxTotalBytes?: number;
+  maxTotalBytes?: number | undefined;
   /** Reader processes per audit (default: the number of cores). */
-  jobs?: number;
+  jobs?: number | undefined;
   /** Per file: a parse that takes longer is stopped and reported as file.unreadable (default 60 s). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Per reader process: V8 heap in MB (default 1024). */
-  memoryMb?: number;
+  memoryMb?: number | undefined;
+  /** One audit in all: one that takes longer is stopped and failed, and the next one starts (default 30 min). */
+  auditTimeoutMs?: number | undefined;
+  /** An upload that sends nothing for this long is cut off and nothing of it kept (default 30 s). */
+  uploadIdleMs?: number | undefined;
+  /** An upload not complete after this long is cut off and nothing of it kept (default 60 min). */
+  uploadTimeoutMs?: number | undefined;
   /** Audits allowed to wait in the queue before new uploads get 503 (default 50). */
-  maxQueued?: number;
+  maxQueued?: number | undefined;
+  /** Login, Host and Origin checks (access.ts). */
+  access?: AccessOptions | undefined;
   /** Fastify logger option (default off). */
-  logger?: boolean | { level: string };
+  logger?: boolean | { level: string } | undefined;
 }
 
 export const DEFAULT_LIMITS = {
@@ -38,14 +48,12 @@ export const DEFAULT_LIMITS = {
   maxFiles: 1000,
   maxTotalBytes: 512 * 1024 * 1024,
   maxQueued: 50,
+  uploadIdleMs: 30_000,
+  uploadTimeoutMs: 60 * 60 * 1000,
 } as const;
 
-interface FindingsDoc {
-  tool: { name: string; version: string };
-  inputs: InputRecord[];
-  findings: Finding[];
-  summary: Summary;
-}
+/** A department's bundle larger than this is refused (it would be a download of hours, and a disk's worth). */
+const MAX_BUNDLE_BYTES = 2 * 1024 * 1024 * 1024;
 
 const MIME: Record<string, string> = {
   '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -56,10 +64,16 @@ const MIME: Record<string, string> = {
 
 type IdParams = { id: string };
 
+/** What the history list shows of an audit. */
+export type AuditView = AuditState & { queuePosition: number | null; previousName: string | null; date: string };
+/** A record that could not be read back, as the list shows it. */
+export type CorruptView = CorruptRecord & { status: 'corrupt'; name: string; error: string };
+
 /**
- * The web service of `recon serve`: upload a bureau's submissions, audit them with the same engine and worker
- * pool as `recon audit` (one audit at a time, the others queued), review the findings, download the 整改清单.
- * Not listening: call `listen()` (tests: `{ port: 0, host: '127.0.0.1' }`).
+ * The web service of `recon serve`: upload a bureau's submissions, audit them with the same engine as `recon audit`
+ * (one audit at a time, in a process of its own, the others queued), compare a resubmission with an earlier audit,
+ * review the findings, download the 整改清单 and each department's 整改材料. Not listening: call `listen()`
+ * (tests: `{ port: 0, host: '127.0.0.1' }`).
  */
 export function buildApp(opts: AppOptions): FastifyInstance {
   const limits: UploadLimits = {
@@ -68,19 +82,35 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     maxTotalBytes: opts.maxTotalBytes ?? DEFAULT_LIMITS.maxTotalBytes,
   };
   const maxQueued = opts.maxQueued ?? DEFAULT_LIMITS.maxQueued;
-  const app = Fastify({ logger: opts.logger ?? false, forceCloseConnections: 'idle' });
-  const store = new AuditStore(path.resolve(opts.dataDir), { jobs: opts.jobs, timeoutMs: opts.timeoutMs, memoryMb: opts.memoryMb }, (msg, err) =>
-    app.log.error({ err }, msg),
+  const uploadIdleMs = opts.uploadIdleMs ?? DEFAULT_LIMITS.uploadIdleMs;
+  const uploadTimeoutMs = opts.uploadTimeoutMs ?? DEFAULT_LIMITS.uploadTimeoutMs;
+  // A department's list name may take 200 bytes of 4-byte characters: 600 characters once percent-encoded in a URL.
+  const app = Fastify({ logger: opts.logger ?? false, forceCloseConnections: 'idle', routerOptions: { maxParamLength: 4096 } });
+  const store = new AuditStore(
+    path.resolve(opts.dataDir),
+    { jobs: opts.jobs, timeoutMs: opts.timeoutMs, memoryMb: opts.memoryMb, auditTimeoutMs: opts.auditTimeoutMs },
+    (msg, err) => (err === undefined ? app.log.warn(msg) : app.log.error({ err }, msg)),
   );
   const sseStreams = new Set<() => void>();
-  const docCache = new Map<string, FindingsDoc>();
+  const indexCache = new Map<string, ResultIndex>();
   let closing: Promise<void> | null = null;
 
+  // A body that stalls or drags is cut off, whatever the route: an upload, a login form, a rename.
+  app.addHook('onRequest', (req, _reply, done) => {
+    watchBody(req.raw, uploadIdleMs, uploadTimeoutMs);
+    done();
+  });
+  registerAccess(app, opts.access ?? {});
   app.register(fastifyMultipart, { limits: { fileSize: limits.maxFileBytes, files: partsAllowed(limits) } });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 8192 }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
   app.decorate('auditStore', store);
 
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) reply.header('content-security-policy', PAGE_CSP).header('x-frame-options', 'DENY');
     return payload;
   });
   app.addHook('preClose', async () => {
@@ -97,6 +127,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   app.setErrorHandler((err, req, reply) => {
     const e = multipartError(err, limits);
     if (e instanceof HttpError) return reply.code(e.statusCode).send({ error: e.message });
+    const stored = storageError(err);
+    if (stored) return reply.code(stored.statusCode).send({ error: stored.message });
     const fe = err as { statusCode?: number; code?: string; message?: string };
     if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
       return reply.code(415).send({ error: '请以 multipart/form-data 上传（字段 files、ledger、rules）' });
@@ -107,9 +139,15 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     return reply.code(500).send({ error: '服务器内部错误，请稍后再试' });
   });
 
-  const view = (s: AuditState) => ({ ...s, queuePosition: store.queuePosition(s.id) });
+  const view = (s: AuditState): AuditView => ({
+    ...s,
+    queuePosition: store.queuePosition(s.id),
+    previousName: s.previous ? (store.get(s.previous)?.name ?? null) : null,
+    date: localDate(new Date(s.createdAt)),
+  });
 
   function audit(req: FastifyRequest<{ Params: IdParams }>): AuditState {
+    if (store.isCorrupt(req.params.id)) throw new HttpError(422, '该审核的记录已损坏，无法打开：可在“历次审核”中删除');
     const s = store.get(req.params.id);
     if (!s) throw new HttpError(404, '没有这个审核（编号不存在或已删除）');
     return s;
@@ -122,13 +160,31 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     return s;
   }
 
-  function findingsDoc(id: string): FindingsDoc {
-    const cached = docCache.get(id);
+  /**
+   * The index of an audit's report: the one its process wrote beside it, else (an audit of an earlier version) made
+   * here from findings.json, once. A report that cannot be read is said to be damaged, never a crash.
+   */
+  function resultIndex(id: string): ResultIndex {
+    const cached = indexCache.get(id);
     if (cached) return cached;
-    const doc = JSON.parse(readFileSync(insideDir(store.outDir(id), 'findings.json'), 'utf8')) as FindingsDoc;
-    docCache.set(id, doc);
-    if (docCache.size > 16) docCache.delete(docCache.keys().next().value as string);
-    return doc;
+    const out = store.outDir(id);
+    let index = readIndex(out);
+    if (!index) {
+      try {
+        index = indexOf(JSON.parse(readFileSync(insideDir(out, 'findings.json'), 'utf8')));
+      } catch (err) {
+        app.log.warn({ err }, `findings.json of ${id} unreadable`);
+        throw new HttpError(422, '该审核的结果文件已损坏或缺失，无法打开：请删除后重新审核');
+      }
+    }
+    indexCache.set(id, index);
+    if (indexCache.size > 64) indexCache.delete(indexCache.keys().next().value as string);
+    return index;
+  }
+
+  /** `2026年度 2026-12-06`, as a file name. */
+  function auditFileName(s: AuditState): string {
+    return safeFileName(s.name, '审核');
   }
 
   function sendFile(reply: FastifyReply, file: string, downloadName: string, disposition: 'attachment' | 'inline' = 'attachment') {
@@ -147,22 +203,46 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       .send(createReadStream(file));
   }
 
+  async function sendZip(reply: FastifyReply, sources: ZipSource[], downloadName: string) {
+    const size = await totalSize(sources);
+    if (size > MAX_BUNDLE_BYTES) throw new HttpError(413, `要打包的文件合计 ${formatBytes(size)}，过大：请分别下载`);
+    return reply
+      .type(MIME['.zip'] as string)
+      .header('content-disposition', contentDisposition(downloadName))
+      .header('cache-control', 'no-store')
+      .send(zipStream(sources));
+  }
+
   // ---- the page -------------------------------------------------------------------------------------------
   for (const [url, asset] of pageAssets())
-    app.get(url, async (_req, reply) =>
-      reply.type(asset.type).header('content-security-policy', PAGE_CSP).header('cache-control', 'no-cache').send(asset.body),
-    );
+    app.get(url, async (_req, reply) => reply.type(asset.type).header('content-security-policy', PAGE_CSP).header('cache-control', 'no-cache').send(asset.body));
   app.get('/favicon.ico', async (_req, reply) => reply.code(204).send());
 
   // ---- reference --------------------------------------------------------------------------------------------
   app.get('/api/rules', async () => allRuleMetas.map((m) => ({ id: m.id, severity: m.severity, title: m.title })));
-  app.get('/api/audits', async () => store.list().map(view));
+
+  // ---- history ------------------------------------------------------------------------------------------------
+  app.get('/api/audits', async (): Promise<(AuditView | CorruptView)[]> => [
+    ...store.list().map(view),
+    ...store.corruptRecords().map((c): CorruptView => ({ ...c, status: 'corrupt', name: '记录损坏', error: `记录损坏：${c.reason}` })),
+  ]);
 
   // ---- upload ---------------------------------------------------------------------------------------------------
+  /** The audit to compare with: an id (done), `latest` (the newest done one, if any), `none`, or nothing (none). */
+  function previousOf(value: string | null): string | null {
+    if (value === null || value === '' || value === 'none') return null;
+    if (value === 'latest') return store.latestDone()?.id ?? null;
+    const s = isAuditId(value) ? store.get(value) : undefined;
+    if (!s) throw new HttpError(400, '选择比较的上一轮审核不存在（可能已被删除），请重新选择');
+    if (s.status !== 'done') throw new HttpError(400, `选择比较的审核“${s.name}”${s.status === 'failed' ? '失败了' : '尚未完成'}，没有可比较的结果，请重新选择`);
+    return s.id;
+  }
+
   app.post<{ Querystring: { wait?: string } }>('/api/audits', async (req, reply) => {
     const id = randomUUID();
     const dir = store.auditDir(id);
     let upload: Awaited<ReturnType<typeof receiveUpload>>;
+    let state: AuditState;
     try {
       if (store.isClosed) throw new HttpError(503, '服务正在关闭，请稍后再试');
       if (store.queued >= maxQueued) {
@@ -171,14 +251,20 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       }
       ensureDir(dir);
       upload = await receiveUpload(req, dir, limits);
+      state = store.enqueue(id, upload.files.length, { name: upload.name, previous: previousOf(upload.previous) });
     } catch (err) {
-      // Nothing of a refused or broken upload is kept, and no audit starts from it.
-      rmSync(dir, { recursive: true, force: true });
+      // Nothing of a refused, broken, stalled or unstorable upload is kept, and no audit starts from it.
+      try {
+        rmSync(dir, { recursive: true, force: true });
+      } catch (rmErr) {
+        req.log.error({ err: rmErr }, `upload ${id} not removed`);
+      }
+      const stored = storageError(err);
+      if (stored?.statusCode === 503) reply.header('retry-after', '60');
       const drained = await drainRequest(req.raw, Math.min(limits.maxTotalBytes, 256 * 1024 * 1024));
       if (!drained) reply.header('connection', 'close');
-      throw multipartError(err, limits);
+      throw stored ?? multipartError(err, limits);
     }
-    const state = store.enqueue(id, upload.files.length);
     const extra = { files: upload.files.length, skipped: upload.skipped, ledger: upload.ledger, rules: upload.rules };
     const wait = req.query.wait;
     if (wait !== undefined && wait !== '0' && wait !== 'false') {
@@ -188,7 +274,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     return reply
       .code(202)
       .header('location', `/api/audits/${id}`)
-      .send({ id, status: state.status, summary: null, error: null, queuePosition: store.queuePosition(id), ...extra });
+      .send({ ...view(state), summary: null, error: null, ...extra });
   });
 
   // ---- state ------------------------------------------------------------------------------------------------------
@@ -197,16 +283,27 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     if (s.status === 'queued' || s.status === 'running') return reply.code(202).send(view(s));
     if (s.status === 'failed') return reply.code(422).send({ ...view(s), error: s.error ?? '审核失败' });
     const file = insideDir(store.outDir(s.id), 'findings.json');
-    return reply.type('application/json; charset=utf-8').header('cache-control', 'no-store').send(readFileSync(file));
+    if (!existsSync(file)) throw new HttpError(422, '该审核的结果文件已损坏或缺失，无法打开：请删除后重新审核');
+    return reply.type('application/json; charset=utf-8').header('cache-control', 'no-store').send(createReadStream(file));
   });
 
   app.get<{ Params: IdParams }>('/api/audits/:id/status', async (req) => view(audit(req)));
+
+  app.patch<{ Params: IdParams; Body: unknown }>('/api/audits/:id', { bodyLimit: 16 * 1024 }, async (req) => {
+    audit(req);
+    const body = req.body as { name?: unknown } | null;
+    if (!body || typeof body !== 'object' || typeof body.name !== 'string') throw new HttpError(400, '请以 JSON 提交新名称：{"name": "…"}');
+    const r = store.rename(req.params.id, body.name);
+    if (r === 'unknown') throw new HttpError(404, '没有这个审核（编号不存在或已删除）');
+    if (r === 'empty') throw new HttpError(400, '名称不能为空');
+    return view(r);
+  });
 
   app.delete<{ Params: IdParams }>('/api/audits/:id', async (req, reply) => {
     const r = store.remove(req.params.id);
     if (r === 'unknown') throw new HttpError(404, '没有这个审核（编号不存在或已删除）');
     if (r === 'running') throw new HttpError(409, '审核正在进行，完成后才能删除');
-    docCache.delete(req.params.id);
+    indexCache.delete(req.params.id);
     return reply.code(204).send();
   });
 
@@ -249,18 +346,17 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   // ---- results ------------------------------------------------------------------------------------------------------
   app.get<{ Params: IdParams }>('/api/audits/:id/departments', async (req) => {
     const s = finished(req);
-    const doc = findingsDoc(s.id);
-    const byDept = doc.summary.byDepartment;
-    const names = departmentFileNames(Object.keys(byDept));
     const corrDir = insideDir(store.outDir(s.id), 'corrections');
-    const counts = new Map<string, number>();
-    for (const f of doc.findings) counts.set(f.department ?? '未知部门', (counts.get(f.department ?? '未知部门') ?? 0) + 1);
-    return Object.entries(byDept)
-      .map(([department, c]) => {
-        const file = names[department] ?? null;
-        const have = file !== null && existsSync(insideDir(corrDir, `${file}.xlsx`));
-        return { department, file: have ? file : null, errors: c.errors, warnings: c.warnings, infos: c.infos, findings: counts.get(department) ?? 0 };
-      })
+    return resultIndex(s.id)
+      .departments.map((d) => ({
+        department: d.department,
+        file: existsSync(insideDir(corrDir, `${d.list}.xlsx`)) ? d.list : null,
+        errors: d.counts.errors,
+        warnings: d.counts.warnings,
+        infos: d.counts.infos,
+        findings: d.findings,
+        progress: d.progress,
+      }))
       .sort((a, b) => b.errors - a.errors || b.warnings - a.warnings || b.infos - a.infos || compareText(a.department, b.department));
   });
 
@@ -268,7 +364,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     const s = finished(req);
     const out = store.outDir(s.id);
     const annotatedDir = insideDir(out, 'annotated');
-    const inputs = findingsDoc(s.id).inputs;
+    const inputs = resultIndex(s.id).inputs;
     const copies = annotatedPaths(out, inputs.map((i) => i.file));
     return inputs.map((i) => {
       const p = copies.get(i.file)!;
@@ -283,7 +379,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
 
   app.get<{ Params: IdParams }>('/api/audits/:id/summary.xlsx', async (req, reply) => {
     const s = finished(req);
-    return sendFile(reply, insideDir(store.outDir(s.id), 'summary.xlsx'), '审核汇总.xlsx');
+    return sendFile(reply, insideDir(store.outDir(s.id), 'summary.xlsx'), `${auditFileName(s)}-审核汇总.xlsx`);
   });
 
   app.get<{ Params: IdParams & { name: string } }>('/api/audits/:id/corrections/:name', async (req, reply) => {
@@ -307,18 +403,37 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     const format = req.query.format;
     const dir = insideDir(store.outDir(s.id), 'corrections');
     const names = existsSync(dir) ? readdirSync(dir).sort() : [];
-    // The lists of one audit are small (a few KB per department): made in memory by the one ZIP writer of ooxml/.
-    const parts = names
+    const sources = names
       .filter((n) => {
         const ext = path.extname(n).toLowerCase();
         return (ext === '.xlsx' || ext === '.csv') && (!format || format === 'all' || `.${format}` === ext);
       })
-      .map((n) => ({ name: `整改清单/${n}`, data: readFileSync(insideDir(dir, n)) }));
-    return reply
-      .type(MIME['.zip'] as string)
-      .header('content-disposition', contentDisposition(`整改清单-${s.id.slice(0, 8)}.zip`))
-      .header('cache-control', 'no-store')
-      .send(writeZip(parts));
+      .map((n) => ({ name: `整改清单/${n}`, file: insideDir(dir, n) }));
+    const date = localDate(new Date(s.createdAt));
+    const base = auditFileName(s);
+    return sendZip(reply, sources, `${base}${base.includes(date) ? '' : `-${date}`}-全部整改清单.zip`);
+  });
+
+  /**
+   * One department's 整改材料: its 整改清单 (Excel and CSV) and the annotated copies of its workbooks, as
+   * `部门名称-整改材料-日期.zip`. `:name` is the department's list name (from /departments) with `.zip`.
+   */
+  app.get<{ Params: IdParams & { name: string } }>('/api/audits/:id/bundles/:name', async (req, reply) => {
+    const s = finished(req);
+    const requested = req.params.name.replace(/\.zip$/i, '');
+    const entry = resultIndex(s.id).departments.find((d) => d.list === requested);
+    if (!entry) throw new HttpError(404, '没有这个部门的整改材料');
+    const out = store.outDir(s.id);
+    const sources: ZipSource[] = [];
+    for (const ext of ['xlsx', 'csv']) {
+      const file = insideDir(out, 'corrections', `${requested}.${ext}`);
+      if (existsSync(file)) sources.push({ name: `${requested}-整改清单.${ext}`, file });
+    }
+    const annotatedDir = insideDir(out, 'annotated');
+    for (const [, copy] of annotatedPaths(out, entry.files))
+      if (existsSync(copy)) sources.push({ name: `带批注的原工作簿/${path.relative(annotatedDir, copy).split(path.sep).join('/')}`, file: copy });
+    if (!sources.length) throw new HttpError(404, '没有这个部门的整改材料');
+    return sendZip(reply, sources, `${requested}-整改材料-${localDate(new Date(s.createdAt))}.zip`);
   });
 
   app.get<{ Params: IdParams & { '*': string } }>('/api/audits/:id/annotated/*', async (req, reply) => {

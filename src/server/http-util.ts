@@ -67,3 +67,30 @@ export function drainRequest(raw: IncomingMessage, capBytes: number, ms = 10_000
     raw.resume();
   });
 }
+
+/**
+ * Time limits on a request's body: no byte for `idleMs`, or the whole body not in after `totalMs`, and the connection
+ * is closed (the handler reading it then fails, and removes what it stored). Requests without a body are left alone;
+ * once the body is in, the limits end (an answer may take as long as it takes).
+ */
+export function watchBody(raw: IncomingMessage, idleMs: number, totalMs: number): void {
+  const length = raw.headers['content-length'];
+  const chunked = raw.headers['transfer-encoding'] !== undefined;
+  if ((!chunked && (length === undefined || Number(length) === 0)) || raw.readableEnded) return;
+  const socket = raw.socket;
+  const stop = () => {
+    socket.destroy();
+  };
+  const total = setTimeout(stop, totalMs);
+  const done = () => {
+    clearTimeout(total);
+    socket.setTimeout(0);
+    socket.off('timeout', stop);
+    raw.off('end', done);
+    raw.off('close', done);
+  };
+  socket.setTimeout(idleMs);
+  socket.on('timeout', stop);
+  raw.once('end', done);
+  raw.once('close', done);
+}

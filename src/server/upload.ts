@@ -24,11 +24,19 @@ export interface Upload {
   skipped: string[];
   ledger: string | null;
   rules: boolean;
+  /** The audit's name as typed (field `name`), or null. */
+  name: string | null;
+  /** Field `previous`: an audit id, `latest` or `none`; null when not given. */
+  previous: string | null;
 }
 
 export const FIELD_FILES = 'files';
 export const FIELD_LEDGER = 'ledger';
 export const FIELD_RULES = 'rules';
+export const FIELD_NAME = 'name';
+export const FIELD_PREVIOUS = 'previous';
+const TEXT_FIELDS = new Set([FIELD_RULES, FIELD_NAME, FIELD_PREVIOUS]);
+const MAX_TEXT_FIELD = 1024;
 
 const WORKBOOK_EXT = new Set(['.xlsx', '.xls', '.csv']);
 const MAX_DEPTH = 12;
@@ -94,7 +102,20 @@ function tooManyFiles(limits: UploadLimits): HttpError {
 }
 
 function unknownField(name: string): HttpError {
-  return new HttpError(400, `未知的字段“${name}”：工作簿请用字段 files（可重复），台账用 ledger，规则文件用 rules`);
+  return new HttpError(400, `未知的字段“${name.slice(0, 40)}”：工作簿请用字段 files（可重复），台账用 ledger，规则文件用 rules，审核名称用 name，比较对象用 previous`);
+}
+
+/**
+ * A failure to store what was uploaded, in words: 507 when the disk (or the quota) is full, 503 for anything else
+ * the server's disk refused; null when `err` is not such a failure.
+ */
+export function storageError(err: unknown): HttpError | null {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return new HttpError(507, '服务器磁盘空间不足，上传的文件没有保存（已收到的部分已删除）：请联系信息科腾出磁盘空间后再上传');
+  if (code && /^(EACCES|EPERM|EROFS|EIO|EMFILE|ENFILE|ENOTDIR|EISDIR|EBUSY|ENAMETOOLONG)$/.test(code))
+    return new HttpError(503, `服务器暂时无法保存上传的文件（${code}），已收到的部分已删除：请稍后再试，或联系信息科`);
+  return null;
 }
 
 /** Multipart parser errors in the user's language; anything else passes through unchanged. */
@@ -107,17 +128,20 @@ export function multipartError(err: unknown, limits: UploadLimits): unknown {
       return tooManyFiles(limits);
     case 'FST_PARTS_LIMIT':
     case 'FST_FIELDS_LIMIT':
-      return new HttpError(400, '表单字段过多：只接受 files、ledger、rules 三个字段');
+      return new HttpError(400, '表单字段过多：只接受 files、ledger、rules、name、previous 五个字段');
     case 'FST_PROTO_VIOLATION':
       return new HttpError(400, '表单字段名无效');
     case 'FST_INVALID_JSON_FIELD_ERROR':
       return new HttpError(400, '规则文件不是有效的 JSON');
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
       return new HttpError(415, '请以 multipart/form-data 上传（字段 files、ledger、rules）');
-    default:
+    default: {
+      const stored = storageError(err);
+      if (stored) return stored;
       if (err instanceof Error && /Unexpected end of (multipart )?(data|form)|Malformed|boundary/i.test(err.message))
         return new HttpError(400, '上传数据不完整或格式有误，请重新上传');
       return err;
+    }
   }
 }
 
@@ -160,7 +184,7 @@ export async function receiveUpload(req: FastifyRequest, dir: string, limits: Up
     throw tooLargeTotal(limits);
 
   const inputDir = insideDir(dir, INPUT_DIR);
-  const result: Upload = { files: [], skipped: [], ledger: null, rules: false };
+  const result: Upload = { files: [], skipped: [], ledger: null, rules: false, name: null, previous: null };
   let total = 0;
   const count = async function* (source: AsyncIterable<Buffer>) {
     for await (const chunk of source) {
@@ -172,14 +196,20 @@ export async function receiveUpload(req: FastifyRequest, dir: string, limits: Up
 
   const parts = req.parts({
     preservePath: true,
-    limits: { fileSize: limits.maxFileBytes, files: partsAllowed(limits), fields: 4, parts: partsAllowed(limits) + 6, fieldSize: MAX_RULES_BYTES },
+    limits: { fileSize: limits.maxFileBytes, files: partsAllowed(limits), fields: 6, parts: partsAllowed(limits) + 8, fieldSize: MAX_RULES_BYTES },
   });
   for await (const part of parts) {
     if (part.type === 'field') {
-      if (part.fieldname !== FIELD_RULES) throw unknownField(part.fieldname);
-      if (part.valueTruncated) throw new HttpError(413, `上传文件过大：规则文件超过 ${formatBytes(MAX_RULES_BYTES)}`);
+      if (!TEXT_FIELDS.has(part.fieldname)) throw unknownField(part.fieldname);
       const value = part.value;
       const text = typeof value === 'string' ? value : JSON.stringify(value);
+      if (part.fieldname !== FIELD_RULES) {
+        if (part.valueTruncated || text.length > MAX_TEXT_FIELD) throw new HttpError(400, `字段 ${part.fieldname} 过长`);
+        if (part.fieldname === FIELD_NAME) result.name = text;
+        else result.previous = text.trim();
+        continue;
+      }
+      if (part.valueTruncated) throw new HttpError(413, `上传文件过大：规则文件超过 ${formatBytes(MAX_RULES_BYTES)}`);
       if (text.trim() === '') continue;
       if (result.rules) throw new HttpError(400, '只能上传一个规则文件（字段 rules）');
       writeFileSync(insideDir(dir, RULES_FILE), checkRules(text));

@@ -67,7 +67,9 @@ describe.skipIf(!haveBrowser)('the web page in a real browser', () => {
     // Until the audit has finished, a second click could only upload the batch again.
     await expect(page.getByTestId('start').isDisabled()).resolves.toBe(true);
     await page.getByTestId('results').waitFor({ state: 'visible', timeout: 60_000 });
-    await expect(page.getByTestId('start').isEnabled()).resolves.toBe(true);
+    // what was chosen has been sent: the selection is empty again, ready for the next round
+    await expect(page.getByTestId('selection').innerText()).resolves.toBe('尚未选择文件');
+    await expect(page.getByTestId('start').isDisabled()).resolves.toBe(true);
     await expect(page.getByTestId('progress-text').innerText()).resolves.toBe('审核完成：共 14 个文件');
     await expect(page.getByTestId('error').isHidden()).resolves.toBe(true);
 

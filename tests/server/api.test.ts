@@ -135,11 +135,14 @@ describe('the audit API over HTTP', () => {
     // scripts from this server only: the page has no inline script, its script is a file of its own
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    // nor inline style: the page's styles are all in app.css
+    expect(csp).not.toContain('unsafe-inline');
     const html = await res.text();
     expect(html).toContain('<title>绩效自评表审核</title>');
     expect(html).toContain('下载全部整改清单（zip）');
     expect(html).not.toMatch(/<script>|<script(?![^>]*\ssrc=)[^>]*>/);
     expect(html).toContain('<script src="/app.js"></script>');
+    expect(html).not.toMatch(/\sstyle=|\son[a-z]+=/);
     const js = await fetch(`${s.base}/app.js`);
     expect(js.status).toBe(200);
     expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
