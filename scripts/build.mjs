@@ -93,17 +93,21 @@ export async function build(out = DIST, { force = false } = {}) {
     // reader starts in about 0.25 s instead of 0.4 s (no module resolution over a hundred files and four packages),
     // and an audit starts one per core, plus one for the ledger. It stays at dist/audit/, where the modules it
     // holds find mappings/ (../../mappings) as they would.
-    await esbuild({
-      entryPoints: [path.join(SRC, 'audit/child.ts')],
-      outfile: path.join(tmp, 'audit/child.js'),
-      allowOverwrite: true,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-      logLevel: 'error',
-    });
+    // The web service's audit process likewise (0.75 s to load its modules one by one, per audit): bundled at
+    // dist/server/, one folder below dist/ as its modules were, it finds package.json, mappings/ and audit/child.js.
+    for (const entry of ['audit/child', 'server/runner']) {
+      await esbuild({
+        entryPoints: [path.join(SRC, `${entry}.ts`)],
+        outfile: path.join(tmp, `${entry}.js`),
+        allowOverwrite: true,
+        bundle: true,
+        format: 'esm',
+        platform: 'node',
+        target: 'node20',
+        banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+        logLevel: 'error',
+      });
+    }
     for (const f of files.filter((f) => !f.endsWith('.ts'))) {
       mkdirSync(path.dirname(path.join(tmp, f)), { recursive: true });
       cpSync(path.join(SRC, f), path.join(tmp, f));

@@ -70,7 +70,8 @@ function childScript(): { file: string; execArgv: string[] } {
   if (given) return { file: given, execArgv: [] };
   const self = fileURLToPath(import.meta.url);
   const ts = self.endsWith('.ts');
-  const file = path.join(path.dirname(self), ts ? 'child.ts' : 'child.js');
+  // by way of audit/: this module may be bundled into another folder's script (dist/server/runner.js)
+  const file = path.join(path.dirname(self), '..', 'audit', ts ? 'child.ts' : 'child.js');
   const inherited = loaderFlags(process.execArgv);
   if (!ts || inherited.some((a) => a.includes('tsx'))) return { file, execArgv: inherited };
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
