@@ -428,6 +428,9 @@ class Extractor {
       if (!filled('level3') && !figures) continue;
       // A template's row left as it came (`指标2：` with nothing in it) is no indicator.
       if (!figures && PLACEHOLDER.test(normLabel(values.level3!.cell!.text))) continue;
+      // A breakdown of the indicator above (`其中桃树种植面积` under `★补助各类瓜果蔬菜种植面积`), with its own target and
+      // actual value but no 分值 or 得分 of its own: part of that indicator, not one to weigh (萧县 2023).
+      if (keys.includes('score') && filled('level3') && !filled('weight') && !filled('score') && /^其中/.test(normLabel(values.level3!.cell!.text))) continue;
       // A category the unit did not use: its 二级 label and a 0 under 得分, no indicator, no value, no 分值 (霍邱县 2022).
       if (!filled('level3') && FIGURE_KEYS.every((k) => k === 'score' || !filled(k)) && ZERO.test(values.score?.cell?.text ?? '')) continue;
       // The header again, over a second block of targets (`年度绩效目标2(40分) | 一级指标 | … | 得分`).

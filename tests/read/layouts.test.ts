@@ -57,12 +57,23 @@ const expected: Record<string, { layout: string; findings: string[] } | { unreco
     findings: ['form.required null', 'fund.rate I6', 'fund.rate I7', 'fund.rate-score J6', 'fund.rate-score J7', 'score.weights-total G10'],
   },
   'yunnan-2022-changning-shengzhu': { layout: 'generic', findings: ['form.required null'] },
+  'hebei-2019-langfang-nuantong': { layout: 'central-2019', findings: ['form.required null'] },
+  // The 其中 rows under its ★ indicators (a target and an actual each, no 分值) are parts of those, not indicators.
+  'anhui-2023-xiaoxian-zhongyang': { layout: 'generic', findings: ['form.required null', 'score.weights-total E11'] },
+  // 自评得分 98 in the header where the rows give 84 and the cut 满意度 row at most 10 more; the cut row's 10 分
+  // are also missing from the weights and from 项目效益's labelled 35.
+  'ningxia-2021-yinchuan-liuzhong-gongyong': { layout: 'generic', findings: ['score.level-label A27', 'score.total B5', 'score.weights-total D9'] },
   // Complete, and right: `≥5万元` achieved `5` is met, and the unused 生态效益指标 row with its 0 is no indicator.
   'anhui-2022-huoqiu-keji-tepaiyuan': { layout: 'central-2020', findings: [] },
   // Not self-evaluations: a 绩效评价指标表 of targets and weights only (no actual values, no scores), and a 2023
   // transfer-payment table whose stored copy ends before its indicators.
   'hebei-2019-ningjin-gaozhong-zhuxuejin': { unrecognized: true },
   'anhui-2023-xuancheng-dongwu-fangyi': { unrecognized: true },
+  // Goal declarations (targets, no actual values or scores), and an old evaluation form of 计划投资额/实际到位 with
+  // scores at every level but no targets or actual values: no self-evaluation to check.
+  'xinjiang-2021-alaer-baoxianku': { unrecognized: true },
+  'fujian-2023-longyan-zongjiao': { unrecognized: true },
+  'hainan-unknown-shangwuting-fuwumaoyi': { unrecognized: true },
   'anhui-2022-tianchang-shuihan': { layout: 'central-2019', findings: ['form.required B4', 'fund.rate G6'] },
   // The 产出 85 and 满意度 15 weights differ from the central guidance's 50/30/10/10: warnings to be explained.
   'hubei-2019-ezhou-disanfang': {
