@@ -99,6 +99,14 @@ function alive(pid: number): boolean {
  * previous report as it was, never half a new one beside it. The stage is a folder inside --out (the same file
  * system, so that moving is a rename); a stage left by a run that died is cleared by the next run.
  */
+/** The stages of the audits running in this process: an interrupted run removes its own at once. */
+const unfinished = new Set<StagedOutput>();
+
+/** Every stage of this process abandoned (Ctrl+C): --out is left as it was before the run. */
+export function abandonStages(): void {
+  for (const s of unfinished) s.abandon();
+}
+
 export class StagedOutput {
   readonly dir: string;
 
@@ -109,6 +117,7 @@ export class StagedOutput {
     }
     this.dir = path.join(outDir, unique(STAGE_PREFIX));
     mkdirSync(this.dir);
+    unfinished.add(this);
   }
 
   /** Where a path of the stage ends up once committed. */
@@ -122,6 +131,7 @@ export class StagedOutput {
    * (a file someone put there) is kept aside, not removed. A move that fails puts everything back and throws.
    */
   commit(): void {
+    unfinished.delete(this);
     const ours = isOutputFolder(this.outDir);
     const aside = path.join(this.outDir, unique(OLD_PREFIX));
     const movedAside: string[] = [];
@@ -153,6 +163,7 @@ export class StagedOutput {
 
   /** The new report abandoned: the stage removed, --out as it was. */
   abandon(): void {
+    unfinished.delete(this);
     try {
       rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
     } catch {

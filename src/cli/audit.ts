@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AuditSetupError, runAudit } from '../audit/index.js';
+import { AuditSetupError, abandonStages, runAudit } from '../audit/index.js';
 import { RulesConfigError } from '../rules/index.js';
 import { UsageError, wholeOption } from './errors.js';
 import type { Io } from './io.js';
@@ -30,10 +30,12 @@ export async function runAuditCommand(args: string[], io: Io): Promise<number> {
   const timeoutS = wholeOption('--timeout', values.timeout, 1, 86_400);
   const memoryMb = wholeOption('--memory', values.memory, 32, 65_536);
   const bar = !values.quiet && io.tty ? progressBar(io.tty) : null;
-  // Ctrl+C: say what was left undone instead of dying mid-line (reports are written only at the end).
+  // Ctrl+C: say what was left undone instead of dying mid-line. Reports are written aside and moved in only when
+  // complete: what was written aside goes, and --out stays as it was.
   const onInterrupt = () => {
     bar?.done();
-    io.err('已中断：审核没有完成，未生成 findings.json、整改清单和汇总表（输出文件夹中可能留有部分批注副本）');
+    abandonStages();
+    io.err('已中断：审核没有完成，没有生成新的 findings.json、整改清单和汇总表；输出文件夹保持原样');
     process.exit(130);
   };
   process.once('SIGINT', onInterrupt);

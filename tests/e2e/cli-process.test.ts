@@ -3,8 +3,8 @@
  * older than src/ first, and ends with the exit codes of SPEC.md. The rest of the suite calls main() in its own
  * process (tests/cli/helpers.ts); these few are the ones only a process can show.
  */
-import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -44,6 +44,29 @@ beforeAll(() => {
 });
 
 describe('recon as a process', () => {
+  it('Ctrl+C: exit 130, said in words, and --out as it was before the run (the earlier report, no stage left)', async () => {
+    const out = path.join(root, 'out-interrupted');
+    const first = await recon(['audit', 'clean', '--out', out], root);
+    expect(first.code, first.stderr).toBe(0);
+    const before = readFileSync(path.join(out, 'findings.json'), 'utf8');
+    // enough tables that the run is still going when the signal comes
+    for (let i = 0; i < 60; i++) write(path.join(root, 'many', `表${i}.xlsx`), tableXlsx(insurance));
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    delete env.RECON_READER_SCRIPT;
+    delete env.RECON_READER_FLAGS;
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/recon.mjs'), 'audit', 'many', '--out', out, '--jobs', '1'], { cwd: root, env });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // once the run has its stage in --out, it is under way
+    for (let i = 0; i < 600 && !readdirSync(out).some((n) => n.startsWith('.正在写出-')); i++) await new Promise((r) => setTimeout(r, 25));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('已中断：审核没有完成，没有生成新的 findings.json、整改清单和汇总表；输出文件夹保持原样');
+    expect(readdirSync(out).filter((n) => n.startsWith('.'))).toEqual([]);
+    expect(readFileSync(path.join(out, 'findings.json'), 'utf8')).toBe(before);
+  });
+
   it('audits a bureau: exit 1 (it has errors), a summary line, a valid findings.json', async () => {
     const r = await recon(['audit', 'bureau', '--ledger', 'ledger.csv', '--out', 'out'], root);
     expect(r.code, r.stderr).toBe(1);
