@@ -55,6 +55,15 @@ function inlinePattern(label: string): RegExp {
 /** The normalised forms of a list of labels, once per list (mappings are loaded once and their lists kept). */
 const labelSets = new WeakMap<readonly string[], Set<string>>();
 
+/** The normalised forms of a list of labels, in order, once per list. */
+const labelLists = new WeakMap<readonly string[], string[]>();
+
+function normLabels(labels: readonly string[]): string[] {
+  let list = labelLists.get(labels);
+  if (!list) labelLists.set(labels, (list = labels.map(normLabel)));
+  return list;
+}
+
 function labelSet(labels: readonly string[]): Set<string> {
   let set = labelSets.get(labels);
   if (!set) labelSets.set(labels, (set = new Set(labels.map(normLabel))));
@@ -91,8 +100,7 @@ export class LabelIndex {
 
   /** The first cell matching any of the labels, trying the labels in the order given. */
   find(labels: readonly string[], mode: MatchMode = 'exact', where?: (c: Cell) => boolean): Cell | undefined {
-    for (const label of labels) {
-      const want = normLabel(label);
+    for (const want of normLabels(labels)) {
       const hit =
         mode === 'exact'
           ? this.byLabel.get(want)?.find((e) => !where || where(e.cell))
@@ -109,7 +117,7 @@ export class LabelIndex {
 
   /** Every cell matching any of the labels, in reading order, each once. */
   findAll(labels: readonly string[], mode: MatchMode = 'exact', where?: (c: Cell) => boolean): Cell[] {
-    const wants = labels.map(normLabel);
+    const wants = normLabels(labels);
     const hits =
       mode === 'exact'
         ? [...new Set(wants.flatMap((w) => this.byLabel.get(w) ?? []))]

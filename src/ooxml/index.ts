@@ -4,7 +4,7 @@
  * the package's parts as SheetJS finds them, and the SpreadsheetML pieces our writers emit.
  */
 export { ZipArchive, ZipUnsupported, ZipTooLarge, isSafePartName, writeZip, type ZipEntry, type ZipOut } from './zip.js';
-export { attributes, localName, tags, TAGS, unescapexml } from './xml.js';
+export { attributes, localName, markupClosed, tags, TAGS, unescapexml } from './xml.js';
 export {
   OoxmlUnsupported,
   PartMemo,

@@ -21,6 +21,7 @@ import {
   workbookRelationships,
   workbookSheets,
   isSafePartName,
+  markupClosed,
   writeZip,
 } from '../ooxml/index.js';
 import { type Range, type ReadLimits, type Workbook, defaultReadLimits, parseA1, rangeRef, readBuffer } from '../read/index.js';
@@ -358,11 +359,11 @@ function commentInPlace(
   const added: ZipOut[] = [];
   const taken = (n: string) => zip.has(n) || added.some((a) => a.name === n);
   let ct = zip.text('[Content_Types].xml');
-  if (ct === null || !ct.includes('</Types>')) return null;
+  if (ct === null || !ct.includes('</Types>') || !markupClosed(ct)) return null;
   // The fills by severity: a package whose styles this cannot follow keeps its comments, unfilled.
   const stylesPath = [...(workbookRelationships(zip)?.values() ?? [])].map((r) => (/\/styles$/.test(r.type) ? sheetPart(zip, r.target) : undefined)).find(Boolean);
   const stylesXml = stylesPath ? zip.text(stylesPath) : null;
-  const styles = stylesXml ? HighlightStyles.parse(stylesXml) : null;
+  const styles = stylesXml && markupClosed(stylesXml) ? HighlightStyles.parse(stylesXml) : null;
   let block = 0;
   for (const [index, cells] of bySheet) {
     const info = sheets[index]!;
@@ -370,14 +371,15 @@ function commentInPlace(
     const sheetPath = info.path;
     const relsPath = relsPathOf(sheetPath);
     let xml = zip.text(sheetPath);
-    if (xml === null) return null;
+    // a part whose markup does not close is no part to edit in place: the grid path writes the copy anew
+    if (xml === null || !markupClosed(xml)) return null;
     const at = legacyDrawingAt(xml);
     if (at === null) return null;
     const root = /<worksheet\b[^>]*>/.exec(xml)!;
     const rPrefix = /\sxmlns:r\s*=\s*["']([^"']*)["']/.exec(root[0]);
     if (rPrefix && rPrefix[1] !== NS_REL) return null;
     const relsText = zip.text(relsPath);
-    if (relsText !== null && /\/(comments|vmlDrawing)"/.test(relsText)) return null;
+    if (relsText !== null && (!markupClosed(relsText) || /\/(comments|vmlDrawing)"/.test(relsText))) return null;
     const ids = new Set([...(relsText ?? '').matchAll(/\bId\s*=\s*["']([^"']*)["']/g)].map((x) => x[1]));
     const ridComments = freeName((n) => ids.has(n), (k) => `rId${k}`);
     ids.add(ridComments);

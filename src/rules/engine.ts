@@ -75,7 +75,9 @@ export function checkTable(
 ): Finding[] {
   const out: Finding[] = [];
   const place = tablePlace(table);
-  const identity = tableIdentity(place.department, place.unit, place.project, table.projectCode.value);
+  // Worked out for the first finding: most tables have none.
+  let known: string | null = null;
+  const identity = () => (known ??= tableIdentity(place.department, place.unit, place.project, table.projectCode.value));
   let subjects: Map<string, string> | null = null;
   const subjectOf = (cell: string | null) => (cell ? ((subjects ??= cellSubjects(table)).get(cell) ?? `单元格|${cell}`) : 'table');
   for (const rule of rules) {
@@ -89,12 +91,12 @@ export function checkTable(
           const about = r.about ? `${subject}|${r.about}` : subject;
           // A batch rule's finding about another table is that table's.
           const where = r.table ? tablePlace(r.table) : place;
-          const key = r.table ? undefined : findingKey(identity, rule.meta.id, about);
+          const key = r.table ? undefined : findingKey(identity(), rule.meta.id, about);
           out.push(toFinding(rule.meta, params, r, where, key, subject));
         },
       });
     } catch (err) {
-      out.push(ruleFailed(rule.meta, place, findingKey(identity, ruleFailedMeta.id, rule.meta.id)));
+      out.push(ruleFailed(rule.meta, place, findingKey(identity(), ruleFailedMeta.id, rule.meta.id)));
       // For whoever fixes the rule: the log of the reader process (RECON_DEBUG=1 shows it).
       console.error(`rule ${rule.meta.id} failed on ${table.file}#${table.sheet}: ${err instanceof Error ? err.stack : String(err)}`);
     }

@@ -89,6 +89,19 @@ describe('annotateWorkbook', () => {
     expect(commentText(XLSX.read(fs.readFileSync(out)).Sheets['网格员'], 'B4')).toContain('执行率应为');
   });
 
+  it.each([
+    ['100,000 unclosed <row', (x: string) => x.replace('<sheetData>', `<sheetData>${'<row '.repeat(100_000)}`)],
+    ['100,000 unclosed <!--', (x: string) => x.replace('</worksheet>', `${'<!--'.repeat(100_000)}</worksheet>`)],
+    ['100,000 unclosed quotes', (x: string) => x.replace('<sheetData>', `${'<mergeCell ref="'.repeat(100_000)}<sheetData>`)],
+  ])('a sheet part with %s is copied from its grid, not edited in place (where the patterns would take minutes)', (_what, edit) => {
+    const src = new ZipArchive(sourceWorkbook('xlsx'));
+    const sheet = [...src.entries.keys()].find((n) => /sheet1\.xml$/.test(n))!;
+    const pkg = writeZip([...src.entries.values()].map((e) => (e.name === sheet ? { name: e.name, data: Buffer.from(edit(src.text(e.name)!)) } : { name: e.name, from: src, entry: e })));
+    const out = path.join(tmpDir(), 'unclosed.xlsx');
+    annotateWorkbook(pkg, out, [rate], TITLES);
+    expect(commentText(XLSX.read(fs.readFileSync(out)).Sheets['网格员'], 'B4')).toContain('执行率应为');
+  });
+
   it('neutralizes text in the 审核意见 sheet', () => {
     const out = path.join(tmpDir(), 'x.xlsx');
     annotateWorkbook(sourceWorkbook('xlsx'), out, [finding({ sheet: null, cell: null, message: '@SUM(A1)' })], TITLES);
