@@ -19,7 +19,7 @@ const roundsAt = process.argv.indexOf('--rounds');
 const rounds = roundsAt > 0 ? Number(process.argv[roundsAt + 1]) : 1;
 const sub = path.join(dir, 'submissions');
 const files = listWorkbooks(sub);
-const mappings = loadMappings([path.resolve('mappings'), path.resolve('mappings/central-2020.json')]);
+const mappings = loadMappings([path.resolve('mappings')]);
 const ledger = await loadLedger(path.join(dir, 'ledger/预算执行台账.csv'), null);
 // Under .bench, like the bench's own outputs: this machine's /tmp creates files several times slower.
 const out = path.resolve('.bench/stages-out');

@@ -15,7 +15,7 @@ const { loadLedger } = await import(D + '/audit/ledger.js');
 const dir = path.resolve(process.argv[2]);
 const passes = Number(process.argv[3] ?? 1);
 const files = readdirSync(path.join(dir, 'submissions'), { withFileTypes: true, recursive: true }).filter(e => e.isFile()).map(e => path.join(e.parentPath, e.name)).sort();
-const mappingSources = [path.resolve('mappings'), path.resolve('mappings/central-2020.json')];
+const mappingSources = [path.resolve('mappings')];
 const ledger = await loadLedger(path.join(dir, 'ledger/预算执行台账.csv'), null);
 const p = { setup: { mappingSources, rulesFile: null, ledgerChannel: null, outDir: '/tmp/x', limits: defaultReadLimits }, mappings: loadMappings(mappingSources), params: defaultRulesConfig, ledger };
 for (let k = 0; k < passes; k++) {
