@@ -1,6 +1,6 @@
 /**
  * Checks the annotated copies of an audit: every audited file with findings has one and a clean file none; each
- * opens with SheetJS, has the original's sheets and values, and a comment by perf-recon on every cell a finding of
+ * opens with SheetJS, has the original's sheets and values, and a comment by the audit (COMMENT_AUTHOR) on every cell a finding of
  * its file names (with the finding's message in it).
  *   node --import tsx bench/verify-annotated.ts SUBMISSIONS_DIR AUDIT_OUT_DIR
  */
@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as XLSX from 'xlsx';
 import { annotatedPath } from '../src/report/index.js';
+import { COMMENT_AUTHOR } from '../src/ooxml/index.js';
 
 interface Doc {
   inputs: { file: string; status: string }[];
@@ -66,7 +67,9 @@ export function verifyAnnotated(subDir: string, outDir: string): { files: number
       const ws = src.endsWith('.csv') ? a.Sheets[a.SheetNames[0]!] : a.Sheets[f.sheet!];
       const cell = ws?.[f.cell!] as XLSX.CellObject | undefined;
       const c = cell?.c?.[0];
-      if (c?.a !== 'perf-recon' || !c.t.includes(f.message)) problems.push(`${input.file}#${f.sheet}!${f.cell}: no comment for ${f.rule}`);
+      // SheetJS 0.20.3 reads comment authors without decoding their UTF-8
+      const author = c?.a ? Buffer.from(c.a, 'latin1').toString('utf8') : null;
+      if (author !== COMMENT_AUTHOR || !c!.t.includes(f.message)) problems.push(`${input.file}#${f.sheet}!${f.cell}: no comment for ${f.rule}`);
       else comments++;
     }
   }

@@ -57,6 +57,8 @@ export interface TruthFinding {
   file: string;
   sheet: string | null;
   cell: string | null;
+  /** For a finding with no file (a ledger project nobody submitted): the project it names. */
+  project?: string;
   /** The injected fault this finding belongs to (its id in `faults`). */
   fault: number;
 }
@@ -121,7 +123,6 @@ interface LedgerLine {
 }
 
 const CSV_HEADER = ['主管部门代码', '主管部门名称', '单位代码', '单位名称', '项目编码', '项目名称', '全年预算数（元）', '全年执行数（元）'];
-const PROJECT_NAME_COL = 'F';
 
 /** 万元 → 元 with two decimals and thousands separators: 12.3456 → 123,456.00. */
 export function yuan(wan: Decimal): string {
@@ -272,11 +273,26 @@ export function generateCorpus(o: CorpusOptions): Truth {
     truth.files.push({ file: rel, kind, tables, bytes: bytes.length });
     truth.counts.bytes += bytes.length;
   };
-  const addFault = (kind: string, variant: string | null, file: string, sheet: string | null, table: number | null, expected: { rule: string; cell: string | null; sheet?: string | null; file?: string }[]) => {
+  const addFault = (
+    kind: string,
+    variant: string | null,
+    file: string,
+    sheet: string | null,
+    table: number | null,
+    expected: { rule: string; cell: string | null; sheet?: string | null; file?: string; project?: string }[],
+  ) => {
     const id = truth.faults.length;
     truth.faults.push({ id, kind, variant, file, sheet, table });
     for (const e of expected)
-      truth.expected.push({ rule: e.rule, severity: SEVERITY[e.rule]!, file: e.file ?? file, sheet: e.sheet === undefined ? sheet : e.sheet, cell: e.cell, fault: id });
+      truth.expected.push({
+        rule: e.rule,
+        severity: SEVERITY[e.rule]!,
+        file: e.file ?? file,
+        sheet: e.sheet === undefined ? sheet : e.sheet,
+        cell: e.cell,
+        ...(e.project ? { project: e.project } : {}),
+        fault: id,
+      });
   };
   const dupCandidates: { rel: string; bytes: Buffer; tableIndex: number; dept: Department; sheet: string; built: BuiltTable }[] = [];
   let projectSeq = 0;
@@ -409,9 +425,10 @@ export function generateCorpus(o: CorpusOptions): Truth {
   const rows: string[][] = [CSV_HEADER];
   const ledgerBase = path.posix.basename(LEDGER_FILE);
   const ledgerSheet = path.posix.basename(LEDGER_FILE, '.csv');
-  ledger.forEach((l, k) => {
+  ledger.forEach((l) => {
     rows.push([l.unit.deptCode, `${N.COUNTY}${l.unit.deptName}`, l.unitCode, l.unit.name, l.projectCode, l.project, yuan(l.budget), yuan(l.executed)]);
-    if (l.orphan) addFault('ledger.missing-submission', null, ledgerBase, ledgerSheet, null, [{ rule: 'ledger.missing-submission', cell: `${PROJECT_NAME_COL}${k + 2}` }]);
+    // Said of the project, with no file or cell: the ledger is the bureau's, not a file a department could correct.
+    if (l.orphan) addFault('ledger.missing-submission', null, ledgerBase, ledgerSheet, null, [{ rule: 'ledger.missing-submission', file: '', sheet: null, cell: null, project: l.project }]);
   });
   const csv = XLSX.utils.sheet_to_csv(XLSX.utils.aoa_to_sheet(rows), { forceQuotes: true } as XLSX.Sheet2CSVOpts);
   mkdirSync(path.join(root, path.dirname(LEDGER_FILE)), { recursive: true });

@@ -7,6 +7,7 @@ export interface ActualFinding {
   file: string;
   sheet: string | null;
   cell: string | null;
+  project: string | null;
   message: string;
 }
 
@@ -28,7 +29,9 @@ export interface Detection {
   unexpected: { rule: string; severity: string; count: number; examples: string[] }[];
 }
 
-const key = (f: { rule: string; file: string; sheet: string | null; cell: string | null }) => `${f.rule}|${f.file}|${f.sheet ?? ''}|${f.cell ?? ''}`;
+/** Where a finding is: its file, sheet and cell, or, for one with no file (a ledger project never submitted), its project. */
+const key = (f: { rule: string; file: string; sheet: string | null; cell: string | null; project?: string | null }) =>
+  `${f.rule}|${f.file}|${f.sheet ?? ''}|${f.cell ?? ''}|${f.file === '' ? (f.project ?? '') : ''}`;
 
 export function detect(truth: Truth, findings: ActualFinding[]): Detection {
   const actual = new Set(findings.map(key));

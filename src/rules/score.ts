@@ -29,12 +29,15 @@ export const scoreWeightsTotal = defineRule({
     const within = (a: Decimal, b: Decimal) => a.minus(b).abs().lte(ctx.params.tolerance);
     const data = { expected: plain(ctx.params.weightsTotal), sum: plain(sum), indicators: plain(indicators), rate: plain(rate) };
     // The sum of a whole column is wrong, not one cell of it: pinned to the column's total where the table states
-    // one (the 总分 row's 分值), else to the column's header (分值).
-    const cell = stated?.cell ?? t.indicatorHeaders.weight ?? null;
+    // that wrong sum (the 总分 row's 分值), else to the column's header (分值). A stated total of 100 over items
+    // that add up to 105 is the one right figure of the column: the items are to be corrected, not it.
+    const header = t.indicatorHeaders.weight ?? null;
     if (!within(sum, ctx.params.weightsTotal)) {
+      const cell = stated && within(sum, usable(stated)!) ? stated.cell : (header ?? stated?.cell ?? null);
       ctx.report({ messageId: apart ? 'total' : 'indicatorsOnly', cell, data, expected: `${plain(ctx.params.weightsTotal)} 分`, actual: `${plain(sum)} 分` });
       return;
     }
+    const cell = stated?.cell ?? header;
     if (stated && !within(sum, usable(stated)!))
       ctx.report({ messageId: 'stated', cell, data: { ...data, actual: asShown(stated) }, expected: `${plain(sum)} 分`, actual: `${asShown(stated)} 分` });
   },

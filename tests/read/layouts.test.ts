@@ -78,7 +78,8 @@ const expected: Record<string, { layout: string; findings: string[] } | { unreco
   // The 产出 85 and 满意度 15 weights differ from the central guidance's 50/30/10/10: warnings to be explained.
   'hubei-2019-ezhou-disanfang': {
     layout: 'central-2020',
-    findings: ['score.level-weights B13', 'score.level-weights B18', 'score.total H19', 'score.weights-total G19'],
+    // The 总分 row's 分值 says 100, the right figure: the items under 分值 (G12) are what add up to 110.
+    findings: ['score.level-weights B13', 'score.level-weights B18', 'score.total H19', 'score.weights-total G12'],
   },
   'hubei-2020-huanggang-shuibaojiance': { layout: 'generic', findings: [] },
   'hunan-2020-hengshan-chubeiliang': { layout: 'generic', findings: [] },
@@ -90,7 +91,7 @@ const expected: Record<string, { layout: string; findings: string[] } | { unreco
   'sichuan-2021-langzhong-chegoushui': { layout: 'generic', findings: [] },
   'sichuan-2022-zhongjiang-shuibiaochi': {
     layout: 'generic',
-    findings: ['score.level-weights B12', 'score.level-weights B18', 'score.total H23', 'score.weights-total E23'],
+    findings: ['score.level-weights B12', 'score.level-weights B18', 'score.total H23', 'score.weights-total E11'],
   },
   // Published as an unfilled form: no 得分 anywhere, so the 合计 row's 得分 (the total) is missing too.
   'sichuan-2023-qingshen-gongzi': { layout: 'generic', findings: ['form.required J17', 'fund.rate-score J9', 'score.level-weights B15'] },

@@ -55,6 +55,13 @@ ruleTester(scoreWeightsTotal, {
       errors: [{ cell: 'H12', message: '各项分值合计应为 100，实际为 105（指标分值 95 + 执行率分值 10）', expected: '100 分', actual: '105 分' }],
     },
     {
+      // 鄂州市财政局 2019 (tests/fixtures/real/hubei-2019-ezhou-disanfang.ts): the 总分 row states 100, the right figure
+      name: 'the central layout’s 总分 row states 100 over items adding up to 105: at the 分值 header, not at the 100',
+      table: extraIndicator,
+      layout: 'central',
+      errors: [{ cell: 'G11', message: '各项分值合计应为 100，实际为 105（指标分值 95 + 执行率分值 10）' }],
+    },
+    {
       name: 'the configured total 90 against 100',
       table: insurance,
       params: { weightsTotal: 90 },
