@@ -2,3 +2,4 @@ export { runAudit, AuditSetupError, NO_WORKBOOK, withinMemory, type AuditOptions
 export { loadTables, type FileTables } from './tables.js';
 export { kindOf } from './discover.js';
 export { abandonStages } from './outputs.js';
+export { launch } from './launch.js';

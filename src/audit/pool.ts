@@ -6,9 +6,9 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { launch } from './launch.js';
 import type { LedgerWire } from './ledger.js';
 import type { ChildSetup, Task, TaskResults } from './tasks.js';
 
@@ -44,21 +44,6 @@ function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} 秒`;
 }
 
-const LOADER_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C']);
-
-/** Of this process's own flags, only those that load modules (a loader such as tsx): V8 settings stay its own. */
-function loaderFlags(argv: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const name = a.split('=')[0]!;
-    if (!LOADER_FLAGS.has(name) && a !== '--enable-source-maps' && a !== '--no-warnings') continue;
-    out.push(a);
-    if (!a.includes('=') && LOADER_FLAGS.has(name) && i + 1 < argv.length) out.push(argv[++i]!);
-  }
-  return out;
-}
-
 /**
  * The reader process's script: compiled JavaScript beside this module in the built tool (dist/), started as it is;
  * TypeScript under development and tests, started with tsx's loader (named by its absolute location, as the
@@ -69,13 +54,8 @@ function childScript(): { file: string; execArgv: string[] } {
   const given = process.env.RECON_READER_SCRIPT;
   if (given) return { file: given, execArgv: [] };
   const self = fileURLToPath(import.meta.url);
-  const ts = self.endsWith('.ts');
   // by way of audit/: this module may be bundled into another folder's script (dist/server/runner.js)
-  const file = path.join(path.dirname(self), '..', 'audit', ts ? 'child.ts' : 'child.js');
-  const inherited = loaderFlags(process.execArgv);
-  if (!ts || inherited.some((a) => a.includes('tsx'))) return { file, execArgv: inherited };
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return { file, execArgv: [...inherited, '--import', tsx] };
+  return launch(path.join(path.dirname(self), '..', 'audit', self.endsWith('.ts') ? 'child.ts' : 'child.js'));
 }
 
 /** Resident memory of a process in bytes, from /proc; null where there is no /proc (the heap limit still holds). */

@@ -161,39 +161,55 @@ export function writeZip(parts: ZipOut[], level = 6): Buffer {
       time = e.dosTime;
       date = e.dosDate;
     }
-    // The local header and the central directory entry carry the same run of fields, at offsets 6 and 8.
-    const fields = (buf: Buffer, at: number) => {
-      buf.writeUInt16LE(0x800, at); // flags: names are UTF-8
-      buf.writeUInt16LE(method, at + 2);
-      buf.writeUInt16LE(time, at + 4);
-      buf.writeUInt16LE(date, at + 6);
-      buf.writeUInt32LE(crc, at + 8);
-      buf.writeUInt32LE(body.length, at + 12);
-      buf.writeUInt32LE(size, at + 16);
-      buf.writeUInt16LE(name.length, at + 20);
-    };
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(LOC, 0);
-    local.writeUInt16LE(20, 4);
-    fields(local, 6);
-    const cen = Buffer.alloc(46);
-    cen.writeUInt32LE(CEN, 0);
-    cen.writeUInt16LE(20, 4);
-    cen.writeUInt16LE(20, 6);
-    fields(cen, 8);
-    cen.writeUInt32LE(offset, 42);
+    const { local, cen } = entryHeaders({ method, time, date, crc, stored: body.length, size, nameLength: name.length, offset });
     chunks.push(local, name, body);
     central.push(cen, name);
     offset += 30 + name.length + body.length;
   }
   const cdSize = central.reduce((a, b) => a + b.length, 0);
+  return Buffer.concat([...chunks, ...central, endOfCentralDirectory(parts.length, cdSize, offset)]);
+}
+
+/**
+ * An entry's local header (30 bytes, its name to follow) and central directory record (46 bytes, its name to follow):
+ * the same run of fields in both, at offsets 6 and 8; names are UTF-8.
+ */
+export function entryHeaders(e: { method: number; time: number; date: number; crc: number; stored: number; size: number; nameLength: number; offset: number }): {
+  local: Buffer;
+  cen: Buffer;
+} {
+  const fields = (buf: Buffer, at: number) => {
+    buf.writeUInt16LE(0x800, at);
+    buf.writeUInt16LE(e.method, at + 2);
+    buf.writeUInt16LE(e.time, at + 4);
+    buf.writeUInt16LE(e.date, at + 6);
+    buf.writeUInt32LE(e.crc, at + 8);
+    buf.writeUInt32LE(e.stored, at + 12);
+    buf.writeUInt32LE(e.size, at + 16);
+    buf.writeUInt16LE(e.nameLength, at + 20);
+  };
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(LOC, 0);
+  local.writeUInt16LE(20, 4);
+  fields(local, 6);
+  const cen = Buffer.alloc(46);
+  cen.writeUInt32LE(CEN, 0);
+  cen.writeUInt16LE(20, 4);
+  cen.writeUInt16LE(20, 6);
+  fields(cen, 8);
+  cen.writeUInt32LE(e.offset, 42);
+  return { local, cen };
+}
+
+/** The end of central directory record of `count` entries. */
+export function endOfCentralDirectory(count: number, cdSize: number, cdOffset: number): Buffer {
   const end = Buffer.alloc(22);
   end.writeUInt32LE(EOCD, 0);
-  end.writeUInt16LE(parts.length, 8);
-  end.writeUInt16LE(parts.length, 10);
+  end.writeUInt16LE(count, 8);
+  end.writeUInt16LE(count, 10);
   end.writeUInt32LE(cdSize, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...chunks, ...central, end]);
+  end.writeUInt32LE(cdOffset, 16);
+  return end;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { launch } from '../audit/index.js';
 import { ensureDir, insideDir } from '../report/index.js';
 import { type AuditState, type AuditStatus, type CorruptRecord, cleanName, defaultName, isAuditId, readRecord } from './records.js';
 import type { RunRequest, RunnerMessage } from './runner.js';
@@ -42,21 +42,6 @@ export function duration(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} 秒`;
 }
 
-const LOADER_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C']);
-
-/** Of this process's own flags, only those that load modules (a loader such as tsx). */
-function loaderFlags(argv: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const name = a.split('=')[0]!;
-    if (!LOADER_FLAGS.has(name) && a !== '--enable-source-maps' && a !== '--no-warnings') continue;
-    out.push(a);
-    if (!a.includes('=') && LOADER_FLAGS.has(name) && i + 1 < argv.length) out.push(argv[++i]!);
-  }
-  return out;
-}
-
 /**
  * The audit process's script (runner.ts): the compiled one beside this module in the built tool (dist/); beside the
  * built reader when the test suite names that (RECON_READER_SCRIPT: the suite runs the sources, and starts the
@@ -73,12 +58,7 @@ function runnerScript(): { file: string; execArgv: string[] } {
     if (existsSync(beside)) return { file: beside, execArgv: extra };
   }
   const self = fileURLToPath(import.meta.url);
-  const ts = self.endsWith('.ts');
-  const file = path.join(path.dirname(self), ts ? 'runner.ts' : 'runner.js');
-  const inherited = loaderFlags(process.execArgv);
-  if (!ts || inherited.some((a) => a.includes('tsx'))) return { file, execArgv: [...inherited, ...extra] };
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return { file, execArgv: [...inherited, '--import', tsx, ...extra] };
+  return launch(path.join(path.dirname(self), self.endsWith('.ts') ? 'runner.ts' : 'runner.js'), extra);
 }
 
 interface Runner {

@@ -9,6 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
+import { endOfCentralDirectory, entryHeaders } from '../ooxml/index.js';
 import { safeFileName, safeFileNameWithExt } from '../report/index.js';
 
 const deflateRaw = promisify(zlib.deflateRaw);
@@ -19,9 +20,6 @@ export interface ZipSource {
   file: string;
 }
 
-const LOC = 0x04034b50;
-const CEN = 0x02014b50;
-const EOCD = 0x06054b50;
 const LIMIT = 0xfffffff0;
 /** Worth deflating: text. The rest (workbooks, themselves ZIPs) is stored. */
 const TEXT = /\.(csv|json|txt)$/i;
@@ -76,38 +74,14 @@ export function zipStream(sources: readonly ZipSource[]): Readable {
       }
       if (offset + 30 + name.length + body.length > LIMIT) throw new Error('zip over 4 GB');
       const { time, date } = dos(st.mtime);
-      const fields = (buf: Buffer, at: number) => {
-        buf.writeUInt16LE(0x800, at); // names are UTF-8
-        buf.writeUInt16LE(method, at + 2);
-        buf.writeUInt16LE(time, at + 4);
-        buf.writeUInt16LE(date, at + 6);
-        buf.writeUInt32LE(crc, at + 8);
-        buf.writeUInt32LE(body.length, at + 12);
-        buf.writeUInt32LE(data.length, at + 16);
-        buf.writeUInt16LE(name.length, at + 20);
-      };
-      const local = Buffer.alloc(30);
-      local.writeUInt32LE(LOC, 0);
-      local.writeUInt16LE(20, 4);
-      fields(local, 6);
-      const cen = Buffer.alloc(46);
-      cen.writeUInt32LE(CEN, 0);
-      cen.writeUInt16LE(20, 4);
-      cen.writeUInt16LE(20, 6);
-      fields(cen, 8);
-      cen.writeUInt32LE(offset, 42);
+      const { local, cen } = entryHeaders({ method, time, date, crc, stored: body.length, size: data.length, nameLength: name.length, offset });
       central.push(cen, name);
       offset += 30 + name.length + body.length;
       yield Buffer.concat([local, name]);
       yield body;
     }
     const cd = Buffer.concat(central);
-    const end = Buffer.alloc(22);
-    end.writeUInt32LE(EOCD, 0);
-    end.writeUInt16LE(sources.length, 8);
-    end.writeUInt16LE(sources.length, 10);
-    end.writeUInt32LE(cd.length, 12);
-    end.writeUInt32LE(offset, 16);
+    const end = endOfCentralDirectory(sources.length, cd.length, offset);
     yield Buffer.concat([cd, end]);
   }
   return Readable.from(generate(), { objectMode: false });

@@ -3,37 +3,13 @@
  * moves a table down, adds a new error and drops one file, audited with `previous` set to the first audit's output.
  * Asserted finding by finding; a finding's identity survives the renamed file and the shifted table.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/audit/index.js';
-import { type TableSpec, insurance, sheetOf, spec, workbookBuffer } from '../helpers/workbooks.js';
-import { POLICE, SHEET, ZFW, csvRows, police, readFindings, removeTempRoots, sheetRows, tableXlsx, tempRoot, write } from '../cli/helpers.js';
+import { POLICE, ZFW, csvRows, readFindings, removeTempRoots, sheetRows, tempRoot, write } from '../cli/helpers.js';
+import { EDU, roundOne, roundTwo } from '../fixtures/resubmission.js';
 
 afterAll(removeTempRoots);
-
-const EDU = '012-云州区教育局';
-const edu = spec(insurance, (t) => {
-  t.project = '学生资助';
-  t.department = EDU;
-  t.unit = '012001-云州区第一中学';
-});
-
-/** 总分 96.5 for 98.76, and a deduction with no reason. */
-const antiFraud = (total: number) =>
-  police('反诈宣传经费', (t) => {
-    t.total = total;
-    t.indicators[4]!.reason = '';
-  });
-/** 上级补助资金 1.5 where 1 belongs (the three amount columns), as in the sample. */
-const station = police('社区警务室建设', (t) => {
-  t.funds[1] = { label: '市县区财政资金', declared: 6, initial: 6, budget: 6, executed: 5.695, balance: 0.305, rate: 94.92, score: 9.49 };
-  t.funds.push({ label: '上级补助资金', declared: 1.5, initial: 1.5, budget: 1.5, executed: 1, balance: 0.5, rate: 66.67, score: 6.67 });
-});
-/** Graded 良 though 98.76 is 优. */
-const bodyCams = police('执法记录仪购置', (t) => void (t.grade = '良'));
-
-const shifted = (t: TableSpec, rows: number) => workbookBuffer([{ name: SHEET, ws: sheetOf(t, 'seed', { offsetRows: rows }) }]);
 
 let root: string;
 let first: ReturnType<typeof readFindings>;
@@ -42,26 +18,12 @@ let secondCode: number;
 
 beforeAll(async () => {
   root = tempRoot();
-  const r1 = path.join(root, 'r1');
-  write(path.join(r1, '公安局', '反诈宣传经费.xlsx'), tableXlsx(antiFraud(96.5)));
-  write(path.join(r1, '公安局', '社区警务室建设.xlsx'), tableXlsx(station));
-  write(path.join(r1, '公安局', '执法记录仪购置.xlsx'), tableXlsx(bodyCams));
-  write(path.join(r1, '政法委', '网格员意外伤害保险.xlsx'), tableXlsx(insurance));
-  write(path.join(r1, '教育局', '学生资助.xlsx'), tableXlsx(spec(edu, (t) => void (t.total = 90))));
+  const r1 = roundOne();
+  for (const f of r1) write(path.join(root, 'r1', f.path), f.data);
   await runAudit({ inputs: ['r1'], outDir: 'out1', cwd: root, jobs: 2 });
   first = readFindings(path.join(root, 'out1'));
-
-  const r2 = path.join(root, 'r2');
-  // fixed the total, not the reason; renamed the file
-  write(path.join(r2, '公安局', '反诈宣传经费（修改后）.xlsx'), tableXlsx(antiFraud(98.76)));
-  // the same error, the table two rows further down
-  write(path.join(r2, '公安局', '社区警务室建设.xlsx'), shifted(station, 2));
-  // 执法记录仪购置 not resubmitted
-  // a new error: the rate of the source row
-  write(path.join(r2, '政法委', '网格员意外伤害保险.xlsx'), tableXlsx(spec(insurance, (t) => void (t.funds[1]!.rate = 96.54))));
-  // the same file again
-  fs.mkdirSync(path.join(r2, '教育局'), { recursive: true });
-  fs.copyFileSync(path.join(r1, '教育局', '学生资助.xlsx'), path.join(r2, '教育局', '学生资助.xlsx'));
+  // fixed a total (its file renamed), moved a table down, a new error, one file not resubmitted, one sent again
+  for (const f of roundTwo(r1)) write(path.join(root, 'r2', f.path), f.data);
   secondCode = (await runAudit({ inputs: ['r2'], outDir: 'out2', cwd: root, jobs: 2, previous: 'out1' })).exitCode;
   second = readFindings(path.join(root, 'out2'));
 }, 120_000);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, haveChromium, launchChromium } from '../../scripts/browser.js';
 import { type RunningServer, startServer } from '../../src/server/index.js';
 import { type FindingsDocument as Doc, parseFindings } from '../helpers/findings.js';
-import { POLICE, type UploadFile, roundOne, roundTwo } from '../server/loop-fixture.js';
+import { POLICE, type UploadFile, roundOne, roundTwo } from '../fixtures/resubmission.js';
 
 /**
  * The 整改 loop on the page, in Debian's Chromium, as a clerk goes through it: round 1 uploaded under a name; the

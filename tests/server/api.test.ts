@@ -1,14 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
 import * as XLSX from 'xlsx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type AppOptions } from '../../src/server/index.js';
 import { contentDisposition } from '../../src/server/http-util.js';
 import { isWorkbookUpload, uploadSegments } from '../../src/server/upload.js';
 import { parseFindings } from '../helpers/findings.js';
+import { type Part, type Server, auditDirs, post, start, stop, stopAll } from './helpers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SAMPLE_DIR = path.join(ROOT, 'samples', '政法委');
@@ -17,40 +15,7 @@ const SAMPLES = readdirSync(SAMPLE_DIR)
   .sort()
   .map((name) => ({ name, data: readFileSync(path.join(SAMPLE_DIR, name)) }));
 
-type Part = [field: string, data: Buffer | string, filename?: string];
-
-interface Server {
-  app: FastifyInstance;
-  base: string;
-  dataDir: string;
-}
-
-const servers: Server[] = [];
-
-async function start(options: Partial<AppOptions> = {}, dataDir?: string): Promise<Server> {
-  const dir = dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'recon-serve-'));
-  const app = buildApp({ dataDir: dir, jobs: 2, ...options });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const addr = app.server.address();
-  if (!addr || typeof addr === 'string') throw new Error('no port');
-  const s = { app, base: `http://127.0.0.1:${addr.port}`, dataDir: dir };
-  servers.push(s);
-  return s;
-}
-
-function form(parts: Part[]): FormData {
-  const fd = new FormData();
-  for (const [field, data, filename] of parts) {
-    if (filename === undefined && typeof data === 'string') fd.append(field, data);
-    else fd.append(field, new Blob([typeof data === 'string' ? data : new Uint8Array(data)]), filename ?? 'file');
-  }
-  return fd;
-}
-
-async function post(s: Server, parts: Part[], query = ''): Promise<{ status: number; body: Record<string, any> }> {
-  const res = await fetch(`${s.base}/api/audits${query}`, { method: 'POST', body: form(parts) });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
+afterAll(stopAll);
 
 const sampleParts = (prefix = '政法委/'): Part[] => SAMPLES.map((f) => ['files', f.data, `${prefix}${f.name}`] as Part);
 
@@ -69,18 +34,6 @@ async function events(s: Server, id: string): Promise<{ event: string; data: Rec
     })
     .filter((e): e is { event: string; data: Record<string, any> } => e !== null);
 }
-
-function auditDirs(s: Server): string[] {
-  const dir = path.join(s.dataDir, 'audits');
-  return existsSync(dir) ? readdirSync(dir) : [];
-}
-
-afterAll(async () => {
-  for (const s of servers) {
-    await s.app.close();
-    rmSync(s.dataDir, { recursive: true, force: true });
-  }
-});
 
 describe('upload helpers', () => {
   it('keeps folder structure but never leaves the folder', () => {
@@ -357,8 +310,7 @@ describe('the audit API over HTTP', () => {
     const res = await fetch(`${again.base}/api/audits/${id}`);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { summary: unknown }).summary).toEqual(summary);
-    servers.splice(servers.indexOf(again), 1);
-    await again.app.close();
+    await stop(again);
 
     const del = await fetch(`${s.base}/api/audits/${id}`, { method: 'DELETE' });
     expect(del.status).toBe(204);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipArchive } from '../../src/ooxml/index.js';
 import { parseFindings } from '../helpers/findings.js';
 import { type Server, auditDirs, downloadName, files, getJson, post, start, stop, stopAll, zipEntries } from './helpers.js';
-import { EDU, POLICE, ZFW, roundOne, roundTwo } from './loop-fixture.js';
+import { EDU, POLICE, ZFW, roundOne, roundTwo } from '../fixtures/resubmission.js';
 
 afterAll(stopAll);
 
