@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipArchive } from '../../src/ooxml/index.js';
 import { parseFindings } from '../helpers/findings.js';
 import { type Server, auditDirs, downloadName, files, getJson, post, start, stop, stopAll, zipEntries } from './helpers.js';
-import { EDU, POLICE, ZFW, roundOne, roundTwo } from '../fixtures/resubmission.js';
+import { EDU, POLICE, SECOND_ROUND, ZFW, roundOne, roundTwo } from '../fixtures/resubmission.js';
 
 afterAll(stopAll);
 
@@ -39,17 +39,7 @@ describe('round 2 compared with round 1, through the API', () => {
 
   it('marks each finding new or still open — across a renamed file and a table moved two rows down', async () => {
     const doc = parseFindings(await (await fetch(`${s.base}/api/audits/${second.id}`)).text());
-    expect(doc.findings.filter((f) => f.severity !== 'info').map(row).sort()).toEqual(
-      [
-        'fund.sum 公安局/社区警务室建设.xlsx C12 open',
-        'fund.sum 公安局/社区警务室建设.xlsx D12 open',
-        'fund.sum 公安局/社区警务室建设.xlsx E12 open',
-        'indicator.reason-missing 公安局/反诈宣传经费（修改后）.xlsx J18 open',
-        'fund.rate 政法委/网格员意外伤害保险.xlsx H9 new',
-        'score.grade 公安局/执法记录仪购置.xlsx J20 open 未重新报送',
-        'score.total 教育局/学生资助.xlsx I20 open',
-      ].sort(),
-    );
+    expect(doc.findings.filter((f) => f.severity !== 'info').map(row).sort()).toEqual(SECOND_ROUND);
     expect(doc.findings.every((f) => f.change === 'new' || f.change === 'open')).toBe(true);
     expect(doc.resolved?.map((f) => `${f.rule} ${f.file} ${f.cell}`)).toEqual(['score.total 公安局/反诈宣传经费.xlsx I20']);
     expect(doc.previous).toMatchObject({ files: 5, errors: 6 });
