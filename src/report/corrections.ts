@@ -87,17 +87,22 @@ export function headingRows(department: string, findings: Finding[], ctx: ListCo
 export function resolvedRows(resolved: Finding[], ruleTitles: Record<string, string>): string[][] {
   return [
     [...RESOLVED_HEADERS],
-    ...[...resolved].sort(byListOrder).map((f, i) => [
-      String(i + 1),
-      neutralize(f.file),
-      neutralize(f.sheet ?? ''),
-      neutralize(f.cell ?? ''),
-      neutralize(f.unit ?? ''),
-      neutralize(f.project ?? ''),
-      ruleLabel(f.rule, ruleTitles),
-      SEVERITY_ZH[f.severity] ?? f.severity,
-      neutralize(f.message),
-    ]),
+    ...[...resolved].sort(byListOrder).map((f, i) => problemCells(f, i, ruleTitles)),
+  ];
+}
+
+/** 序号 to 问题说明, the columns a list's rows and the 已整改 sheet's share, each text neutralized. */
+function problemCells(f: Finding, i: number, ruleTitles: Record<string, string>): string[] {
+  return [
+    String(i + 1),
+    neutralize(f.file),
+    neutralize(f.sheet ?? ''),
+    neutralize(f.cell ?? ''),
+    neutralize(f.unit ?? ''),
+    neutralize(f.project ?? ''),
+    ruleLabel(f.rule, ruleTitles),
+    SEVERITY_ZH[f.severity] ?? f.severity,
+    neutralize(f.message),
   ];
 }
 
@@ -109,15 +114,7 @@ export function correctionRows(findings: Finding[], ruleTitles: Record<string, s
   const rows: string[][] = [[...CORRECTION_HEADERS, ...(compared ? ['整改情况'] : [])]];
   [...findings].sort(byListOrder).forEach((f, i) => {
     rows.push([
-      String(i + 1),
-      neutralize(f.file),
-      neutralize(f.sheet ?? ''),
-      neutralize(f.cell ?? ''),
-      neutralize(f.unit ?? ''),
-      neutralize(f.project ?? ''),
-      ruleLabel(f.rule, ruleTitles),
-      SEVERITY_ZH[f.severity] ?? f.severity,
-      neutralize(f.message),
+      ...problemCells(f, i, ruleTitles),
       neutralize(f.expected ?? ''),
       neutralize(f.actual ?? ''),
       ...(compared ? [changeLabel(f)] : []),
