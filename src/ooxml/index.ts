@@ -3,7 +3,7 @@
  * writes workbooks and adds comments to submitted ones in place. ZIP on Node's zlib, SheetJS's own XML helpers,
  * the package's parts as SheetJS finds them, and the SpreadsheetML pieces our writers emit.
  */
-export { ZipArchive, ZipUnsupported, ZipTooLarge, endOfCentralDirectory, entryHeaders, isSafePartName, writeZip, type ZipEntry, type ZipOut } from './zip.js';
+export { ZipArchive, ZipUnsupported, ZipTooLarge, endOfCentralDirectory, entryHeaders, hidesText, isSafePartName, writeZip, type ZipEntry, type ZipOut } from './zip.js';
 export { attributes, localName, markupClosed, tags, TAGS, unescapexml } from './xml.js';
 export {
   OoxmlUnsupported,

@@ -222,7 +222,24 @@ export function isSafePartName(name: string): boolean {
   for (const seg of name.split('/')) if (seg === '' || seg === '.' || seg === '..') return false;
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x5c || c === 0x3a || c === 0x061c || (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2060 && c <= 0x2069) || c === 0xfeff) return false;
+    if (c === 0x5c || c === 0x3a || hidesText(c)) return false;
   }
   return true;
+}
+
+/**
+ * Characters no name should carry: controls, and the invisible ones that reorder or hide text (bidi overrides and
+ * isolates, zero-width marks), which make `报告\u202Excod.exe` look like another name than it is. Here, below the
+ * package writer and the report stage, so that part names and file names are cleaned of the same ones.
+ */
+export function hidesText(cp: number): boolean {
+  return (
+    cp < 0x20 ||
+    (cp >= 0x7f && cp <= 0x9f) ||
+    cp === 0x061c ||
+    (cp >= 0x200b && cp <= 0x200f) ||
+    (cp >= 0x202a && cp <= 0x202e) ||
+    (cp >= 0x2060 && cp <= 0x2069) ||
+    cp === 0xfeff
+  );
 }

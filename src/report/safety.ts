@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { hidesText } from '../ooxml/index.js';
 
 const NUMBER_LIKE = /^[+-]?\d+(\.\d+)?%?$/;
 const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r']);
@@ -22,22 +23,6 @@ const MAX_CODE_POINTS = 80;
 /** Bytes a name may take in UTF-8: a file system allows 255, and `_12` and `.xlsx` still go after it. */
 const MAX_BYTES = 200;
 
-/**
- * Characters no file name should carry: controls, and the invisible ones that reorder or hide text (bidi overrides
- * and isolates, zero-width marks), which make `报告\u202Excod.exe` look like another name than it is.
- */
-function invisible(cp: number): boolean {
-  return (
-    cp < 0x20 ||
-    (cp >= 0x7f && cp <= 0x9f) ||
-    cp === 0x061c ||
-    (cp >= 0x200b && cp <= 0x200f) ||
-    (cp >= 0x202a && cp <= 0x202e) ||
-    (cp >= 0x2060 && cp <= 0x2069) ||
-    cp === 0xfeff
-  );
-}
-
 const isSpaceOrDot = (ch: string) => ch === '.' || /\s/.test(ch);
 
 /**
@@ -51,7 +36,7 @@ export function safeFileName(name: string, fallback = '未知部门'): string {
   let bytes = 0;
   for (const ch of name) {
     const cp = ch.codePointAt(0)!;
-    if (invisible(cp)) continue;
+    if (hidesText(cp)) continue;
     const c = FORBIDDEN.has(ch) ? '_' : ch;
     // nothing leading but dots and spaces; no `..`
     if (kept.length === 0 && isSpaceOrDot(c)) continue;
