@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // vitest's report, then the plain count line (.ci/run names its own reporters and prints the line itself)
+    reporters: ['default', './tests/setup/count-line.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
